@@ -1,0 +1,127 @@
+//! The canonical form: what the reference's `to_dict` + `orjson.dumps(…, OPT_SORT_KEYS)`
+//! produce, byte for byte. Signatures, hashes and `json_dumps` are all computed over it.
+//!
+//! * null object members are dropped, recursively (null list items stay);
+//! * integral floats are written as integers (`5.0` → `5`); see [`number`] for the one case
+//!   where the reference fails and rxon defines a result instead;
+//! * object keys are sorted by code point; output is compact UTF-8, escaping only `"`, `\`
+//!   and control characters;
+//! * nesting deeper than [`MAX_DEPTH`] is refused, like the reference.
+
+pub mod number;
+mod writer;
+
+pub use writer::{CanonicalError, MAX_DEPTH, write_escaped_str};
+
+use crate::error::{Result, RxonError};
+use serde::Serialize;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+impl From<CanonicalError> for RxonError {
+    fn from(err: CanonicalError) -> Self {
+        RxonError::invalid_value(err.0)
+    }
+}
+
+/// Appends the canonical form of `value` to `out`, leaving out the named members of the
+/// top-level object (used by signatures to drop `security` and `_signature`).
+pub fn write_canonical<T: Serialize + ?Sized>(
+    out: &mut Vec<u8>,
+    value: &T,
+    skip_top_level: &[&str],
+) -> Result<()> {
+    let start = out.len();
+    let mut writer = writer::Writer::new(out, skip_top_level);
+    if let Err(err) = value.serialize(&mut writer) {
+        out.truncate(start);
+        return Err(err.into());
+    }
+    Ok(())
+}
+
+/// The canonical bytes of `value`.
+pub fn to_canonical_vec<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(256);
+    write_canonical(&mut out, value, &[])?;
+    Ok(out)
+}
+
+/// The reference's `json_dumps`: the canonical form as a string.
+pub fn json_dumps<T: Serialize + ?Sized>(value: &T) -> Result<String> {
+    let bytes = to_canonical_vec(value)?;
+    // The writer only emits valid UTF-8 (it copies `&str`s and ASCII).
+    String::from_utf8(bytes).map_err(|e| RxonError::invalid_value(e.to_string()))
+}
+
+/// The reference's `to_dict`: `value` as a JSON tree with null members dropped and integral
+/// floats turned into integers.
+pub fn to_dict<T: Serialize + ?Sized>(value: &T) -> Result<Value> {
+    let bytes = to_canonical_vec(value)?;
+    loads(&bytes)
+}
+
+/// The reference's `loads`: parses JSON text into a tree, keeping every number exactly.
+pub fn loads(text: &[u8]) -> Result<Value> {
+    serde_json::from_slice(text).map_err(|e| RxonError::invalid_value(format!("Invalid JSON: {e}")))
+}
+
+/// The reference's `calculate_dict_hash`: hex SHA-256 of the canonical bytes.
+pub fn calculate_dict_hash<T: Serialize + ?Sized>(value: &T) -> Result<String> {
+    let bytes = to_canonical_vec(value)?;
+    Ok(hex::encode(Sha256::digest(&bytes)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn canon(v: &Value) -> String {
+        json_dumps(v).unwrap()
+    }
+
+    #[test]
+    fn sorts_keys_and_drops_null_members_but_not_null_items() {
+        let v: Value = serde_json::from_str(r#"{"b":1,"a":{"z":null,"y":[null,2.0]},"c":null}"#).unwrap();
+        assert_eq!(canon(&v), r#"{"a":{"y":[null,2]},"b":1}"#);
+    }
+
+    #[test]
+    fn escapes_like_the_reference() {
+        let v = json!({"k": "\u{8}\u{c}\u{7f}\u{2028}\u{1f}\"\\é"});
+        assert_eq!(canon(&v), "{\"k\":\"\\b\\f\u{7f}\u{2028}\\u001f\\\"\\\\é\"}");
+    }
+
+    #[test]
+    fn code_point_order_and_escaped_keys_sort_by_their_raw_text() {
+        let v = json!({"#": 1, "\"": 2, "é": 3, "z": 4});
+        assert_eq!(canon(&v), r##"{"\"":2,"#":1,"z":4,"é":3}"##);
+    }
+
+    #[test]
+    fn skips_named_top_level_members_only() {
+        let v = json!({"security": {"security": 1}, "a": {"security": 2}, "_signature": "x"});
+        let mut out = Vec::new();
+        write_canonical(&mut out, &v, &["security", "_signature"]).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), r#"{"a":{"security":2}}"#);
+    }
+
+    #[test]
+    fn refuses_nesting_deeper_than_the_reference() {
+        let mut ok = json!(1);
+        for _ in 0..MAX_DEPTH {
+            ok = json!([ok]);
+        }
+        assert!(json_dumps(&ok).is_ok());
+        let too_deep = json!([ok]);
+        let err = json_dumps(&too_deep).unwrap_err();
+        assert!(err.message().contains("Maximum recursion depth (30)"), "{err}");
+    }
+
+    #[test]
+    fn hash_is_sha256_of_canonical_bytes() {
+        let h = calculate_dict_hash(&json!({"a": 1})).unwrap();
+        assert_eq!(h, hex::encode(Sha256::digest(br#"{"a":1}"#)));
+    }
+}

@@ -1,0 +1,163 @@
+//! Number text exactly as the reference writes it in canonical form.
+//!
+//! The reference (`to_dict` + orjson) turns every integral float into an integer and writes
+//! other floats with orjson's shortest round-trip text: decimal notation from 1e-5 up, and
+//! `1e-7`-style exponents (no `+`, no leading zero) below. The `ryu` crate's formatting is that
+//! same algorithm and notation for every non-integral finite double.
+
+/// Writes `value` as the canonical form writes a float.
+///
+/// * NaN and the infinities: `null` (what orjson writes for them).
+/// * integral values: the exact integer, e.g. `5.0` → `5`, `-0.0` → `0`. The reference
+///   crashes ("Integer exceeds 64-bit range") for integral floats outside
+///   [-2^63, 2^64); rxon writes their exact decimal expansion instead, e.g. `2.0**64` →
+///   `18446744073709551616`, which is what Python's `int(value)` holds.
+/// * other values: shortest round-trip text (`0.1`, `0.00001`, `1.23456e-8`).
+pub fn write_f64(out: &mut Vec<u8>, value: f64) {
+    if !value.is_finite() {
+        out.extend_from_slice(b"null");
+    } else if value.fract() == 0.0 {
+        write_integral_f64(out, value);
+    } else {
+        let mut buf = ryu::Buffer::new();
+        out.extend_from_slice(buf.format_finite(value).as_bytes());
+    }
+}
+
+/// Why a number's text cannot be written in canonical form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NumberTextError(pub String);
+
+/// Writes a JSON number given as its source text (as `serde_json` keeps it with
+/// `arbitrary_precision`) in canonical form.
+///
+/// Integer literals keep every digit, however long (`-0` becomes `0`, as in Python); literals
+/// with a fraction or exponent are read as a double (correctly rounded, like Python) and
+/// written by [`write_f64`]. A literal beyond the double range is an error, as in the reference.
+pub fn write_number_text(out: &mut Vec<u8>, text: &str) -> Result<(), NumberTextError> {
+    if is_integer_literal(text) {
+        if text == "-0" {
+            out.push(b'0');
+        } else {
+            out.extend_from_slice(text.as_bytes());
+        }
+        return Ok(());
+    }
+    let value: f64 = text
+        .parse()
+        .map_err(|_| NumberTextError(format!("invalid number: {text}")))?;
+    if !value.is_finite() {
+        return Err(NumberTextError(format!("number is infinity when parsed as double: {text}")));
+    }
+    write_f64(out, value);
+    Ok(())
+}
+
+fn is_integer_literal(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+const TWO_POW_63: f64 = 9_223_372_036_854_775_808.0;
+const TWO_POW_64: f64 = 18_446_744_073_709_551_616.0;
+
+fn write_integral_f64(out: &mut Vec<u8>, value: f64) {
+    let mut buf = itoa::Buffer::new();
+    if (-TWO_POW_63..TWO_POW_63).contains(&value) {
+        // In range: the cast is exact.
+        out.extend_from_slice(buf.format(value as i64).as_bytes());
+    } else if (0.0..TWO_POW_64).contains(&value) {
+        out.extend_from_slice(buf.format(value as u64).as_bytes());
+    } else {
+        write_big_integral(out, value);
+    }
+}
+
+/// Exact decimal expansion of an integral double whose magnitude is at least 2^63.
+fn write_big_integral(out: &mut Vec<u8>, value: f64) {
+    const BASE: u64 = 1_000_000_000;
+    let bits = value.to_bits();
+    let exponent = ((bits >> 52) & 0x7ff) as i64 - 1075;
+    let mantissa = (bits & ((1u64 << 52) - 1)) | (1u64 << 52);
+    // value = mantissa * 2^exponent with exponent > 0 here; limbs are base 1e9, little-endian.
+    let mut limbs: Vec<u64> = vec![mantissa % BASE, (mantissa / BASE) % BASE, mantissa / BASE / BASE];
+    let mut remaining = exponent.max(0) as u32;
+    while remaining > 0 {
+        let shift = remaining.min(29); // limb < 1e9 < 2^30, so limb << 29 fits in u64 with carry
+        let mut carry = 0u64;
+        for limb in limbs.iter_mut() {
+            let v = (*limb << shift) + carry;
+            *limb = v % BASE;
+            carry = v / BASE;
+        }
+        while carry > 0 {
+            limbs.push(carry % BASE);
+            carry /= BASE;
+        }
+        remaining -= shift;
+    }
+    while limbs.len() > 1 && limbs.last() == Some(&0) {
+        limbs.pop();
+    }
+    if value < 0.0 {
+        out.push(b'-');
+    }
+    let mut iter = limbs.iter().rev();
+    if let Some(first) = iter.next() {
+        out.extend_from_slice(first.to_string().as_bytes());
+    }
+    for limb in iter {
+        out.extend_from_slice(format!("{limb:09}").as_bytes());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(value: f64) -> String {
+        let mut out = Vec::new();
+        write_f64(&mut out, value);
+        String::from_utf8(out).unwrap()
+    }
+
+    fn t(text: &str) -> String {
+        let mut out = Vec::new();
+        write_number_text(&mut out, text).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn floats_follow_the_reference_text() {
+        assert_eq!(f(0.1), "0.1");
+        assert_eq!(f(1e-5), "0.00001");
+        assert_eq!(f(1e-7), "1e-7");
+        assert_eq!(f(1.23456e-8), "1.23456e-8");
+        assert_eq!(f(5.0), "5");
+        assert_eq!(f(-0.0), "0");
+        assert_eq!(f(f64::NAN), "null");
+        assert_eq!(f(1000000000000000.5), "1000000000000000.5");
+    }
+
+    #[test]
+    fn integral_floats_beyond_64_bits_are_exact_integers() {
+        assert_eq!(f(9223372036854775808.0), "9223372036854775808");
+        assert_eq!(f(18446744073709551616.0), "18446744073709551616");
+        assert_eq!(f(-18446744073709551616.0), "-18446744073709551616");
+        assert_eq!(f(1e20), "100000000000000000000");
+        assert_eq!(f(1.5e300).len(), 301);
+        assert!(f(1.5e300).starts_with("15000000000000000787571403828066303730567028716622387323737"));
+    }
+
+    #[test]
+    fn number_text_keeps_big_integers_and_normalises_floats() {
+        assert_eq!(t("123456789012345678901234567890"), "123456789012345678901234567890");
+        assert_eq!(t("-0"), "0");
+        assert_eq!(t("627.0"), "627");
+        assert_eq!(t("1E5"), "100000");
+        assert_eq!(t("-8.44723533243552e+18"), "-8447235332435519488");
+        assert_eq!(t("1e-05"), "0.00001");
+        let mut out = Vec::new();
+        assert!(write_number_text(&mut out, "1e400").is_err());
+    }
+}

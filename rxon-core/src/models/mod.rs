@@ -1,0 +1,87 @@
+//! Every RXON message as a serde type, with the reference's member names, types and defaults
+//! (`rxon.models`).
+//!
+//! * Decoding ignores unknown members and rejects a missing required member or a wrong type
+//!   with the reference's message, naming the member's path
+//!   (`Failed to instantiate Heartbeat: Object missing required field `load_percent` - at
+//!   `$.usage.devices_usage[0]``).
+//! * Encoding ([`Message::to_json`]) is the canonical form: sorted keys, nulls and members equal
+//!   to their default left out, integral floats as integers.
+//! * Free-form members (`params`, `data`, `metadata`, …) are [`JsonObject`]s that keep any
+//!   JSON, including integers beyond 64 bits, exactly.
+//!
+//! The reference compares defaults by object identity, so it sometimes keeps an explicit
+//! default (`"schema_dialect": "json-schema"`, `0.0`); rxon compares by value and always
+//! leaves such members out. Both decode to the same message.
+
+mod common;
+mod decode;
+mod defaults;
+mod event;
+mod resources;
+mod task;
+mod worker;
+
+pub use common::{FileMetadata, SecurityContext};
+pub use decode::decode_error;
+pub use event::WorkerEventPayload;
+pub use resources::{DeviceUsage, HardwareDevice, Resources, ResourcesUsage};
+pub use task::{TaskError, TaskPayload, TaskResult};
+pub use worker::{
+    Heartbeat, InstalledArtifact, SkillInfo, TokenResponse, WorkerCapabilities, WorkerCommand,
+    WorkerRegistration,
+};
+
+use crate::canonical;
+use crate::error::Result;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// A free-form JSON object member.
+pub type JsonObject = serde_json::Map<String, Value>;
+
+/// What every message offers: decoding with the reference's errors, canonical encoding.
+pub trait Message: Serialize + DeserializeOwned {
+    /// The reference's class name, used in error messages.
+    const NAME: &'static str;
+
+    /// Decodes JSON text (the wire form).
+    fn from_json(text: &[u8]) -> Result<Self> {
+        serde_json::from_slice(text).map_err(|_| decode_error::<Self>(text))
+    }
+
+    /// Decodes a JSON tree (the reference's `from_dict`).
+    fn from_value(value: &Value) -> Result<Self> {
+        Self::deserialize(value).map_err(|_| decode::value_error::<Self>(value))
+    }
+
+    /// The canonical JSON text (the reference's `json_dumps`).
+    fn to_json(&self) -> Result<String> {
+        canonical::json_dumps(self)
+    }
+
+    /// The canonical JSON bytes.
+    fn to_json_vec(&self) -> Result<Vec<u8>> {
+        canonical::to_canonical_vec(self)
+    }
+
+    /// The message as a JSON tree (the reference's `to_dict`).
+    fn to_dict(&self) -> Result<Value> {
+        canonical::to_dict(self)
+    }
+}
+
+macro_rules! message {
+    ($($ty:ident),*) => {$(
+        impl Message for $ty {
+            const NAME: &'static str = stringify!($ty);
+        }
+    )*};
+}
+
+message!(
+    TaskPayload, TaskResult, TaskError, Heartbeat, WorkerRegistration, WorkerEventPayload,
+    WorkerCommand, TokenResponse, SkillInfo, InstalledArtifact, WorkerCapabilities,
+    HardwareDevice, DeviceUsage, ResourcesUsage, Resources, FileMetadata, SecurityContext
+);

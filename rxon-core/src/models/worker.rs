@@ -1,0 +1,260 @@
+//! Workers: registration, skills, capabilities, heartbeats, tokens and commands.
+
+use super::common::SecurityContext;
+use super::defaults;
+use super::resources::{Resources, ResourcesUsage};
+use super::JsonObject;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A skill a worker offers, with its contract.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SkillInfo {
+    /// The skill's name; tasks of this `type` reach the worker.
+    pub name: String,
+    /// Kind of skill.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// Human description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// JSON Schema of the task params.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_schema: Option<JsonObject>,
+    /// JSON Schema of the result data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_schema: Option<JsonObject>,
+    /// JSON Schema of each event the skill emits, by event name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events_schema: Option<BTreeMap<String, JsonObject>>,
+    /// The result statuses the skill may report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_statuses: Option<Vec<String>>,
+    /// Schema language (default `json-schema`).
+    #[serde(default = "defaults::schema_dialect", skip_serializing_if = "defaults::is_schema_dialect")]
+    pub schema_dialect: String,
+    /// Free-form properties.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<JsonObject>,
+}
+
+impl Default for SkillInfo {
+    fn default() -> Self {
+        SkillInfo {
+            name: String::new(),
+            type_: None,
+            description: None,
+            version: None,
+            input_schema: None,
+            output_schema: None,
+            events_schema: None,
+            output_statuses: None,
+            schema_dialect: defaults::schema_dialect(),
+            properties: None,
+        }
+    }
+}
+
+impl SkillInfo {
+    /// A skill with only a name.
+    pub fn named(name: impl Into<String>) -> Self {
+        SkillInfo { name: name.into(), ..Self::default() }
+    }
+}
+
+/// A model, package or other artifact installed on a worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InstalledArtifact {
+    /// The artifact's name.
+    pub name: String,
+    /// Version (default `unknown`; a requirement of `unknown` accepts any version).
+    #[serde(default = "defaults::artifact_version", skip_serializing_if = "defaults::is_artifact_version")]
+    pub version: String,
+    /// Kind of artifact.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// Free-form properties.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<JsonObject>,
+}
+
+impl Default for InstalledArtifact {
+    fn default() -> Self {
+        InstalledArtifact {
+            name: String::new(),
+            version: defaults::artifact_version(),
+            type_: None,
+            properties: None,
+        }
+    }
+}
+
+/// Where a worker runs and what it costs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkerCapabilities {
+    /// Host name (default `unknown`).
+    #[serde(default = "defaults::hostname", skip_serializing_if = "defaults::is_hostname")]
+    pub hostname: String,
+    /// Address (default `0.0.0.0`).
+    #[serde(default = "defaults::ip_address", skip_serializing_if = "defaults::is_ip_address")]
+    pub ip_address: String,
+    /// Cost of each skill, by skill name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_per_skill: Option<BTreeMap<String, f64>>,
+    /// `calculate_config_hash` of the worker's blob store.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub s3_config_hash: Option<String>,
+    /// Free-form extra data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extra: Option<JsonObject>,
+}
+
+impl Default for WorkerCapabilities {
+    fn default() -> Self {
+        WorkerCapabilities {
+            hostname: defaults::hostname(),
+            ip_address: defaults::ip_address(),
+            cost_per_skill: None,
+            s3_config_hash: None,
+            extra: None,
+        }
+    }
+}
+
+/// A worker's registration, sent on connect and whenever a full sync is asked for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkerRegistration {
+    /// The worker's id (must equal the `X-Worker-ID` header).
+    pub worker_id: String,
+    /// Kind of worker (default `generic`).
+    #[serde(default = "defaults::worker_type", skip_serializing_if = "defaults::is_worker_type")]
+    pub worker_type: String,
+    /// Every skill the worker offers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supported_skills: Option<Vec<SkillInfo>>,
+    /// Names of the skills it can run now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub available_skills: Option<Vec<String>>,
+    /// Names of the skills that are loaded and ready at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hot_skills: Option<Vec<String>>,
+    /// Hardware.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resources: Option<Resources>,
+    /// Installed software and versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub installed_software: Option<BTreeMap<String, String>>,
+    /// Installed artifacts (models, packages).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub installed_artifacts: Option<Vec<InstalledArtifact>>,
+    /// Host, address, costs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capabilities: Option<WorkerCapabilities>,
+    /// Hash of the supported skills.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skills_hash: Option<String>,
+    /// Signature and identity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security: Option<SecurityContext>,
+    /// Free-form extra data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<JsonObject>,
+    /// Unix seconds when it was sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<i64>,
+}
+
+impl Default for WorkerRegistration {
+    fn default() -> Self {
+        WorkerRegistration {
+            worker_id: String::new(),
+            worker_type: defaults::worker_type(),
+            supported_skills: None,
+            available_skills: None,
+            hot_skills: None,
+            resources: None,
+            installed_software: None,
+            installed_artifacts: None,
+            capabilities: None,
+            skills_hash: None,
+            security: None,
+            metadata: None,
+            timestamp: None,
+        }
+    }
+}
+
+/// The answer of the STS token endpoints.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TokenResponse {
+    /// The token to authenticate with from now on.
+    pub access_token: String,
+    /// Seconds until it expires.
+    pub expires_in: i64,
+    /// The worker it was issued to.
+    pub worker_id: String,
+    /// Token for `POST /_worker/auth/token/refresh`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    /// Free-form extra data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<JsonObject>,
+}
+
+/// A command from the orchestrator, over the WebSocket (e.g. `cancel_task`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct WorkerCommand {
+    /// e.g. `cancel_task`, `drain`.
+    pub command: String,
+    /// The task it is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
+    /// The job it is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+    /// The command's arguments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub params: Option<JsonObject>,
+    /// Free-form extra data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<JsonObject>,
+}
+
+/// A worker's periodic status report (`PATCH /_worker/workers/{id}`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Heartbeat {
+    /// The worker's id.
+    pub worker_id: String,
+    /// e.g. `idle`, `busy`, `draining`.
+    pub status: String,
+    /// CPU, RAM and device load.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<ResourcesUsage>,
+    /// Ids of the tasks running now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_tasks: Option<Vec<String>>,
+    /// Every skill the worker offers (on a full sync).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supported_skills: Option<Vec<SkillInfo>>,
+    /// Names of the skills it can run now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub available_skills: Option<Vec<String>>,
+    /// Names of the skills loaded and ready at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hot_skills: Option<Vec<String>>,
+    /// Hash of the supported skills.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skills_hash: Option<String>,
+    /// Signature and identity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security: Option<SecurityContext>,
+    /// Free-form extra data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<JsonObject>,
+    /// Unix seconds when it was sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<i64>,
+}

@@ -1,0 +1,166 @@
+//! Python's `str()` / `repr()` of JSON values, which the reference's schema messages embed
+//! (`Value '{'b': 1}' is not allowed. Must be one of: [1, 2, 'x']`).
+
+use serde_json::Value;
+
+/// Python's `repr()` of the value Python's JSON reader would produce.
+pub fn py_repr(value: &Value) -> String {
+    let mut out = String::new();
+    write_repr(&mut out, value);
+    out
+}
+
+/// Python's `str()`: strings as they are, everything else as `repr()`.
+pub fn py_str(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => py_repr(other),
+    }
+}
+
+fn write_repr(out: &mut String, value: &Value) {
+    match value {
+        Value::Null => out.push_str("None"),
+        Value::Bool(true) => out.push_str("True"),
+        Value::Bool(false) => out.push_str("False"),
+        Value::Number(n) => out.push_str(&py_number(&n.to_string())),
+        Value::String(s) => write_str_repr(out, s),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_repr(out, item);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            out.push('{');
+            for (i, (key, item)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_str_repr(out, key);
+                out.push_str(": ");
+                write_repr(out, item);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// Python's text for a JSON number given as its source text: integers as written, other
+/// numbers as Python's `repr(float)` (`5.0`, `1e-05`, `1.5e+16`).
+pub fn py_number(text: &str) -> String {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return text.to_string();
+    }
+    match text.parse::<f64>() {
+        Ok(value) => py_float_repr(value),
+        Err(_) => text.to_string(),
+    }
+}
+
+/// Python's `repr(float)`: shortest round-trip digits, fixed notation for exponents from -4
+/// to 15, scientific (`1e-05`, `1.5e+16`) outside, and always a `.0` on integral values.
+pub fn py_float_repr(value: f64) -> String {
+    if value.is_nan() {
+        return "nan".into();
+    }
+    if value.is_infinite() {
+        return if value > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    if value == 0.0 {
+        return if value.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
+    }
+    // Shortest digits and decimal exponent from ryu's scientific text.
+    let sci = format!("{value:e}");
+    let (mantissa, exponent) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    let negative = mantissa.starts_with('-');
+    let digits: String = mantissa.chars().filter(|c| c.is_ascii_digit()).collect();
+    let mut out = String::new();
+    if negative {
+        out.push('-');
+    }
+    if (-4..16).contains(&exponent) {
+        let point = exponent + 1; // digits before the decimal point
+        if point <= 0 {
+            out.push_str("0.");
+            out.push_str(&"0".repeat((-point) as usize));
+            out.push_str(&digits);
+        } else if point as usize >= digits.len() {
+            out.push_str(&digits);
+            out.push_str(&"0".repeat(point as usize - digits.len()));
+            out.push_str(".0");
+        } else {
+            out.push_str(&digits[..point as usize]);
+            out.push('.');
+            out.push_str(&digits[point as usize..]);
+        }
+    } else {
+        out.push_str(&digits[..1]);
+        if digits.len() > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
+        out.push('e');
+        out.push(if exponent < 0 { '-' } else { '+' });
+        out.push_str(&format!("{:02}", exponent.abs()));
+    }
+    out
+}
+
+fn write_str_repr(out: &mut String, s: &str) {
+    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || (0x7f..0xa0).contains(&(c as u32)) => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            '\u{2028}' | '\u{2029}' => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn reprs_match_python() {
+        assert_eq!(py_repr(&json!([1, 2, "x"])), "[1, 2, 'x']");
+        assert_eq!(py_repr(&json!({"b": [1, "x"]})), "{'b': [1, 'x']}");
+        assert_eq!(py_repr(&json!(null)), "None");
+        assert_eq!(py_repr(&json!("it's")), "\"it's\"");
+        assert_eq!(py_repr(&json!("a\n\u{1}")), "'a\\n\\x01'");
+        assert_eq!(py_str(&json!("1")), "1");
+    }
+
+    #[test]
+    fn floats_match_python_repr() {
+        assert_eq!(py_float_repr(5.0), "5.0");
+        assert_eq!(py_float_repr(1e-5), "1e-05");
+        assert_eq!(py_float_repr(0.0001), "0.0001");
+        assert_eq!(py_float_repr(1.5e16), "1.5e+16");
+        assert_eq!(py_float_repr(1e15), "1000000000000000.0");
+        assert_eq!(py_float_repr(-2.5), "-2.5");
+        assert_eq!(py_float_repr(0.30000000000000004), "0.30000000000000004");
+        assert_eq!(py_number("5.0"), "5.0");
+        assert_eq!(py_number("7"), "7");
+    }
+}

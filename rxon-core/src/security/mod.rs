@@ -1,0 +1,82 @@
+//! Payload and bubbling-chain signatures (`rxon.security`): HMAC-SHA256 and Ed25519 over the
+//! canonical form, byte-compatible with the reference.
+//!
+//! A payload is signed over its canonical bytes with the top-level members `security`,
+//! `_signature` and any named ignore-fields left out; a bubbling chain over the compact JSON
+//! array of worker ids. Signatures are lowercase hex. Comparisons are constant-time.
+
+mod ed25519;
+mod hmac;
+
+pub use self::ed25519::{
+    Ed25519Signer, Ed25519Verifier, sign_bubbling_chain, sign_payload_ed25519,
+    verify_bubbling_chain_signature, verify_signature_ed25519,
+};
+pub use self::hmac::{
+    sign_bubbling_chain_hmac, sign_payload, verify_bubbling_chain_hmac, verify_signature,
+};
+
+use crate::canonical;
+use crate::error::Result;
+use serde::Serialize;
+use subtle::ConstantTimeEq;
+
+/// Top-level members never covered by a payload signature.
+const ALWAYS_EXCLUDED: [&str; 2] = ["security", "_signature"];
+
+/// The bytes a payload signature covers: the canonical form of `payload` without its
+/// top-level `security`, `_signature` and `ignore_fields` members.
+pub fn signing_bytes<T: Serialize + ?Sized>(payload: &T, ignore_fields: &[&str]) -> Result<Vec<u8>> {
+    let mut skip: Vec<&str> = Vec::with_capacity(ALWAYS_EXCLUDED.len() + ignore_fields.len());
+    skip.extend_from_slice(&ALWAYS_EXCLUDED);
+    skip.extend_from_slice(ignore_fields);
+    let mut out = Vec::with_capacity(512);
+    canonical::write_canonical(&mut out, payload, &skip)?;
+    Ok(out)
+}
+
+/// The bytes a bubbling-chain signature covers: the compact JSON array of the ids, in order.
+pub fn chain_bytes(chain: &[impl AsRef<str>]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(16 * chain.len() + 2);
+    out.push(b'[');
+    for (i, id) in chain.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        canonical::write_escaped_str(&mut out, id.as_ref());
+    }
+    out.push(b']');
+    out
+}
+
+/// Constant-time equality of two texts (lengths are not secret).
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn signing_bytes_leave_out_security_and_ignored_members() {
+        let payload = json!({"b": 1, "security": {"signature": "x"}, "_signature": "y", "t": 5});
+        let bytes = signing_bytes(&payload, &["t"]).unwrap();
+        assert_eq!(bytes, br#"{"b":1}"#);
+    }
+
+    #[test]
+    fn chain_bytes_are_a_compact_array() {
+        assert_eq!(chain_bytes(&["a", "b\"c"]), br#"["a","b\"c"]"#);
+        let empty: [&str; 0] = [];
+        assert_eq!(chain_bytes(&empty), b"[]");
+    }
+
+    #[test]
+    fn constant_time_eq_compares_text() {
+        assert!(constant_time_eq("abc", "abc"));
+        assert!(!constant_time_eq("abc", "abd"));
+        assert!(!constant_time_eq("abc", "ab"));
+    }
+}
