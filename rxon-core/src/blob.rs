@@ -54,7 +54,11 @@ pub fn parse_uri(uri: &str, default_bucket: Option<&str>, prefix: &str) -> Resul
         RxonError::invalid_value(format!("Cannot parse relative path '{uri}' without a default bucket."))
     })?;
     let clean = uri.trim_start_matches('/');
-    Ok(BlobLocation { bucket: bucket.to_string(), key: format!("{prefix}{clean}"), is_directory })
+    Ok(BlobLocation {
+        bucket: bucket.to_string(),
+        key: format!("{prefix}{clean}"),
+        is_directory,
+    })
 }
 
 /// A blob store (S3, GCS, a local folder) that moves heavy data referenced by URI.
@@ -79,12 +83,18 @@ mod tests {
     #[test]
     fn query_and_fragment_are_not_part_of_the_key() {
         let loc = parse_uri("s3://b/k/x?v=1#f", None, "").unwrap();
-        assert_eq!((loc.bucket.as_str(), loc.key.as_str(), loc.is_directory), ("b", "k/x", false));
+        assert_eq!(
+            (loc.bucket.as_str(), loc.key.as_str(), loc.is_directory),
+            ("b", "k/x", false)
+        );
     }
 
     #[test]
     fn config_hash_needs_every_part() {
         assert_eq!(calculate_config_hash(Some("e"), Some(""), Some("b")), None);
-        assert_eq!(calculate_config_hash(Some("e"), Some("k"), Some("b")).map(|h| h.len()), Some(16));
+        assert_eq!(
+            calculate_config_hash(Some("e"), Some("k"), Some("b")).map(|h| h.len()),
+            Some(16)
+        );
     }
 }

@@ -17,16 +17,16 @@ pub enum RxonError {
     Network {
         /// What went wrong.
         message: String,
-        /// Structured context.
-        details: Details,
+        /// Structured context (boxed to keep the error small).
+        details: Box<Details>,
     },
     /// Authentication failed and could not be recovered (401 after a refresh, or 403).
     #[error("{message}")]
     Auth {
         /// What went wrong.
         message: String,
-        /// Structured context.
-        details: Details,
+        /// Structured context (boxed to keep the error small).
+        details: Box<Details>,
     },
     /// The peer violated the protocol: an unexpected HTTP status, or a body that is not the
     /// JSON due.
@@ -36,8 +36,8 @@ pub enum RxonError {
         message: String,
         /// The HTTP status, when the violation was an HTTP answer.
         status: Option<u16>,
-        /// Structured context.
-        details: Details,
+        /// Structured context (boxed to keep the error small).
+        details: Box<Details>,
     },
     /// The orchestrator rate-limited the worker (HTTP 429).
     #[error("{message}")]
@@ -48,32 +48,32 @@ pub enum RxonError {
         retry_after: Option<f64>,
         /// The error code of the answer; [`ERROR_CODE_LIMIT_EXCEEDED`] when it named none.
         code: String,
-        /// Structured context.
-        details: Details,
+        /// Structured context (boxed to keep the error small).
+        details: Box<Details>,
     },
     /// Worker and orchestrator blob-storage configurations differ.
     #[error("{message}")]
     S3ConfigMismatch {
         /// What went wrong.
         message: String,
-        /// Structured context.
-        details: Details,
+        /// Structured context (boxed to keep the error small).
+        details: Box<Details>,
     },
     /// A file's integrity check (size, hash) failed.
     #[error("{message}")]
     Integrity {
         /// What went wrong.
         message: String,
-        /// Structured context.
-        details: Details,
+        /// Structured context (boxed to keep the error small).
+        details: Box<Details>,
     },
     /// Task parameters failed validation.
     #[error("{message}")]
     ParamValidation {
         /// What went wrong.
         message: String,
-        /// Structured context.
-        details: Details,
+        /// Structured context (boxed to keep the error small).
+        details: Box<Details>,
     },
     /// An argument or a document was not acceptable: a message that does not decode into its
     /// model, an empty secret, a malformed key, an unparsable URI. (The reference raises
@@ -82,20 +82,26 @@ pub enum RxonError {
     InvalidValue {
         /// What went wrong.
         message: String,
-        /// Structured context.
-        details: Details,
+        /// Structured context (boxed to keep the error small).
+        details: Box<Details>,
     },
 }
 
 impl RxonError {
     /// A network error without details.
     pub fn network(message: impl Into<String>) -> Self {
-        Self::Network { message: message.into(), details: Details::new() }
+        Self::Network {
+            message: message.into(),
+            details: Box::default(),
+        }
     }
 
     /// An authentication error without details.
     pub fn auth(message: impl Into<String>) -> Self {
-        Self::Auth { message: message.into(), details: Details::new() }
+        Self::Auth {
+            message: message.into(),
+            details: Box::default(),
+        }
     }
 
     /// A protocol error, with the HTTP status when there is one.
@@ -104,7 +110,11 @@ impl RxonError {
         if let Some(status) = status {
             details.insert("status".into(), Value::from(status));
         }
-        Self::Protocol { message: message.into(), status, details }
+        Self::Protocol {
+            message: message.into(),
+            status,
+            details: Box::new(details),
+        }
     }
 
     /// A rate-limit error; `code` defaults to [`ERROR_CODE_LIMIT_EXCEEDED`] like the reference.
@@ -115,27 +125,44 @@ impl RxonError {
         if let Some(seconds) = retry_after {
             details.insert("retry_after".into(), Value::from(seconds));
         }
-        Self::RateLimit { message: message.into(), retry_after, code, details }
+        Self::RateLimit {
+            message: message.into(),
+            retry_after,
+            code,
+            details: Box::new(details),
+        }
     }
 
     /// A blob-storage configuration mismatch without details.
     pub fn s3_config_mismatch(message: impl Into<String>) -> Self {
-        Self::S3ConfigMismatch { message: message.into(), details: Details::new() }
+        Self::S3ConfigMismatch {
+            message: message.into(),
+            details: Box::default(),
+        }
     }
 
     /// An integrity error without details.
     pub fn integrity(message: impl Into<String>) -> Self {
-        Self::Integrity { message: message.into(), details: Details::new() }
+        Self::Integrity {
+            message: message.into(),
+            details: Box::default(),
+        }
     }
 
     /// A parameter-validation error without details.
     pub fn param_validation(message: impl Into<String>) -> Self {
-        Self::ParamValidation { message: message.into(), details: Details::new() }
+        Self::ParamValidation {
+            message: message.into(),
+            details: Box::default(),
+        }
     }
 
     /// An invalid-value error without details.
     pub fn invalid_value(message: impl Into<String>) -> Self {
-        Self::InvalidValue { message: message.into(), details: Details::new() }
+        Self::InvalidValue {
+            message: message.into(),
+            details: Box::default(),
+        }
     }
 
     /// Adds one member to the details and returns the error.

@@ -15,7 +15,10 @@ pub fn is_valid_identifier(value: &str) -> bool {
         return false;
     }
     let body = value.strip_suffix('\n').unwrap_or(value);
-    !body.is_empty() && body.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    !body.is_empty()
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 /// Checks an identifier; the error names what it is (`worker_id`, …) like the reference.

@@ -76,17 +76,24 @@ impl Matches for SkillInfo {
     fn matches(&self, required: &Self) -> bool {
         self.name == required.name
             && required.type_.as_ref().is_none_or(|t| self.type_.as_ref() == Some(t))
-            && required.version.as_ref().is_none_or(|v| self.version.as_ref() == Some(v))
+            && required
+                .version
+                .as_ref()
+                .is_none_or(|v| self.version.as_ref() == Some(v))
     }
 }
 
 /// Whether the worker's properties meet every required property.
 pub fn properties_match(have: Option<&JsonObject>, required: Option<&JsonObject>) -> bool {
-    let Some(required) = required.filter(|r| !r.is_empty()) else { return true };
-    required.iter().all(|(key, wanted)| match have.and_then(|h| h.get(key)) {
-        None | Some(Value::Null) => false,
-        Some(value) => property_matches(value, wanted),
-    })
+    let Some(required) = required.filter(|r| !r.is_empty()) else {
+        return true;
+    };
+    required
+        .iter()
+        .all(|(key, wanted)| match have.and_then(|h| h.get(key)) {
+            None | Some(Value::Null) => false,
+            Some(value) => property_matches(value, wanted),
+        })
 }
 
 fn property_matches(have: &Value, wanted: &Value) -> bool {
@@ -168,9 +175,15 @@ mod tests {
     #[test]
     fn lists_are_any_of_sets() {
         let have = props(json!({"tags": ["fp16", "int8"], "arch": "sm90"}));
-        assert!(properties_match(Some(&have), Some(&props(json!({"tags": ["bf16", "int8"]})))));
+        assert!(properties_match(
+            Some(&have),
+            Some(&props(json!({"tags": ["bf16", "int8"]})))
+        ));
         assert!(properties_match(Some(&have), Some(&props(json!({"tags": "fp16"})))));
-        assert!(properties_match(Some(&have), Some(&props(json!({"arch": ["sm80", "sm90"]})))));
+        assert!(properties_match(
+            Some(&have),
+            Some(&props(json!({"arch": ["sm80", "sm90"]})))
+        ));
         assert!(!properties_match(Some(&have), Some(&props(json!({"missing": 1})))));
     }
 }

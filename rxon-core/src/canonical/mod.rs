@@ -26,11 +26,7 @@ impl From<CanonicalError> for RxonError {
 
 /// Appends the canonical form of `value` to `out`, leaving out the named members of the
 /// top-level object (used by signatures to drop `security` and `_signature`).
-pub fn write_canonical<T: Serialize + ?Sized>(
-    out: &mut Vec<u8>,
-    value: &T,
-    skip_top_level: &[&str],
-) -> Result<()> {
+pub fn write_canonical<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T, skip_top_level: &[&str]) -> Result<()> {
     let start = out.len();
     let mut writer = writer::Writer::new(out, skip_top_level);
     if let Err(err) = value.serialize(&mut writer) {

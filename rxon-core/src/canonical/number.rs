@@ -47,7 +47,9 @@ pub fn write_number_text(out: &mut Vec<u8>, text: &str) -> Result<(), NumberText
         .parse()
         .map_err(|_| NumberTextError(format!("invalid number: {text}")))?;
     if !value.is_finite() {
-        return Err(NumberTextError(format!("number is infinity when parsed as double: {text}")));
+        return Err(NumberTextError(format!(
+            "number is infinity when parsed as double: {text}"
+        )));
     }
     write_f64(out, value);
     Ok(())

@@ -55,7 +55,11 @@ pub struct Writer<'a> {
 impl<'a> Writer<'a> {
     /// A writer appending to `out` that leaves out the named members of the top-level object.
     pub fn new(out: &'a mut Vec<u8>, skip_top_level: &'a [&'a str]) -> Self {
-        Writer { out, depth: 0, skip_top_level }
+        Writer {
+            out,
+            depth: 0,
+            skip_top_level,
+        }
     }
 
     fn check_depth(&self) -> Result<(), CanonicalError> {
@@ -79,7 +83,14 @@ impl<'a> Writer<'a> {
         self.out.push(b'{');
         let region_start = self.out.len();
         let top_level = self.depth == 0;
-        Ok(MapState { w: self, region_start, entries: Vec::new(), sorted: true, pending_key: None, top_level })
+        Ok(MapState {
+            w: self,
+            region_start,
+            entries: Vec::new(),
+            sorted: true,
+            pending_key: None,
+            top_level,
+        })
     }
 
     fn begin_seq(&mut self) -> Result<SeqState<'a, '_>, CanonicalError> {
@@ -236,11 +247,7 @@ impl<'a, 'b> ser::Serializer for &'b mut Writer<'a> {
         self.begin_seq()
     }
 
-    fn serialize_tuple_struct(
-        self,
-        _name: &'static str,
-        _len: usize,
-    ) -> Result<SeqState<'a, 'b>, CanonicalError> {
+    fn serialize_tuple_struct(self, _name: &'static str, _len: usize) -> Result<SeqState<'a, 'b>, CanonicalError> {
         self.begin_seq()
     }
 
@@ -385,7 +392,11 @@ impl<'a, 'b> MapState<'a, 'b> {
                 self.sorted = false;
             }
         }
-        self.entries.push(Entry { key, start, end: self.w.out.len() });
+        self.entries.push(Entry {
+            key,
+            start,
+            end: self.w.out.len(),
+        });
         Ok(())
     }
 
@@ -555,10 +566,19 @@ impl ser::Serializer for TextCapture {
     fn serialize_unit_struct(self, _name: &'static str) -> Result<String, CanonicalError> {
         Err(not_a_key())
     }
-    fn serialize_unit_variant(self, _n: &'static str, _i: u32, variant: &'static str) -> Result<String, CanonicalError> {
+    fn serialize_unit_variant(
+        self,
+        _n: &'static str,
+        _i: u32,
+        variant: &'static str,
+    ) -> Result<String, CanonicalError> {
         Ok(variant.to_string())
     }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _n: &'static str, value: &T) -> Result<String, CanonicalError> {
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _n: &'static str,
+        value: &T,
+    ) -> Result<String, CanonicalError> {
         value.serialize(self)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(

@@ -1,7 +1,7 @@
 //! Members shared by several message families: security context and file metadata.
 
-use super::defaults;
 use super::JsonObject;
+use super::defaults;
 use serde::{Deserialize, Serialize};
 
 /// Security metadata for zero-trust identity and verification.

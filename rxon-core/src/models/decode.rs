@@ -109,4 +109,3 @@ fn msgspec_type_name(expected: &str) -> &str {
         other => other,
     }
 }
-

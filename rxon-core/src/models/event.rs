@@ -1,9 +1,9 @@
 //! Events: what a worker signals up (progress, alerts, metrics), possibly relayed through a
 //! chain of workers.
 
+use super::JsonObject;
 use super::common::SecurityContext;
 use super::defaults;
-use super::JsonObject;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

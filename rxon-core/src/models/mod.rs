@@ -28,8 +28,7 @@ pub use event::WorkerEventPayload;
 pub use resources::{DeviceUsage, HardwareDevice, Resources, ResourcesUsage};
 pub use task::{TaskError, TaskPayload, TaskResult};
 pub use worker::{
-    Heartbeat, InstalledArtifact, SkillInfo, TokenResponse, WorkerCapabilities, WorkerCommand,
-    WorkerRegistration,
+    Heartbeat, InstalledArtifact, SkillInfo, TokenResponse, WorkerCapabilities, WorkerCommand, WorkerRegistration,
 };
 
 use crate::canonical;
@@ -42,7 +41,7 @@ use serde_json::Value;
 pub type JsonObject = serde_json::Map<String, Value>;
 
 /// What every message offers: decoding with the reference's errors, canonical encoding.
-pub trait Message: Serialize + DeserializeOwned {
+pub trait Message: Serialize + DeserializeOwned + Clone + PartialEq + std::fmt::Debug {
     /// The reference's class name, used in error messages.
     const NAME: &'static str;
 
@@ -81,7 +80,21 @@ macro_rules! message {
 }
 
 message!(
-    TaskPayload, TaskResult, TaskError, Heartbeat, WorkerRegistration, WorkerEventPayload,
-    WorkerCommand, TokenResponse, SkillInfo, InstalledArtifact, WorkerCapabilities,
-    HardwareDevice, DeviceUsage, ResourcesUsage, Resources, FileMetadata, SecurityContext
+    TaskPayload,
+    TaskResult,
+    TaskError,
+    Heartbeat,
+    WorkerRegistration,
+    WorkerEventPayload,
+    WorkerCommand,
+    TokenResponse,
+    SkillInfo,
+    InstalledArtifact,
+    WorkerCapabilities,
+    HardwareDevice,
+    DeviceUsage,
+    ResourcesUsage,
+    Resources,
+    FileMetadata,
+    SecurityContext
 );

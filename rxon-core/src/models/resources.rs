@@ -1,7 +1,7 @@
 //! Hardware description and usage: what a worker has and how loaded it is.
 
-use super::defaults;
 use super::JsonObject;
+use super::defaults;
 use serde::{Deserialize, Serialize};
 
 /// One device of a worker (GPU, TPU, sensor, robot arm, …).

@@ -1,8 +1,8 @@
 //! Tasks: what the orchestrator hands a worker, and what the worker answers.
 
+use super::JsonObject;
 use super::common::{FileMetadata, SecurityContext};
 use super::defaults;
-use super::JsonObject;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

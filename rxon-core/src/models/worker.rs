@@ -1,9 +1,9 @@
 //! Workers: registration, skills, capabilities, heartbeats, tokens and commands.
 
+use super::JsonObject;
 use super::common::SecurityContext;
 use super::defaults;
 use super::resources::{Resources, ResourcesUsage};
-use super::JsonObject;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -34,7 +34,10 @@ pub struct SkillInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_statuses: Option<Vec<String>>,
     /// Schema language (default `json-schema`).
-    #[serde(default = "defaults::schema_dialect", skip_serializing_if = "defaults::is_schema_dialect")]
+    #[serde(
+        default = "defaults::schema_dialect",
+        skip_serializing_if = "defaults::is_schema_dialect"
+    )]
     pub schema_dialect: String,
     /// Free-form properties.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -61,7 +64,10 @@ impl Default for SkillInfo {
 impl SkillInfo {
     /// A skill with only a name.
     pub fn named(name: impl Into<String>) -> Self {
-        SkillInfo { name: name.into(), ..Self::default() }
+        SkillInfo {
+            name: name.into(),
+            ..Self::default()
+        }
     }
 }
 
@@ -71,7 +77,10 @@ pub struct InstalledArtifact {
     /// The artifact's name.
     pub name: String,
     /// Version (default `unknown`; a requirement of `unknown` accepts any version).
-    #[serde(default = "defaults::artifact_version", skip_serializing_if = "defaults::is_artifact_version")]
+    #[serde(
+        default = "defaults::artifact_version",
+        skip_serializing_if = "defaults::is_artifact_version"
+    )]
     pub version: String,
     /// Kind of artifact.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]

@@ -64,7 +64,9 @@ static PATTERNS: LazyLock<Patterns> = LazyLock::new(|| {
         hostname: compile(
             r"^(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\-]{0,61}[a-zA-Z0-9])\.)*([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9\-]{0,61}[A-Za-z0-9])\z",
         ),
-        ipv4: compile(r"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\z"),
+        ipv4: compile(
+            r"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\z",
+        ),
         uri: compile(r"^\w+:(/?/?)[^\s]+\z"),
         uri_reference: compile(r"^(\w+:(/?/?))?[^#\\\s]*(#[^\\\s]*)?\z"),
         json_pointer: compile(r"^(/(([^/~])|(~[01]))*)*\z"),
@@ -146,7 +148,9 @@ impl Format {
 
 /// `^(?!.*\.\..*@)[^@.][^@]*(?<!\.)@[^@]+\.[^@]+\Z`, written out.
 fn is_email(text: &str) -> bool {
-    let Some((local, domain)) = text.split_once('@') else { return false };
+    let Some((local, domain)) = text.split_once('@') else {
+        return false;
+    };
     !local.is_empty()
         && !local.starts_with('.')
         && !local.ends_with('.')
@@ -160,7 +164,10 @@ fn is_idn_email(text: &str) -> bool {
 }
 
 fn domain_has_inner_dot(domain: &str) -> bool {
-    !domain.contains('@') && domain.char_indices().any(|(i, c)| c == '.' && i > 0 && i + 1 < domain.len())
+    !domain.contains('@')
+        && domain
+            .char_indices()
+            .any(|(i, c)| c == '.' && i > 0 && i + 1 < domain.len())
 }
 
 #[cfg(test)]

@@ -39,7 +39,9 @@ impl CompiledSchema {
 
     /// Validates `data`; the error is the reference's human message for the first failure.
     pub fn validate(&self, data: &Value) -> std::result::Result<(), String> {
-        self.validator.validate(data).map_err(|message| translate_error(&message, data))
+        self.validator
+            .validate(data)
+            .map_err(|message| translate_error(&message, data))
     }
 }
 
@@ -55,7 +57,9 @@ static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(Mutex::default);
 /// schema. A schema that does not compile is an error (the reference logs it and returns
 /// `None`; validation then fails with "Failed to compile schema").
 pub fn get_compiled_validator(schema: Option<&JsonObject>) -> Result<Option<Arc<CompiledSchema>>> {
-    let Some(schema) = schema.filter(|s| !s.is_empty()) else { return Ok(None) };
+    let Some(schema) = schema.filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
     let key = canonical::to_canonical_vec(schema)?;
     let mut cache = CACHE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     if let Some(found) = cache.by_key.get(&key) {
@@ -107,7 +111,9 @@ impl SkillInfo {
     /// Whether `status` is one the skill declares in `output_statuses` (any status when it
     /// declares none).
     pub fn allows_status(&self, status: &str) -> bool {
-        self.output_statuses.as_ref().is_none_or(|statuses| statuses.iter().any(|s| s == status))
+        self.output_statuses
+            .as_ref()
+            .is_none_or(|statuses| statuses.iter().any(|s| s == status))
     }
 }
 
@@ -122,7 +128,9 @@ mod tests {
 
     #[test]
     fn properties_are_checked_in_schema_order() {
-        let s: Value = serde_json::from_str(r#"{"type":"object","properties":{"b":{"type":"string"},"a":{"type":"integer"}}}"#).unwrap();
+        let s: Value =
+            serde_json::from_str(r#"{"type":"object","properties":{"b":{"type":"string"},"a":{"type":"integer"}}}"#)
+                .unwrap();
         let err = validate_data(&json!({"a": "x", "b": 1}), Some(&schema(s))).unwrap_err();
         assert_eq!(err, "Field 'b': Expected string");
     }
@@ -135,10 +143,19 @@ mod tests {
         }}));
         let check = |data: Value| validate_data(&data, Some(&s)).unwrap_err();
         assert_eq!(check(json!({"n": 4})), "Field 'n': Expected bigger than or equal to 5");
-        assert_eq!(check(json!({"s": "a"})), "Field 's': Expected longer than or equal to 2 characters");
+        assert_eq!(
+            check(json!({"s": "a"})),
+            "Field 's': Expected longer than or equal to 2 characters"
+        );
         assert_eq!(check(json!({"e": "nope"})), "Field 'e': Expected email");
-        assert_eq!(check(json!({"k": "y"})), "Field 'k': Expected same as const definition: x");
-        assert_eq!(check(json!({"o": 3})), "Field 'o': Expected valid exactly by one definition (2 matches found)");
+        assert_eq!(
+            check(json!({"k": "y"})),
+            "Field 'k': Expected same as const definition: x"
+        );
+        assert_eq!(
+            check(json!({"o": 3})),
+            "Field 'o': Expected valid exactly by one definition (2 matches found)"
+        );
     }
 
     #[test]
@@ -157,7 +174,10 @@ mod tests {
     #[test]
     fn broken_schemas_fail_to_compile_instead_of_panicking() {
         let s = schema(json!({"type": "nonsense"}));
-        assert_eq!(validate_data(&json!({}), Some(&s)).unwrap_err(), "Failed to compile schema");
+        assert_eq!(
+            validate_data(&json!({}), Some(&s)).unwrap_err(),
+            "Failed to compile schema"
+        );
         let s = schema(json!({"$ref": "https://example.com/schema"}));
         assert!(get_compiled_validator(Some(&s)).is_err());
         let s = schema(json!({"$ref": "#"}));
@@ -170,11 +190,17 @@ mod tests {
             input_schema: Some(schema(json!({"type": "object", "required": ["b"]}))),
             ..SkillInfo::named("add")
         };
-        let task = TaskPayload { params: Some(schema(json!({"a": 1}))), ..Default::default() };
+        let task = TaskPayload {
+            params: Some(schema(json!({"a": 1}))),
+            ..Default::default()
+        };
         let err = task.validate_params(&skill).unwrap_err();
         assert_eq!(err.message(), "Missing required field: 'b'");
         assert!(matches!(err, RxonError::ParamValidation { .. }));
         let task = TaskPayload::default();
-        assert_eq!(task.validate_params(&skill).unwrap_err().message(), "Expected object, got null");
+        assert_eq!(
+            task.validate_params(&skill).unwrap_err().message(),
+            "Expected object, got null"
+        );
     }
 }

@@ -52,7 +52,10 @@ fn strip_quotes(text: &str) -> &str {
 }
 
 fn non_empty_parts(path: &str) -> Vec<&str> {
-    path.split('.').map(|p| p.trim_matches('.')).filter(|p| !p.is_empty()).collect()
+    path.split('.')
+        .map(|p| p.trim_matches('.'))
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 /// Python's `str.isdigit()` for the ASCII and Unicode digits a path can hold.
@@ -72,7 +75,11 @@ pub fn translate_error(message: &str, data: &Value) -> String {
         let path = c.get(2).map_or("", |m| m.as_str());
         let allowed = &c[3];
         let shown = value_at(data, path).map_or_else(|| "None".to_string(), py_str);
-        let prefix = if path.is_empty() { String::new() } else { field_prefix(path.split('.')) };
+        let prefix = if path.is_empty() {
+            String::new()
+        } else {
+            field_prefix(path.split('.'))
+        };
         return format!("{prefix}Value '{shown}' is not allowed. Must be one of: {allowed}");
     }
     if let Some(c) = p.missing.captures(&msg) {
@@ -118,12 +125,33 @@ mod tests {
     #[test]
     fn translates_like_the_reference() {
         let data = json!({"a": {"b": [1, "x"]}, "e": {"k": 1}});
-        assert_eq!(translate_error("data.a.b[1] must be integer", &data), "Field 'a': Field 'b': Item at index 1: Expected integer");
-        assert_eq!(translate_error("data must contain ['a', 'b'] properties", &data), "Missing required field: 'a', 'b'");
-        assert_eq!(translate_error("data.x must not contain {'c'} properties", &data), "Field 'x': Unexpected field: 'c'");
-        assert_eq!(translate_error("data.e must be one of [1, 2]", &data), "Field 'e': Value '{'k': 1}' is not allowed. Must be one of: [1, 2]");
-        assert_eq!(translate_error("data.q must be string", &data), "Field 'q': Expected string, got null");
-        assert_eq!(translate_error("data cannot be validated by any definition", &data), "Value does not match any schemas");
-        assert_eq!(translate_error("data must NOT match a disallowed definition", &data), "data must NOT match a disallowed definition");
+        assert_eq!(
+            translate_error("data.a.b[1] must be integer", &data),
+            "Field 'a': Field 'b': Item at index 1: Expected integer"
+        );
+        assert_eq!(
+            translate_error("data must contain ['a', 'b'] properties", &data),
+            "Missing required field: 'a', 'b'"
+        );
+        assert_eq!(
+            translate_error("data.x must not contain {'c'} properties", &data),
+            "Field 'x': Unexpected field: 'c'"
+        );
+        assert_eq!(
+            translate_error("data.e must be one of [1, 2]", &data),
+            "Field 'e': Value '{'k': 1}' is not allowed. Must be one of: [1, 2]"
+        );
+        assert_eq!(
+            translate_error("data.q must be string", &data),
+            "Field 'q': Expected string, got null"
+        );
+        assert_eq!(
+            translate_error("data cannot be validated by any definition", &data),
+            "Value does not match any schemas"
+        );
+        assert_eq!(
+            translate_error("data must NOT match a disallowed definition", &data),
+            "data must NOT match a disallowed definition"
+        );
     }
 }

@@ -55,37 +55,90 @@ enum Dependency {
 
 #[derive(Debug)]
 enum Check {
-    Type { accepts: Vec<JsonType>, text: String },
-    Enum { values: Vec<Value>, text: String },
+    Type {
+        accepts: Vec<JsonType>,
+        text: String,
+    },
+    Enum {
+        values: Vec<Value>,
+        text: String,
+    },
     AllOf(Vec<usize>),
     AnyOf(Vec<usize>),
     OneOf(Vec<usize>),
     Not(Option<usize>),
     NotThere,
-    MinLength { limit: u64, text: String },
-    MaxLength { limit: u64, text: String },
-    Pattern { regex: Regex, text: String },
+    MinLength {
+        limit: u64,
+        text: String,
+    },
+    MaxLength {
+        limit: u64,
+        text: String,
+    },
+    Pattern {
+        regex: Regex,
+        text: String,
+    },
     Format(Format),
-    Minimum { limit: f64, text: String },
-    Maximum { limit: f64, text: String },
-    ExclusiveMinimum { limit: f64, text: String },
-    ExclusiveMaximum { limit: f64, text: String },
-    MultipleOf { factor: Value, text: String },
-    MinItems { limit: u64, text: String },
-    MaxItems { limit: u64, text: String },
+    Minimum {
+        limit: f64,
+        text: String,
+    },
+    Maximum {
+        limit: f64,
+        text: String,
+    },
+    ExclusiveMinimum {
+        limit: f64,
+        text: String,
+    },
+    ExclusiveMaximum {
+        limit: f64,
+        text: String,
+    },
+    MultipleOf {
+        factor: Value,
+        text: String,
+    },
+    MinItems {
+        limit: u64,
+        text: String,
+    },
+    MaxItems {
+        limit: u64,
+        text: String,
+    },
     UniqueItems,
     Items(Items),
-    MinProperties { limit: u64, text: String },
-    MaxProperties { limit: u64, text: String },
+    MinProperties {
+        limit: u64,
+        text: String,
+    },
+    MaxProperties {
+        limit: u64,
+        text: String,
+    },
     Required(Vec<String>),
     Dependencies(Vec<(String, Dependency)>),
     Properties(Vec<(String, usize)>),
     PatternProperties(Vec<(Regex, usize)>),
-    AdditionalProperties { known: Vec<String>, patterns: Vec<Regex>, rule: Additional },
+    AdditionalProperties {
+        known: Vec<String>,
+        patterns: Vec<Regex>,
+        rule: Additional,
+    },
     PropertyNames(Option<usize>),
     Contains(Option<usize>, bool),
-    Const { value: Value, text: String },
-    IfThenElse { condition: usize, then: Option<usize>, otherwise: Option<usize> },
+    Const {
+        value: Value,
+        text: String,
+    },
+    IfThenElse {
+        condition: usize,
+        then: Option<usize>,
+        otherwise: Option<usize>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -123,9 +176,19 @@ type Outcome = Result<(), String>;
 impl Validator {
     /// Compiles a schema; the error says why it is not a usable schema.
     pub fn compile(schema: &Value) -> Result<Self, String> {
-        let mut compiler = Compiler { root: schema, nodes: Vec::new(), refs: HashMap::new() };
+        let mut compiler = Compiler {
+            root: schema,
+            nodes: Vec::new(),
+            refs: HashMap::new(),
+        };
         compiler.node(schema)?;
-        Ok(Validator { nodes: compiler.nodes.into_iter().map(|n| n.unwrap_or(Node::Always(true))).collect() })
+        Ok(Validator {
+            nodes: compiler
+                .nodes
+                .into_iter()
+                .map(|n| n.unwrap_or(Node::Always(true)))
+                .collect(),
+        })
     }
 
     /// Validates `data`; the error is fastjsonschema's message for the first failure.
@@ -182,7 +245,9 @@ impl Validator {
                     }
                 }
                 if matches != 1 {
-                    return fail(&format!("must be valid exactly by one definition ({matches} matches found)"));
+                    return fail(&format!(
+                        "must be valid exactly by one definition ({matches} matches found)"
+                    ));
                 }
             }
             Check::Not(node) => {
@@ -260,7 +325,10 @@ impl Validator {
             }
             Check::UniqueItems => {
                 if let Value::Array(items) = data {
-                    let duplicate = items.iter().enumerate().any(|(i, a)| items[i + 1..].iter().any(|b| strict_eq(a, b)));
+                    let duplicate = items
+                        .iter()
+                        .enumerate()
+                        .any(|(i, a)| items[i + 1..].iter().any(|b| strict_eq(a, b)));
                     if duplicate {
                         return fail("must contain unique items");
                     }
@@ -347,7 +415,9 @@ impl Validator {
                         None if !map.is_empty() => return fail("must not be there"),
                         None => {}
                         Some(node) => {
-                            let all_named = map.keys().all(|k| self.passes(*node, &Value::String(k.clone()), name, chain));
+                            let all_named = map
+                                .keys()
+                                .all(|k| self.passes(*node, &Value::String(k.clone()), name, chain));
                             if !all_named {
                                 return fail("must be named by propertyName definition");
                             }
@@ -377,8 +447,16 @@ impl Validator {
                     return fail(text);
                 }
             }
-            Check::IfThenElse { condition, then, otherwise } => {
-                let branch = if self.passes(*condition, data, name, chain) { then } else { otherwise };
+            Check::IfThenElse {
+                condition,
+                then,
+                otherwise,
+            } => {
+                let branch = if self.passes(*condition, data, name, chain) {
+                    then
+                } else {
+                    otherwise
+                };
                 if let Some(node) = branch {
                     self.eval(*node, data, name, chain)?;
                 }
@@ -535,9 +613,9 @@ impl<'s> Compiler<'s> {
         if let Some(index) = self.refs.get(reference) {
             return Ok(*index);
         }
-        let pointer = reference
-            .strip_prefix('#')
-            .ok_or_else(|| format!("unsupported $ref '{reference}': only references into the same schema are resolved"))?;
+        let pointer = reference.strip_prefix('#').ok_or_else(|| {
+            format!("unsupported $ref '{reference}': only references into the same schema are resolved")
+        })?;
         let target = self
             .root
             .pointer(&percent_decode(pointer))
@@ -564,7 +642,10 @@ impl<'s> Compiler<'s> {
         }
         if let Some(def) = map.get("enum") {
             let values = def.as_array().ok_or("enum must be an array")?.clone();
-            checks.push(Check::Enum { text: format!("must be one of {}", py_repr(def)), values });
+            checks.push(Check::Enum {
+                text: format!("must be one of {}", py_repr(def)),
+                values,
+            });
         }
         if let Some(def) = map.get("allOf") {
             checks.push(Check::AllOf(self.nodes_of(def, "allOf")?));
@@ -585,15 +666,24 @@ impl<'s> Compiler<'s> {
         }
         if let Some(def) = map.get("minLength") {
             let limit = count(def, "minLength")?;
-            checks.push(Check::MinLength { limit, text: format!("must be longer than or equal to {} characters", text_of(def)) });
+            checks.push(Check::MinLength {
+                limit,
+                text: format!("must be longer than or equal to {} characters", text_of(def)),
+            });
         }
         if let Some(def) = map.get("maxLength") {
             let limit = count(def, "maxLength")?;
-            checks.push(Check::MaxLength { limit, text: format!("must be shorter than or equal to {} characters", text_of(def)) });
+            checks.push(Check::MaxLength {
+                limit,
+                text: format!("must be shorter than or equal to {} characters", text_of(def)),
+            });
         }
         if let Some(Value::String(pattern)) = map.get("pattern") {
             let regex = Regex::new(pattern).map_err(|e| format!("pattern {pattern:?} does not compile: {e}"))?;
-            checks.push(Check::Pattern { regex, text: format!("must match pattern {pattern}") });
+            checks.push(Check::Pattern {
+                regex,
+                text: format!("must match pattern {pattern}"),
+            });
         }
         if let Some(Value::String(name)) = map.get("format") {
             if let Some(format) = Format::named(name) {
@@ -617,15 +707,24 @@ impl<'s> Compiler<'s> {
         }
         if let Some(def) = map.get("multipleOf") {
             number(def).ok_or("multipleOf must be a number")?;
-            checks.push(Check::MultipleOf { factor: def.clone(), text: format!("must be multiple of {}", text_of(def)) });
+            checks.push(Check::MultipleOf {
+                factor: def.clone(),
+                text: format!("must be multiple of {}", text_of(def)),
+            });
         }
         if let Some(def) = map.get("minItems") {
             let limit = count(def, "minItems")?;
-            checks.push(Check::MinItems { limit, text: format!("must contain at least {} items", text_of(def)) });
+            checks.push(Check::MinItems {
+                limit,
+                text: format!("must contain at least {} items", text_of(def)),
+            });
         }
         if let Some(def) = map.get("maxItems") {
             let limit = count(def, "maxItems")?;
-            checks.push(Check::MaxItems { limit, text: format!("must contain less than or equal to {} items", text_of(def)) });
+            checks.push(Check::MaxItems {
+                limit,
+                text: format!("must contain less than or equal to {} items", text_of(def)),
+            });
         }
         if map.get("uniqueItems") == Some(&Value::Bool(true)) {
             checks.push(Check::UniqueItems);
@@ -635,7 +734,10 @@ impl<'s> Compiler<'s> {
         }
         if let Some(def) = map.get("minProperties") {
             let limit = count(def, "minProperties")?;
-            checks.push(Check::MinProperties { limit, text: format!("must contain at least {} properties", text_of(def)) });
+            checks.push(Check::MinProperties {
+                limit,
+                text: format!("must contain at least {} properties", text_of(def)),
+            });
         }
         if let Some(def) = map.get("maxProperties") {
             let limit = count(def, "maxProperties")?;
@@ -701,13 +803,20 @@ impl<'s> Compiler<'s> {
             }
         }
         if let Some(def) = map.get("const") {
-            checks.push(Check::Const { value: def.clone(), text: format!("must be same as const definition: {}", py_str(def)) });
+            checks.push(Check::Const {
+                value: def.clone(),
+                text: format!("must be same as const definition: {}", py_str(def)),
+            });
         }
         if let Some(def) = map.get("if") {
             let condition = self.node(def)?;
             let then = map.get("then").map(|d| self.node(d)).transpose()?;
             let otherwise = map.get("else").map(|d| self.node(d)).transpose()?;
-            checks.push(Check::IfThenElse { condition, then, otherwise });
+            checks.push(Check::IfThenElse {
+                condition,
+                then,
+                otherwise,
+            });
         }
         Ok(checks)
     }
@@ -757,7 +866,10 @@ impl<'s> Compiler<'s> {
 fn type_check(def: &Value) -> Result<Check, String> {
     let names: Vec<&str> = match def {
         Value::String(name) => vec![name.as_str()],
-        Value::Array(items) => items.iter().map(|v| v.as_str().ok_or("Unknown type")).collect::<Result<_, _>>()?,
+        Value::Array(items) => items
+            .iter()
+            .map(|v| v.as_str().ok_or("Unknown type"))
+            .collect::<Result<_, _>>()?,
         _ => return Err("Unknown type".into()),
     };
     let accepts = names
@@ -773,11 +885,17 @@ fn type_check(def: &Value) -> Result<Check, String> {
             _ => Err(format!("Unknown type: {name}")),
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Check::Type { accepts, text: format!("must be {}", names.join(" or ")) })
+    Ok(Check::Type {
+        accepts,
+        text: format!("must be {}", names.join(" or ")),
+    })
 }
 
 fn count(def: &Value, keyword: &str) -> Result<u64, String> {
-    number(def).filter(|n| *n >= 0.0).map(|n| n.ceil() as u64).ok_or_else(|| format!("{keyword} must be a number"))
+    number(def)
+        .filter(|n| *n >= 0.0)
+        .map(|n| n.ceil() as u64)
+        .ok_or_else(|| format!("{keyword} must be a number"))
 }
 
 /// A keyword's value as Python prints it inside fastjsonschema's messages.

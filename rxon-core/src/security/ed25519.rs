@@ -35,7 +35,9 @@ impl Ed25519Signer {
 
     /// The matching verifier.
     pub fn verifier(&self) -> Ed25519Verifier {
-        Ed25519Verifier { key: self.key.verifying_key() }
+        Ed25519Verifier {
+            key: self.key.verifying_key(),
+        }
     }
 
     /// Signs raw bytes; hex signature.
@@ -70,13 +72,22 @@ impl Ed25519Verifier {
 
     /// Whether `signature_hex` signs `message`. Malformed hex never verifies.
     pub fn verify_bytes(&self, message: &[u8], signature_hex: &str) -> bool {
-        let Ok(raw) = hex::decode(signature_hex) else { return false };
-        let Ok(signature) = Signature::from_slice(&raw) else { return false };
+        let Ok(raw) = hex::decode(signature_hex) else {
+            return false;
+        };
+        let Ok(signature) = Signature::from_slice(&raw) else {
+            return false;
+        };
         self.key.verify(message, &signature).is_ok()
     }
 
     /// Whether `signature_hex` signs the payload's signing bytes.
-    pub fn verify<T: Serialize + ?Sized>(&self, payload: &T, signature_hex: &str, ignore_fields: &[&str]) -> Result<bool> {
+    pub fn verify<T: Serialize + ?Sized>(
+        &self,
+        payload: &T,
+        signature_hex: &str,
+        ignore_fields: &[&str],
+    ) -> Result<bool> {
         Ok(self.verify_bytes(&signing_bytes(payload, ignore_fields)?, signature_hex))
     }
 
@@ -88,7 +99,11 @@ impl Ed25519Verifier {
 
 /// The reference's `sign_payload_ed25519` (parses the key on every call; prefer
 /// [`Ed25519Signer`] to sign many payloads).
-pub fn sign_payload_ed25519<T: Serialize + ?Sized>(payload: &T, private_key_pem: &str, ignore_fields: &[&str]) -> Result<String> {
+pub fn sign_payload_ed25519<T: Serialize + ?Sized>(
+    payload: &T,
+    private_key_pem: &str,
+    ignore_fields: &[&str],
+) -> Result<String> {
     let bytes = signing_bytes(payload, ignore_fields)?;
     Ok(Ed25519Signer::from_pem(private_key_pem)?.sign_bytes(&bytes))
 }

@@ -9,12 +9,10 @@ mod ed25519;
 mod hmac;
 
 pub use self::ed25519::{
-    Ed25519Signer, Ed25519Verifier, sign_bubbling_chain, sign_payload_ed25519,
-    verify_bubbling_chain_signature, verify_signature_ed25519,
+    Ed25519Signer, Ed25519Verifier, sign_bubbling_chain, sign_payload_ed25519, verify_bubbling_chain_signature,
+    verify_signature_ed25519,
 };
-pub use self::hmac::{
-    sign_bubbling_chain_hmac, sign_payload, verify_bubbling_chain_hmac, verify_signature,
-};
+pub use self::hmac::{sign_bubbling_chain_hmac, sign_payload, verify_bubbling_chain_hmac, verify_signature};
 
 use crate::canonical;
 use crate::error::Result;
