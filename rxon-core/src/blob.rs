@@ -3,7 +3,6 @@
 
 use crate::error::{Result, RxonError};
 use crate::models::FileMetadata;
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 /// The URI scheme of blob references.
@@ -69,7 +68,7 @@ pub trait BlobProvider: Send + Sync {
     /// Downloads `uri` to a local file; whether it was found.
     async fn download(&self, uri: &str, local_path: &str) -> Result<bool>;
     /// Size, etag, content type of `uri`, or `None` when it does not exist.
-    async fn get_metadata(&self, uri: &str) -> Result<Option<serde_json::Map<String, Value>>>;
+    async fn get_metadata(&self, uri: &str) -> Result<Option<crate::json::Object>>;
     /// Deletes one object; whether it existed.
     async fn delete(&self, uri: &str) -> Result<bool>;
     /// Deletes every object under a prefix; whether any existed.

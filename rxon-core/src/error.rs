@@ -4,10 +4,10 @@
 //! binding can raise its own idiomatic error without losing anything.
 
 use crate::constants::ERROR_CODE_LIMIT_EXCEEDED;
-use serde_json::{Map, Value};
+use crate::json::{Object, Value};
 
 /// Structured details of an error: a JSON object (empty when there is nothing to add).
-pub type Details = Map<String, Value>;
+pub type Details = Object;
 
 /// Every error rxon reports. The variant is the kind; bindings keep it across the boundary.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -108,7 +108,7 @@ impl RxonError {
     pub fn protocol(message: impl Into<String>, status: Option<u16>) -> Self {
         let mut details = Details::new();
         if let Some(status) = status {
-            details.insert("status".into(), Value::from(status));
+            details.insert("status", status);
         }
         Self::Protocol {
             message: message.into(),
@@ -121,9 +121,9 @@ impl RxonError {
     pub fn rate_limit(message: impl Into<String>, retry_after: Option<f64>, code: Option<String>) -> Self {
         let code = code.unwrap_or_else(|| ERROR_CODE_LIMIT_EXCEEDED.to_string());
         let mut details = Details::new();
-        details.insert("code".into(), Value::from(code.clone()));
+        details.insert("code", code.clone());
         if let Some(seconds) = retry_after {
-            details.insert("retry_after".into(), Value::from(seconds));
+            details.insert("retry_after", seconds);
         }
         Self::RateLimit {
             message: message.into(),
@@ -167,7 +167,7 @@ impl RxonError {
 
     /// Adds one member to the details and returns the error.
     pub fn with_detail(mut self, key: &str, value: impl Into<Value>) -> Self {
-        self.details_mut().insert(key.to_string(), value.into());
+        self.details_mut().insert(key, value);
         self
     }
 

@@ -21,6 +21,7 @@ pub mod canonical;
 pub mod constants;
 pub mod error;
 pub mod identifiers;
+pub mod json;
 pub mod matching;
 pub mod models;
 pub mod schema;

@@ -14,7 +14,7 @@
 //! meets a minimum of 1), and integers equal floats of the same value.
 
 use crate::models::{HardwareDevice, InstalledArtifact, JsonObject, Resources, SkillInfo};
-use serde_json::Value;
+use crate::json::{Number, Value};
 use std::cmp::Ordering;
 
 /// Something a worker has that can meet a requirement of the same type.
@@ -118,13 +118,8 @@ enum Numeric {
 fn numeric(value: &Value) -> Option<Numeric> {
     match value {
         Value::Bool(b) => Some(Numeric::Int(i128::from(*b))),
-        Value::Number(n) => {
-            let text = n.to_string();
-            match text.parse::<i128>() {
-                Ok(i) => Some(Numeric::Int(i)),
-                Err(_) => text.parse::<f64>().ok().map(Numeric::Float),
-            }
-        }
+        Value::Number(Number::Float(f)) => Some(Numeric::Float(*f)),
+        Value::Number(n) => Some(n.as_i128().map_or_else(|| Numeric::Float(n.as_f64()), Numeric::Int)),
         _ => None,
     }
 }
@@ -157,7 +152,7 @@ fn py_eq(a: &Value, b: &Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     fn props(v: Value) -> JsonObject {
         v.as_object().cloned().unwrap()

@@ -15,7 +15,7 @@ pub use writer::{CanonicalError, MAX_DEPTH, write_escaped_str};
 
 use crate::error::{Result, RxonError};
 use serde::Serialize;
-use serde_json::Value;
+use crate::json::{self, Value};
 use sha2::{Digest, Sha256};
 
 impl From<CanonicalError> for RxonError {
@@ -59,7 +59,7 @@ pub fn to_dict<T: Serialize + ?Sized>(value: &T) -> Result<Value> {
 
 /// The reference's `loads`: parses JSON text into a tree, keeping every number exactly.
 pub fn loads(text: &[u8]) -> Result<Value> {
-    serde_json::from_slice(text).map_err(|e| RxonError::invalid_value(format!("Invalid JSON: {e}")))
+    json::parse(text).map_err(|e| RxonError::invalid_value(format!("Invalid JSON: {e}")))
 }
 
 /// The reference's `calculate_dict_hash`: hex SHA-256 of the canonical bytes.
@@ -71,7 +71,7 @@ pub fn calculate_dict_hash<T: Serialize + ?Sized>(value: &T) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     fn canon(v: &Value) -> String {
         json_dumps(v).unwrap()
@@ -79,7 +79,7 @@ mod tests {
 
     #[test]
     fn sorts_keys_and_drops_null_members_but_not_null_items() {
-        let v: Value = serde_json::from_str(r#"{"b":1,"a":{"z":null,"y":[null,2.0]},"c":null}"#).unwrap();
+        let v = json::parse(br#"{"b":1,"a":{"z":null,"y":[null,2.0]},"c":null}"#).unwrap();
         assert_eq!(canon(&v), r#"{"a":{"y":[null,2]},"b":1}"#);
     }
 

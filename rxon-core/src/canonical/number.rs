@@ -5,6 +5,8 @@
 //! `1e-7`-style exponents (no `+`, no leading zero) below. The `ryu` crate's formatting is that
 //! same algorithm and notation for every non-integral finite double.
 
+use crate::json::Number;
+
 /// Writes `value` as the canonical form writes a float.
 ///
 /// * NaN and the infinities: `null` (what orjson writes for them).
@@ -24,40 +26,14 @@ pub fn write_f64(out: &mut Vec<u8>, value: f64) {
     }
 }
 
-/// Why a number's text cannot be written in canonical form.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NumberTextError(pub String);
-
-/// Writes a JSON number given as its source text (as `serde_json` keeps it with
-/// `arbitrary_precision`) in canonical form.
-///
-/// Integer literals keep every digit, however long (`-0` becomes `0`, as in Python); literals
-/// with a fraction or exponent are read as a double (correctly rounded, like Python) and
-/// written by [`write_f64`]. A literal beyond the double range is an error, as in the reference.
-pub fn write_number_text(out: &mut Vec<u8>, text: &str) -> Result<(), NumberTextError> {
-    if is_integer_literal(text) {
-        if text == "-0" {
-            out.push(b'0');
-        } else {
-            out.extend_from_slice(text.as_bytes());
-        }
-        return Ok(());
+/// Writes a [`Number`] in canonical form: integers as their digits, floats by [`write_f64`].
+pub fn write_number(out: &mut Vec<u8>, number: &Number) {
+    match number {
+        Number::PosInt(u) => out.extend_from_slice(itoa::Buffer::new().format(*u).as_bytes()),
+        Number::NegInt(i) => out.extend_from_slice(itoa::Buffer::new().format(*i).as_bytes()),
+        Number::Float(f) => write_f64(out, *f),
+        Number::BigInt(digits) => out.extend_from_slice(digits.as_bytes()),
     }
-    let value: f64 = text
-        .parse()
-        .map_err(|_| NumberTextError(format!("invalid number: {text}")))?;
-    if !value.is_finite() {
-        return Err(NumberTextError(format!(
-            "number is infinity when parsed as double: {text}"
-        )));
-    }
-    write_f64(out, value);
-    Ok(())
-}
-
-fn is_integer_literal(text: &str) -> bool {
-    let digits = text.strip_prefix('-').unwrap_or(text);
-    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
 const TWO_POW_63: f64 = 9_223_372_036_854_775_808.0;
@@ -124,8 +100,9 @@ mod tests {
     }
 
     fn t(text: &str) -> String {
+        let value = crate::json::parse(text.as_bytes()).unwrap();
         let mut out = Vec::new();
-        write_number_text(&mut out, text).unwrap();
+        write_number(&mut out, value.as_number().unwrap());
         String::from_utf8(out).unwrap()
     }
 
@@ -152,14 +129,13 @@ mod tests {
     }
 
     #[test]
-    fn number_text_keeps_big_integers_and_normalises_floats() {
+    fn parsed_numbers_keep_big_integers_and_normalise_floats() {
         assert_eq!(t("123456789012345678901234567890"), "123456789012345678901234567890");
         assert_eq!(t("-0"), "0");
         assert_eq!(t("627.0"), "627");
         assert_eq!(t("1E5"), "100000");
         assert_eq!(t("-8.44723533243552e+18"), "-8447235332435519488");
         assert_eq!(t("1e-05"), "0.00001");
-        let mut out = Vec::new();
-        assert!(write_number_text(&mut out, "1e400").is_err());
+        assert!(crate::json::parse(b"1e400").is_err());
     }
 }

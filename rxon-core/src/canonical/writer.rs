@@ -2,18 +2,16 @@
 //! key (code point order), null members dropped (null list items kept), integral floats
 //! written as integers, compact, UTF-8 unescaped except `"`, `\` and control characters.
 //!
-//! Writing straight from any `Serialize` value (models or `serde_json::Value`) avoids building
-//! an intermediate tree: members are written in the order they come and an object's bytes are
-//! re-ordered only when its keys did not arrive sorted.
+//! Writing straight from any `Serialize` value (models or [`crate::json::Value`]) avoids
+//! building an intermediate tree: members are written in the order they come, and an object's
+//! bytes are re-ordered (through one reused scratch buffer) only when its keys did not arrive
+//! sorted. Keys are compared where they were written, so no key is copied.
 
-use super::number::{write_f64, write_number_text};
+use super::number::write_f64;
+use crate::json::BIGINT_TOKEN;
 use serde::ser::{self, Impossible, Serialize};
 use std::borrow::Cow;
 use std::fmt;
-
-/// `serde_json` (with `arbitrary_precision`) serializes a number as a one-field struct of this
-/// name holding the number's text; recognising it keeps big integers and float text exact.
-const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
 /// Deepest nesting the reference's `to_dict` accepts (it raises `RecursionError` beyond).
 pub const MAX_DEPTH: usize = 30;
@@ -50,16 +48,16 @@ pub struct Writer<'a> {
     out: &'a mut Vec<u8>,
     depth: usize,
     skip_top_level: &'a [&'a str],
+    /// Members of every object still open, innermost last.
+    entries: Vec<Entry>,
+    /// Where an unsorted object's bytes wait while they are re-ordered.
+    scratch: Vec<u8>,
 }
 
 impl<'a> Writer<'a> {
     /// A writer appending to `out` that leaves out the named members of the top-level object.
     pub fn new(out: &'a mut Vec<u8>, skip_top_level: &'a [&'a str]) -> Self {
-        Writer {
-            out,
-            depth: 0,
-            skip_top_level,
-        }
+        Writer { out, depth: 0, skip_top_level, entries: Vec::new(), scratch: Vec::new() }
     }
 
     fn check_depth(&self) -> Result<(), CanonicalError> {
@@ -83,14 +81,8 @@ impl<'a> Writer<'a> {
         self.out.push(b'{');
         let region_start = self.out.len();
         let top_level = self.depth == 0;
-        Ok(MapState {
-            w: self,
-            region_start,
-            entries: Vec::new(),
-            sorted: true,
-            pending_key: None,
-            top_level,
-        })
+        let base = self.entries.len();
+        Ok(MapState { w: self, region_start, base, sorted: true, pending: None, top_level })
     }
 
     fn begin_seq(&mut self) -> Result<SeqState<'a, '_>, CanonicalError> {
@@ -100,36 +92,50 @@ impl<'a> Writer<'a> {
     }
 }
 
-/// Writes `s` as a JSON string with the reference's escapes.
-pub fn write_escaped_str(out: &mut Vec<u8>, s: &str) {
+/// What each byte becomes inside a JSON string: 0 = itself, `u` = `\u00XX`, else `\<byte>`.
+static ESCAPE: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = b'u';
+        b += 1;
+    }
+    table[0x08] = b'b';
+    table[0x09] = b't';
+    table[0x0a] = b'n';
+    table[0x0c] = b'f';
+    table[0x0d] = b'r';
+    table[b'"' as usize] = b'"';
+    table[b'\\' as usize] = b'\\';
+    table
+};
+
+/// Writes `s` as a JSON string with the reference's escapes; returns whether anything was
+/// escaped.
+pub fn write_escaped_str(out: &mut Vec<u8>, s: &str) -> bool {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(s.len() + 2);
     out.push(b'"');
     let bytes = s.as_bytes();
     let mut run_start = 0;
+    let mut escaped = false;
     for (i, &b) in bytes.iter().enumerate() {
-        let escape: &[u8] = match b {
-            b'"' => b"\\\"",
-            b'\\' => b"\\\\",
-            b'\n' => b"\\n",
-            b'\r' => b"\\r",
-            b'\t' => b"\\t",
-            0x08 => b"\\b",
-            0x0c => b"\\f",
-            0x00..=0x1f => b"",
-            _ => continue,
-        };
+        let escape = ESCAPE[b as usize];
+        if escape == 0 {
+            continue;
+        }
+        escaped = true;
         out.extend_from_slice(&bytes[run_start..i]);
-        if escape.is_empty() {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            out.extend_from_slice(b"\\u00");
-            out.push(HEX[(b >> 4) as usize]);
-            out.push(HEX[(b & 0xf) as usize]);
+        if escape == b'u' {
+            out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[(b >> 4) as usize], HEX[(b & 0xf) as usize]]);
         } else {
-            out.extend_from_slice(escape);
+            out.extend_from_slice(&[b'\\', escape]);
         }
         run_start = i + 1;
     }
     out.extend_from_slice(&bytes[run_start..]);
     out.push(b'"');
+    escaped
 }
 
 macro_rules! write_integer {
@@ -150,7 +156,7 @@ impl<'a, 'b> ser::Serializer for &'b mut Writer<'a> {
     type SerializeTupleStruct = SeqState<'a, 'b>;
     type SerializeTupleVariant = VariantState<SeqState<'a, 'b>>;
     type SerializeMap = MapState<'a, 'b>;
-    type SerializeStruct = StructState<'a, 'b>;
+    type SerializeStruct = MapState<'a, 'b>;
     type SerializeStructVariant = VariantState<MapState<'a, 'b>>;
 
     fn serialize_bool(self, v: bool) -> Result<Emitted, CanonicalError> {
@@ -220,9 +226,15 @@ impl<'a, 'b> ser::Serializer for &'b mut Writer<'a> {
 
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
-        _name: &'static str,
+        name: &'static str,
         value: &T,
     ) -> Result<Emitted, CanonicalError> {
+        if name == BIGINT_TOKEN {
+            self.check_depth()?;
+            let digits = value.serialize(TextCapture)?;
+            self.out.extend_from_slice(digits.as_bytes());
+            return Ok(Emitted::Value);
+        }
         value.serialize(self)
     }
 
@@ -235,7 +247,7 @@ impl<'a, 'b> ser::Serializer for &'b mut Writer<'a> {
     ) -> Result<Emitted, CanonicalError> {
         use ser::SerializeMap;
         let mut map = self.begin_map()?;
-        map.entry(Cow::Borrowed(variant), value)?;
+        map.entry(variant, value)?;
         map.end()
     }
 
@@ -271,12 +283,8 @@ impl<'a, 'b> ser::Serializer for &'b mut Writer<'a> {
         self.begin_map()
     }
 
-    fn serialize_struct(self, name: &'static str, _len: usize) -> Result<StructState<'a, 'b>, CanonicalError> {
-        if name == NUMBER_TOKEN {
-            self.check_depth()?;
-            return Ok(StructState::Number(self));
-        }
-        Ok(StructState::Map(self.begin_map()?))
+    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<MapState<'a, 'b>, CanonicalError> {
+        self.begin_map()
     }
 
     fn serialize_struct_variant(
@@ -355,49 +363,119 @@ impl ser::SerializeTupleStruct for SeqState<'_, '_> {
     }
 }
 
+/// One member written into the output: where its escaped key and its whole `"key":value`
+/// text are.
 struct Entry {
-    key: Cow<'static, str>,
+    key_start: usize,
+    key_end: usize,
+    key_escaped: bool,
     start: usize,
     end: usize,
+}
+
+/// A member whose key is written and whose value is due.
+enum Pending {
+    /// Write the value; `before` is where the member (with its comma) began.
+    Write { before: usize, key_start: usize, key_end: usize, key_escaped: bool },
+    /// A top-level member left out of the signature: drop the value.
+    Skip,
 }
 
 /// An object being written; see the module comment for how members are ordered.
 pub struct MapState<'a, 'b> {
     w: &'b mut Writer<'a>,
     region_start: usize,
-    entries: Vec<Entry>,
+    base: usize,
     sorted: bool,
-    pending_key: Option<Cow<'static, str>>,
+    pending: Option<Pending>,
     top_level: bool,
 }
 
-impl<'a, 'b> MapState<'a, 'b> {
-    fn entry<T: Serialize + ?Sized>(&mut self, key: Cow<'static, str>, value: &T) -> Result<(), CanonicalError> {
-        if self.top_level && self.w.skip_top_level.contains(&key.as_ref()) {
-            return Ok(());
+/// The raw text of a key written (escaped) at `bytes[start..end]`.
+fn raw_key(bytes: &[u8], start: usize, end: usize, escaped: bool) -> Cow<'_, str> {
+    let text = std::str::from_utf8(&bytes[start..end]).unwrap_or_default();
+    if !escaped {
+        return Cow::Borrowed(text);
+    }
+    // Undo the writer's own escapes: \" \\ \b \f \n \r \t \u00XX.
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
         }
+        match chars.next() {
+            Some('b') => out.push('\u{8}'),
+            Some('f') => out.push('\u{c}'),
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some('t') => out.push('\t'),
+            Some('u') => {
+                let hex: String = chars.by_ref().take(4).collect();
+                out.push(u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32).unwrap_or('\u{fffd}'));
+            }
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn compare_keys(bytes: &[u8], a: &Entry, b: &Entry) -> std::cmp::Ordering {
+    if !a.key_escaped && !b.key_escaped {
+        return bytes[a.key_start..a.key_end].cmp(&bytes[b.key_start..b.key_end]);
+    }
+    raw_key(bytes, a.key_start, a.key_end, a.key_escaped).cmp(&raw_key(bytes, b.key_start, b.key_end, b.key_escaped))
+}
+
+impl<'a, 'b> MapState<'a, 'b> {
+    /// Writes a key (any serializable key: strings, integers, booleans).
+    fn key<K: Serialize + ?Sized>(&mut self, key: &K) -> Result<(), CanonicalError> {
         let before = self.w.out.len();
-        if !self.entries.is_empty() {
+        if self.w.entries.len() > self.base {
             self.w.out.push(b',');
         }
-        let start = self.w.out.len();
-        write_escaped_str(self.w.out, &key);
+        let key_start = self.w.out.len() + 1;
+        let key_escaped = key.serialize(KeyWriter { out: self.w.out })?;
+        let key_end = self.w.out.len() - 1;
+        if self.top_level && !self.w.skip_top_level.is_empty() {
+            let raw = raw_key(self.w.out, key_start, key_end, key_escaped);
+            if self.w.skip_top_level.contains(&raw.as_ref()) {
+                self.w.out.truncate(before);
+                self.pending = Some(Pending::Skip);
+                return Ok(());
+            }
+        }
+        self.pending = Some(Pending::Write { before, key_start, key_end, key_escaped });
+        Ok(())
+    }
+
+    fn value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), CanonicalError> {
+        let (before, key_start, key_end, key_escaped) = match self.pending.take() {
+            Some(Pending::Write { before, key_start, key_end, key_escaped }) => (before, key_start, key_end, key_escaped),
+            Some(Pending::Skip) => return Ok(()),
+            None => return Err(CanonicalError("serialize_value called before serialize_key".into())),
+        };
         self.w.out.push(b':');
         if self.w.nested(value)? == Emitted::Null {
             self.w.out.truncate(before);
             return Ok(());
         }
-        if let Some(last) = self.entries.last() {
-            if key.as_ref() <= last.key.as_ref() {
+        let start = if self.w.entries.len() > self.base { before + 1 } else { before };
+        let entry = Entry { key_start, key_end, key_escaped, start, end: self.w.out.len() };
+        if let Some(last) = self.w.entries.last().filter(|_| self.w.entries.len() > self.base) {
+            if compare_keys(self.w.out, last, &entry) != std::cmp::Ordering::Less {
                 self.sorted = false;
             }
         }
-        self.entries.push(Entry {
-            key,
-            start,
-            end: self.w.out.len(),
-        });
+        self.w.entries.push(entry);
         Ok(())
+    }
+
+    fn entry<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), CanonicalError> {
+        self.key(key)?;
+        self.value(value)
     }
 
     fn finish(self) -> Result<Emitted, CanonicalError> {
@@ -405,25 +483,41 @@ impl<'a, 'b> MapState<'a, 'b> {
         Ok(Emitted::Value)
     }
 
-    fn close(mut self) -> Result<&'b mut Writer<'a>, CanonicalError> {
+    fn close(self) -> Result<&'b mut Writer<'a>, CanonicalError> {
+        let w = self.w;
         if !self.sorted {
-            let region = self.w.out.split_off(self.region_start);
-            self.entries.sort_by(|a, b| a.key.cmp(&b.key));
-            for window in self.entries.windows(2) {
-                if window[0].key == window[1].key {
-                    return Err(CanonicalError(format!("duplicate key: {}", window[0].key)));
-                }
+            let region_start = self.region_start;
+            w.scratch.clear();
+            w.scratch.extend_from_slice(&w.out[region_start..]);
+            let scratch = &w.scratch;
+            let members = &mut w.entries[self.base..];
+            // Positions are into `out`; the same bytes now sit in `scratch` at `- region_start`.
+            let shifted = |e: &Entry| Entry {
+                key_start: e.key_start - region_start,
+                key_end: e.key_end - region_start,
+                key_escaped: e.key_escaped,
+                start: e.start - region_start,
+                end: e.end - region_start,
+            };
+            for member in members.iter_mut() {
+                *member = shifted(member);
             }
-            for (i, entry) in self.entries.iter().enumerate() {
+            members.sort_by(|a, b| compare_keys(scratch, a, b));
+            if let Some(pair) = members.windows(2).find(|p| compare_keys(scratch, &p[0], &p[1]).is_eq()) {
+                let key = raw_key(scratch, pair[0].key_start, pair[0].key_end, pair[0].key_escaped).into_owned();
+                return Err(CanonicalError(format!("duplicate key: {key}")));
+            }
+            w.out.truncate(region_start);
+            for (i, member) in members.iter().enumerate() {
                 if i > 0 {
-                    self.w.out.push(b',');
+                    w.out.push(b',');
                 }
-                let (start, end) = (entry.start - self.region_start, entry.end - self.region_start);
-                self.w.out.extend_from_slice(&region[start..end]);
+                w.out.extend_from_slice(&scratch[member.start..member.end]);
             }
         }
-        self.w.out.push(b'}');
-        Ok(self.w)
+        w.entries.truncate(self.base);
+        w.out.push(b'}');
+        Ok(w)
     }
 }
 
@@ -431,46 +525,24 @@ impl ser::SerializeMap for MapState<'_, '_> {
     type Ok = Emitted;
     type Error = CanonicalError;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), CanonicalError> {
-        self.pending_key = Some(Cow::Owned(key.serialize(TextCapture)?));
-        Ok(())
+        self.key(key)
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), CanonicalError> {
-        let key = self
-            .pending_key
-            .take()
-            .ok_or_else(|| CanonicalError("serialize_value called before serialize_key".into()))?;
-        self.entry(key, value)
+        self.value(value)
     }
     fn end(self) -> Result<Emitted, CanonicalError> {
         self.finish()
     }
 }
 
-/// A struct being written: an object, or a `serde_json` number in disguise.
-pub enum StructState<'a, 'b> {
-    /// An ordinary struct, written as an object.
-    Map(MapState<'a, 'b>),
-    /// A `serde_json::Number`, whose single field is its text.
-    Number(&'b mut Writer<'a>),
-}
-
-impl ser::SerializeStruct for StructState<'_, '_> {
+impl ser::SerializeStruct for MapState<'_, '_> {
     type Ok = Emitted;
     type Error = CanonicalError;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), CanonicalError> {
-        match self {
-            StructState::Map(map) => map.entry(Cow::Borrowed(key), value),
-            StructState::Number(w) => {
-                let text = value.serialize(TextCapture)?;
-                write_number_text(w.out, &text).map_err(|e| CanonicalError(e.0))
-            }
-        }
+        self.entry(key, value)
     }
     fn end(self) -> Result<Emitted, CanonicalError> {
-        match self {
-            StructState::Map(map) => map.finish(),
-            StructState::Number(_) => Ok(Emitted::Value),
-        }
+        self.finish()
     }
 }
 
@@ -492,7 +564,7 @@ impl<'a, 'b> ser::SerializeStructVariant for VariantState<MapState<'a, 'b>> {
     type Ok = Emitted;
     type Error = CanonicalError;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), CanonicalError> {
-        self.0.entry(Cow::Borrowed(key), value)
+        self.0.entry(key, value)
     }
     fn end(self) -> Result<Emitted, CanonicalError> {
         close_variant(self.0.close()?)
@@ -506,8 +578,94 @@ fn close_variant(w: &mut Writer<'_>) -> Result<Emitted, CanonicalError> {
     Ok(Emitted::Value)
 }
 
-/// Captures text: object keys (strings, or integers and booleans written as text, like
-/// orjson's non-string keys) and the text of `serde_json` numbers.
+/// Writes an object key into the output, escaped; strings go straight through, other key
+/// types (integers, booleans: orjson's non-string keys) as their text.
+struct KeyWriter<'o> {
+    out: &'o mut Vec<u8>,
+}
+
+macro_rules! key_via_text {
+    ($($method:ident($($arg:ident: $ty:ty),*);)*) => {$(
+        fn $method(self, $($arg: $ty),*) -> Result<bool, CanonicalError> {
+            let text = TextCapture.$method($($arg),*)?;
+            Ok(write_escaped_str(self.out, &text))
+        }
+    )*};
+}
+
+impl ser::Serializer for KeyWriter<'_> {
+    type Ok = bool;
+    type Error = CanonicalError;
+    type SerializeSeq = Impossible<bool, CanonicalError>;
+    type SerializeTuple = Impossible<bool, CanonicalError>;
+    type SerializeTupleStruct = Impossible<bool, CanonicalError>;
+    type SerializeTupleVariant = Impossible<bool, CanonicalError>;
+    type SerializeMap = Impossible<bool, CanonicalError>;
+    type SerializeStruct = Impossible<bool, CanonicalError>;
+    type SerializeStructVariant = Impossible<bool, CanonicalError>;
+
+    fn serialize_str(self, v: &str) -> Result<bool, CanonicalError> {
+        Ok(write_escaped_str(self.out, v))
+    }
+    key_via_text! {
+        serialize_bool(v: bool); serialize_char(v: char);
+        serialize_i8(v: i8); serialize_i16(v: i16); serialize_i32(v: i32); serialize_i64(v: i64); serialize_i128(v: i128);
+        serialize_u8(v: u8); serialize_u16(v: u16); serialize_u32(v: u32); serialize_u64(v: u64); serialize_u128(v: u128);
+        serialize_f32(v: f32); serialize_f64(v: f64); serialize_bytes(v: &[u8]);
+        serialize_none(); serialize_unit(); serialize_unit_struct(n: &'static str);
+        serialize_unit_variant(n: &'static str, i: u32, v: &'static str);
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<bool, CanonicalError> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _n: &'static str, value: &T) -> Result<bool, CanonicalError> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _n: &'static str,
+        _i: u32,
+        _v: &'static str,
+        _value: &T,
+    ) -> Result<bool, CanonicalError> {
+        Err(not_a_key())
+    }
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Self::SerializeSeq, CanonicalError> {
+        Err(not_a_key())
+    }
+    fn serialize_tuple(self, _len: usize) -> Result<Self::SerializeTuple, CanonicalError> {
+        Err(not_a_key())
+    }
+    fn serialize_tuple_struct(self, _n: &'static str, _l: usize) -> Result<Self::SerializeTupleStruct, CanonicalError> {
+        Err(not_a_key())
+    }
+    fn serialize_tuple_variant(
+        self,
+        _n: &'static str,
+        _i: u32,
+        _v: &'static str,
+        _l: usize,
+    ) -> Result<Self::SerializeTupleVariant, CanonicalError> {
+        Err(not_a_key())
+    }
+    fn serialize_map(self, _len: Option<usize>) -> Result<Self::SerializeMap, CanonicalError> {
+        Err(not_a_key())
+    }
+    fn serialize_struct(self, _n: &'static str, _l: usize) -> Result<Self::SerializeStruct, CanonicalError> {
+        Err(not_a_key())
+    }
+    fn serialize_struct_variant(
+        self,
+        _n: &'static str,
+        _i: u32,
+        _v: &'static str,
+        _l: usize,
+    ) -> Result<Self::SerializeStructVariant, CanonicalError> {
+        Err(not_a_key())
+    }
+}
+
+/// Captures text: keys that are not strings, and the digits of big integers.
 struct TextCapture;
 
 macro_rules! capture_integer {

@@ -5,22 +5,18 @@
 
 use super::Message;
 use crate::error::RxonError;
-use serde_json::Value;
+use crate::json::{self, Number, Value};
 use serde_path_to_error::{Path, Segment};
 
 /// The reference's error for `text` failing to decode into `M`.
 pub fn decode_error<M: Message>(text: &[u8]) -> RxonError {
-    match serde_json::from_slice::<Value>(text) {
-        Ok(value) => value_error::<M>(&value),
-        Err(err) => failure::<M>(format!("JSON is malformed: {err}"), None),
-    }
-}
-
-/// The reference's error for `value` failing to decode into `M`.
-pub(super) fn value_error<M: Message>(value: &Value) -> RxonError {
-    let err = match serde_path_to_error::deserialize::<_, M>(value) {
-        Ok(_) => return failure::<M>("inconsistent decode".into(), None),
-        Err(err) => err,
+    let value = match json::parse(text) {
+        Ok(value) => value,
+        Err(err) => return failure::<M>(format!("JSON is malformed: {err}"), None),
+    };
+    let err = match json::Deserializer::from_slice(text).map(|mut de| serde_path_to_error::deserialize::<_, M>(&mut de)) {
+        Ok(Err(err)) => err,
+        _ => return failure::<M>("inconsistent decode".into(), None),
     };
     let path = err.path().clone();
     let inner = err.into_inner().to_string();
@@ -28,7 +24,7 @@ pub(super) fn value_error<M: Message>(value: &Value) -> RxonError {
         return failure::<M>(format!("Object missing required field `{field}`"), Some(&path));
     }
     let expected = inner.rsplit_once(", expected ").map(|(_, e)| msgspec_type_name(e));
-    let got = lookup(value, &path).map(json_type_name);
+    let got = lookup(&value, &path).map(json_type_name);
     match (expected, got) {
         (Some(expected), Some(got)) if expected != got => {
             failure::<M>(format!("Expected `{expected}`, got `{got}`"), Some(&path))
@@ -72,7 +68,7 @@ fn render_path(path: &Path) -> String {
 
 fn lookup<'v>(value: &'v Value, path: &Path) -> Option<&'v Value> {
     path.iter().try_fold(value, |current, segment| match segment {
-        Segment::Seq { index } => current.get(*index),
+        Segment::Seq { index } => current.get_index(*index),
         Segment::Map { key } => current.get(key.as_str()),
         _ => None,
     })
@@ -83,17 +79,12 @@ fn json_type_name(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "bool",
-        Value::Number(n) if n.is_i64() || n.is_u64() || is_integer_text(&n.to_string()) => "int",
-        Value::Number(_) => "float",
+        Value::Number(Number::Float(_)) => "float",
+        Value::Number(_) => "int",
         Value::String(_) => "str",
         Value::Array(_) => "array",
         Value::Object(_) => "object",
     }
-}
-
-fn is_integer_text(text: &str) -> bool {
-    let digits = text.strip_prefix('-').unwrap_or(text);
-    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Maps serde's "expected …" wording to msgspec's type names.

@@ -2,9 +2,8 @@
 //! (`rxon.models`).
 //!
 //! * Decoding ignores unknown members and rejects a missing required member or a wrong type
-//!   with the reference's message, naming the member's path
-//!   (`Failed to instantiate Heartbeat: Object missing required field `load_percent` - at
-//!   `$.usage.devices_usage[0]``).
+//!   with the reference's message, naming the member's path, e.g.
+//!   ``Failed to instantiate Heartbeat: Object missing required field `load_percent` - at `$.usage.devices_usage[0]` ``.
 //! * Encoding ([`Message::to_json`]) is the canonical form: sorted keys, nulls and members equal
 //!   to their default left out, integral floats as integers.
 //! * Free-form members (`params`, `data`, `metadata`, …) are [`JsonObject`]s that keep any
@@ -32,13 +31,13 @@ pub use worker::{
 };
 
 use crate::canonical;
+use crate::json::{self, Value};
 use crate::error::Result;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 
 /// A free-form JSON object member.
-pub type JsonObject = serde_json::Map<String, Value>;
+pub type JsonObject = crate::json::Object;
 
 /// What every message offers: decoding with the reference's errors, canonical encoding.
 pub trait Message: Serialize + DeserializeOwned + Clone + PartialEq + std::fmt::Debug {
@@ -47,12 +46,12 @@ pub trait Message: Serialize + DeserializeOwned + Clone + PartialEq + std::fmt::
 
     /// Decodes JSON text (the wire form).
     fn from_json(text: &[u8]) -> Result<Self> {
-        serde_json::from_slice(text).map_err(|_| decode_error::<Self>(text))
+        json::from_slice(text).map_err(|_| decode_error::<Self>(text))
     }
 
     /// Decodes a JSON tree (the reference's `from_dict`).
     fn from_value(value: &Value) -> Result<Self> {
-        Self::deserialize(value).map_err(|_| decode::value_error::<Self>(value))
+        Self::from_json(json::to_text(value).as_bytes())
     }
 
     /// The canonical JSON text (the reference's `json_dumps`).

@@ -16,7 +16,7 @@ pub use translate::translate_error;
 use crate::canonical;
 use crate::error::{Result, RxonError};
 use crate::models::{JsonObject, SkillInfo, TaskPayload};
-use serde_json::Value;
+use crate::json::Value;
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, LazyLock, Mutex};
 
@@ -120,7 +120,7 @@ impl SkillInfo {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     fn schema(v: Value) -> JsonObject {
         v.as_object().cloned().unwrap()
@@ -129,7 +129,7 @@ mod tests {
     #[test]
     fn properties_are_checked_in_schema_order() {
         let s: Value =
-            serde_json::from_str(r#"{"type":"object","properties":{"b":{"type":"string"},"a":{"type":"integer"}}}"#)
+            crate::json::parse(br#"{"type":"object","properties":{"b":{"type":"string"},"a":{"type":"integer"}}}"#)
                 .unwrap();
         let err = validate_data(&json!({"a": "x", "b": 1}), Some(&schema(s))).unwrap_err();
         assert_eq!(err, "Field 'b': Expected string");

@@ -1,7 +1,7 @@
 //! Python's `str()` / `repr()` of JSON values, which the reference's schema messages embed
 //! (`Value '{'b': 1}' is not allowed. Must be one of: [1, 2, 'x']`).
 
-use serde_json::Value;
+use crate::json::{Number, Value};
 
 /// Python's `repr()` of the value Python's JSON reader would produce.
 pub fn py_repr(value: &Value) -> String {
@@ -23,7 +23,7 @@ fn write_repr(out: &mut String, value: &Value) {
         Value::Null => out.push_str("None"),
         Value::Bool(true) => out.push_str("True"),
         Value::Bool(false) => out.push_str("False"),
-        Value::Number(n) => out.push_str(&py_number(&n.to_string())),
+        Value::Number(n) => out.push_str(&py_number(n)),
         Value::String(s) => write_str_repr(out, s),
         Value::Array(items) => {
             out.push('[');
@@ -50,16 +50,12 @@ fn write_repr(out: &mut String, value: &Value) {
     }
 }
 
-/// Python's text for a JSON number given as its source text: integers as written, other
-/// numbers as Python's `repr(float)` (`5.0`, `1e-05`, `1.5e+16`).
-pub fn py_number(text: &str) -> String {
-    let digits = text.strip_prefix('-').unwrap_or(text);
-    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        return text.to_string();
-    }
-    match text.parse::<f64>() {
-        Ok(value) => py_float_repr(value),
-        Err(_) => text.to_string(),
+/// Python's text for a JSON number: integers as their digits, floats as Python's
+/// `repr(float)` (`5.0`, `1e-05`, `1.5e+16`).
+pub fn py_number(number: &Number) -> String {
+    match number {
+        Number::Float(f) => py_float_repr(*f),
+        other => other.to_string(),
     }
 }
 
@@ -147,7 +143,7 @@ fn write_str_repr(out: &mut String, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn reprs_match_python() {
@@ -168,7 +164,7 @@ mod tests {
         assert_eq!(py_float_repr(1e15), "1000000000000000.0");
         assert_eq!(py_float_repr(-2.5), "-2.5");
         assert_eq!(py_float_repr(0.30000000000000004), "0.30000000000000004");
-        assert_eq!(py_number("5.0"), "5.0");
-        assert_eq!(py_number("7"), "7");
+        assert_eq!(py_number(&Number::Float(5.0)), "5.0");
+        assert_eq!(py_number(&Number::PosInt(7)), "7");
     }
 }

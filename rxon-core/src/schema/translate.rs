@@ -5,7 +5,7 @@
 
 use super::pyrepr::py_str;
 use regex::Regex;
-use serde_json::Value;
+use crate::json::Value;
 use std::sync::LazyLock;
 
 struct Patterns {
@@ -120,7 +120,7 @@ pub fn translate_error(message: &str, data: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn translates_like_the_reference() {

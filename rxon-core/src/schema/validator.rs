@@ -11,8 +11,8 @@
 
 use super::formats::Format;
 use super::pyrepr::{py_number, py_repr, py_str};
+use crate::json::{Number, Object, Value};
 use regex::Regex;
-use serde_json::{Map, Value};
 use std::collections::HashMap;
 
 /// Deepest chain of `$ref`s followed without descending into the data.
@@ -497,7 +497,7 @@ impl Validator {
     fn dependencies(
         &self,
         dependencies: &[(String, Dependency)],
-        map: &Map<String, Value>,
+        map: &Object,
         data: &Value,
         name: &Name<'_>,
         chain: usize,
@@ -529,33 +529,24 @@ fn has_type(data: &Value, t: JsonType) -> bool {
         | (JsonType::Array, Value::Array(_))
         | (JsonType::Object, Value::Object(_)) => true,
         // Since draft 06 a float without a fractional part is an integer.
-        (JsonType::Integer, Value::Number(n)) => {
-            let text = n.to_string();
-            is_integer_text(&text) || text.parse::<f64>().is_ok_and(|f| f.is_finite() && f.fract() == 0.0)
-        }
+        (JsonType::Integer, Value::Number(Number::Float(f))) => f.is_finite() && f.fract() == 0.0,
+        (JsonType::Integer, Value::Number(_)) => true,
         _ => false,
     }
-}
-
-fn is_integer_text(text: &str) -> bool {
-    let digits = text.strip_prefix('-').unwrap_or(text);
-    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// A number's value for comparisons (booleans are not numbers here, as in the reference).
 fn number(data: &Value) -> Option<f64> {
     match data {
-        Value::Number(n) => n.to_string().parse().ok(),
+        Value::Number(n) => Some(n.as_f64()),
         _ => None,
     }
 }
 
 fn is_multiple(data: &Value, factor: &Value) -> bool {
-    let (data_text, factor_text) = (data.to_string(), factor.to_string());
-    if is_integer_text(&data_text) && is_integer_text(&factor_text) {
-        if let (Ok(d), Ok(f)) = (data_text.parse::<i128>(), factor_text.parse::<i128>()) {
-            return f != 0 && d % f == 0;
-        }
+    let exact = |v: &Value| v.as_number().and_then(Number::as_i128);
+    if let (Some(d), Some(f)) = (exact(data), exact(factor)) {
+        return f != 0 && d % f == 0;
     }
     match (number(data), number(factor)) {
         (Some(d), Some(f)) => {
@@ -570,10 +561,10 @@ fn is_multiple(data: &Value, factor: &Value) -> bool {
 /// numbers compare by value, containers member by member.
 fn strict_eq(a: &Value, b: &Value) -> bool {
     match (a, b) {
-        (Value::Number(x), Value::Number(y)) => {
-            let (xt, yt) = (x.to_string(), y.to_string());
-            xt == yt || matches!((xt.parse::<f64>(), yt.parse::<f64>()), (Ok(p), Ok(q)) if p == q)
-        }
+        (Value::Number(x), Value::Number(y)) => match (x.as_i128(), y.as_i128()) {
+            (Some(p), Some(q)) => p == q,
+            _ => x == y || x.as_f64() == y.as_f64(),
+        },
         (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| strict_eq(p, q)),
         (Value::Object(x), Value::Object(y)) => {
             x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| strict_eq(v, w)))
@@ -635,7 +626,7 @@ impl<'s> Compiler<'s> {
         }
     }
 
-    fn checks(&mut self, map: &'s Map<String, Value>) -> Result<Vec<Check>, String> {
+    fn checks(&mut self, map: &'s Object) -> Result<Vec<Check>, String> {
         let mut checks = Vec::new();
         if let Some(def) = map.get("type") {
             checks.push(type_check(def)?);
@@ -901,7 +892,7 @@ fn count(def: &Value, keyword: &str) -> Result<u64, String> {
 /// A keyword's value as Python prints it inside fastjsonschema's messages.
 fn text_of(def: &Value) -> String {
     match def {
-        Value::Number(n) => py_number(&n.to_string()),
+        Value::Number(n) => py_number(n),
         other => py_str(other),
     }
 }

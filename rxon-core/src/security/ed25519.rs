@@ -148,7 +148,7 @@ mod tests {
         assert!(Ed25519Signer::from_pem("").is_err());
         assert!(Ed25519Signer::from_pem("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n").is_err());
         assert!(Ed25519Verifier::from_pem("not a key").is_err());
-        assert!(!verify_signature_ed25519(&serde_json::json!({}), "00", "garbage", &[]).unwrap());
+        assert!(!verify_signature_ed25519(&crate::json!({}), "00", "garbage", &[]).unwrap());
         assert!(!verify_bubbling_chain_signature(&["a"], "zz", "garbage"));
     }
 }

@@ -61,7 +61,7 @@ pub fn verify_bubbling_chain_hmac(chain: &[impl AsRef<str>], signature: &str, se
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn empty_secret_is_an_error_and_never_verifies() {

@@ -1,0 +1,67 @@
+//! JSON for free-form members: [`Value`] keeps objects in document order and numbers exact
+//! (integers of any size), and [`from_slice`] reads any serde type from JSON text with the
+//! same guarantees.
+
+mod read;
+mod serde_impl;
+mod value;
+mod write;
+
+pub use read::{Deserializer, Error, MAX_NESTING};
+pub use value::{Number, Object, Value};
+pub(crate) use serde_impl::BIGINT_TOKEN;
+pub use write::to_text;
+
+#[doc(hidden)]
+pub use serde_json as __serde_json;
+
+/// Reads a `T` from JSON text.
+pub fn from_slice<'de, T: serde::Deserialize<'de>>(text: &'de [u8]) -> Result<T, Error> {
+    let mut de = Deserializer::from_slice(text)?;
+    let value = T::deserialize(&mut de)?;
+    de.end()?;
+    Ok(value)
+}
+
+/// Parses JSON text into a [`Value`].
+pub fn parse(text: &[u8]) -> Result<Value, Error> {
+    from_slice(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_big_integers_order_and_float_values() {
+        let v = parse(br#"{"z":123456789012345678901234567890123456789012345,"a":-1.5e3,"m":-0,"u":18446744073709551615}"#).unwrap();
+        let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["z", "a", "m", "u"]);
+        assert_eq!(v["z"], Value::Number(Number::BigInt("123456789012345678901234567890123456789012345".into())));
+        assert_eq!(v["a"].as_f64(), Some(-1500.0));
+        assert_eq!(v["m"].as_u64(), Some(0));
+        assert_eq!(v["u"].as_u64(), Some(u64::MAX));
+    }
+
+    #[test]
+    fn rejects_malformed_text_with_a_position() {
+        for bad in [&b"{"[..], b"[1,]", b"01", b"1.", b"\"\\ud800\"", b"{\"a\" 1}", b"nul", b"[1] x", b"\"a\x01\"", b"1e999"] {
+            let err = parse(bad).unwrap_err();
+            assert!(err.message().contains("line 1"), "{bad:?}: {err}");
+        }
+        let deep = "[".repeat(MAX_NESTING + 1) + &"]".repeat(MAX_NESTING + 1);
+        assert!(parse(deep.as_bytes()).unwrap_err().message().starts_with("recursion limit"));
+    }
+
+    #[test]
+    fn repeated_keys_keep_the_first_position_and_the_last_value() {
+        let v = parse(br#"{"a":1,"b":2,"a":3}"#).unwrap();
+        assert_eq!(to_text(&v), r#"{"a":3,"b":2}"#);
+    }
+
+    #[test]
+    fn escapes_decode() {
+        let v = parse(br#""a\n\u00e9\ud83d\ude00\/""#).unwrap();
+        assert_eq!(v.as_str(), Some("a\n\u{e9}\u{1F600}/"));
+    }
+}

@@ -1,0 +1,545 @@
+//! A JSON reader implementing `serde::Deserializer` over bytes: strict RFC 8259 syntax, exact
+//! numbers (integers of any size, correctly rounded doubles), strings borrowed from the input
+//! when they hold no escapes, and a nesting limit so hostile input cannot exhaust the stack.
+
+use super::serde_impl::BIGINT_TOKEN;
+use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
+use std::fmt;
+
+/// Deepest nesting of arrays and objects accepted.
+pub const MAX_NESTING: usize = 128;
+
+/// Why JSON text could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    message: String,
+}
+
+impl Error {
+    fn at(message: impl fmt::Display, input: &[u8], offset: usize) -> Self {
+        let before = &input[..offset.min(input.len())];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+        Error { message: format!("{message} at line {line} column {column}") }
+    }
+
+    /// The message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl de::Error for Error {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        Error { message: msg.to_string() }
+    }
+}
+
+/// The reader.
+pub struct Deserializer<'de> {
+    /// The input, checked once to be UTF-8 so strings are sliced out of it without re-checking.
+    text: &'de str,
+    input: &'de [u8],
+    pos: usize,
+    depth: usize,
+    scratch: Vec<u8>,
+}
+
+enum Text<'de, 's> {
+    Borrowed(&'de str),
+    Copied(&'s str),
+}
+
+impl<'de> Deserializer<'de> {
+    /// A reader over `input`, which must be UTF-8.
+    pub fn from_slice(input: &'de [u8]) -> Result<Self, Error> {
+        let text = std::str::from_utf8(input).map_err(|e| Error::at("invalid UTF-8", input, e.valid_up_to()))?;
+        Ok(Deserializer { text, input, pos: 0, depth: 0, scratch: Vec::new() })
+    }
+
+    /// Fails unless only whitespace is left.
+    pub fn end(&mut self) -> Result<(), Error> {
+        match self.peek() {
+            None => Ok(()),
+            Some(_) => Err(self.error("trailing characters")),
+        }
+    }
+
+    fn error(&self, message: impl fmt::Display) -> Error {
+        Error::at(message, self.input, self.pos)
+    }
+
+    fn peek(&mut self) -> Option<u8> {
+        while let Some(&b) = self.input.get(self.pos) {
+            if matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
+                self.pos += 1;
+            } else {
+                return Some(b);
+            }
+        }
+        None
+    }
+
+    fn expect_literal(&mut self, literal: &[u8]) -> Result<(), Error> {
+        if self.input[self.pos..].starts_with(literal) {
+            self.pos += literal.len();
+            Ok(())
+        } else {
+            Err(self.error("expected value"))
+        }
+    }
+
+    fn expect(&mut self, byte: u8, what: &str) -> Result<(), Error> {
+        if self.peek() == Some(byte) {
+            self.pos += 1;
+            Ok(())
+        } else if self.peek().is_none() {
+            Err(self.error("EOF while parsing"))
+        } else {
+            Err(self.error(format!("expected {what}")))
+        }
+    }
+
+    fn enter(&mut self) -> Result<(), Error> {
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            return Err(self.error("recursion limit exceeded"));
+        }
+        Ok(())
+    }
+
+    /// Reads a string whose opening quote is at `pos`.
+    fn read_str<'s>(&'s mut self) -> Result<Text<'de, 's>, Error> {
+        self.pos += 1;
+        let start = self.pos;
+        // Fast path: no escapes.
+        self.pos = skip_plain(self.input, self.pos);
+        loop {
+            match self.input.get(self.pos) {
+                None => return Err(self.error("EOF while parsing a string")),
+                Some(b'"') => {
+                    let text = self.str_slice(start, self.pos)?;
+                    self.pos += 1;
+                    return Ok(Text::Borrowed(text));
+                }
+                Some(b'\\') => break,
+                Some(&b) if b < 0x20 => return Err(self.error("control character in string")),
+                Some(_) => self.pos += 1,
+            }
+        }
+        self.scratch.clear();
+        self.scratch.extend_from_slice(&self.input[start..self.pos]);
+        loop {
+            match self.input.get(self.pos) {
+                None => return Err(self.error("EOF while parsing a string")),
+                Some(b'"') => {
+                    self.pos += 1;
+                    let text = std::str::from_utf8(&self.scratch).map_err(|_| self.error("invalid UTF-8"))?;
+                    return Ok(Text::Copied(text));
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    self.read_escape()?;
+                }
+                Some(&b) if b < 0x20 => return Err(self.error("control character in string")),
+                Some(&b) => {
+                    self.scratch.push(b);
+                    self.pos += 1;
+                }
+            }
+        }
+    }
+
+    fn str_slice(&self, start: usize, end: usize) -> Result<&'de str, Error> {
+        // Both ends sit next to ASCII bytes, so they are character boundaries.
+        self.text.get(start..end).ok_or_else(|| self.error("invalid UTF-8"))
+    }
+
+    fn read_escape(&mut self) -> Result<(), Error> {
+        let Some(&b) = self.input.get(self.pos) else { return Err(self.error("EOF while parsing a string")) };
+        self.pos += 1;
+        let simple = match b {
+            b'"' => b'"',
+            b'\\' => b'\\',
+            b'/' => b'/',
+            b'b' => 0x08,
+            b'f' => 0x0c,
+            b'n' => b'\n',
+            b'r' => b'\r',
+            b't' => b'\t',
+            b'u' => {
+                let c = self.read_unicode_escape()?;
+                let mut buf = [0u8; 4];
+                self.scratch.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                return Ok(());
+            }
+            _ => return Err(self.error("invalid escape")),
+        };
+        self.scratch.push(simple);
+        Ok(())
+    }
+
+    fn read_hex4(&mut self) -> Result<u32, Error> {
+        let digits = self.input.get(self.pos..self.pos + 4).ok_or_else(|| self.error("EOF while parsing a string"))?;
+        let text = std::str::from_utf8(digits).map_err(|_| self.error("invalid escape"))?;
+        let value = u32::from_str_radix(text, 16).map_err(|_| self.error("invalid escape"))?;
+        self.pos += 4;
+        Ok(value)
+    }
+
+    fn read_unicode_escape(&mut self) -> Result<char, Error> {
+        let first = self.read_hex4()?;
+        let code = match first {
+            0xD800..=0xDBFF => {
+                if !self.input[self.pos..].starts_with(b"\\u") {
+                    return Err(self.error("lone leading surrogate in hex escape"));
+                }
+                self.pos += 2;
+                let second = self.read_hex4()?;
+                if !(0xDC00..=0xDFFF).contains(&second) {
+                    return Err(self.error("invalid surrogate pair in hex escape"));
+                }
+                0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
+            }
+            0xDC00..=0xDFFF => return Err(self.error("lone trailing surrogate in hex escape")),
+            other => other,
+        };
+        char::from_u32(code).ok_or_else(|| self.error("invalid escape"))
+    }
+
+    /// Reads a number; returns its text and whether it is an integer.
+    fn read_number(&mut self) -> Result<(&'de str, bool), Error> {
+        let start = self.pos;
+        let input = self.input;
+        let mut pos = self.pos;
+        let digits = |pos: &mut usize| {
+            let from = *pos;
+            while input.get(*pos).is_some_and(u8::is_ascii_digit) {
+                *pos += 1;
+            }
+            *pos - from
+        };
+        if input.get(pos) == Some(&b'-') {
+            pos += 1;
+        }
+        match input.get(pos) {
+            Some(b'0') => pos += 1,
+            Some(b'1'..=b'9') => {
+                digits(&mut pos);
+            }
+            _ => {
+                self.pos = pos;
+                return Err(self.error("invalid number"));
+            }
+        }
+        let mut integer = true;
+        if input.get(pos) == Some(&b'.') {
+            pos += 1;
+            integer = false;
+            if digits(&mut pos) == 0 {
+                self.pos = pos;
+                return Err(self.error("invalid number"));
+            }
+        }
+        if matches!(input.get(pos), Some(b'e' | b'E')) {
+            pos += 1;
+            integer = false;
+            if matches!(input.get(pos), Some(b'+' | b'-')) {
+                pos += 1;
+            }
+            if digits(&mut pos) == 0 {
+                self.pos = pos;
+                return Err(self.error("invalid number"));
+            }
+        }
+        self.pos = pos;
+        Ok((self.str_slice(start, pos)?, integer))
+    }
+
+    fn visit_number<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, Error> {
+        let start = self.pos;
+        let (text, integer) = self.read_number()?;
+        if integer {
+            if let Ok(u) = text.parse::<u64>() {
+                return visitor.visit_u64(u);
+            }
+            if let Ok(i) = text.parse::<i64>() {
+                return visitor.visit_i64(i);
+            }
+            if let Ok(i) = text.parse::<i128>() {
+                return visitor.visit_i128(i);
+            }
+            if let Ok(u) = text.parse::<u128>() {
+                return visitor.visit_u128(u);
+            }
+            return visitor.visit_map(BigIntAccess { digits: Some(text) });
+        }
+        let value: f64 = text.parse().map_err(|_| Error::at("invalid number", self.input, start))?;
+        if !value.is_finite() {
+            return Err(Error::at("number out of range", self.input, start));
+        }
+        visitor.visit_f64(value)
+    }
+
+    fn skip_comma_or(&mut self, close: u8, first: &mut bool) -> Result<bool, Error> {
+        match self.peek() {
+            Some(b) if b == close => Ok(false),
+            Some(b',') if !*first => {
+                self.pos += 1;
+                Ok(true)
+            }
+            Some(_) if *first => {
+                *first = false;
+                Ok(true)
+            }
+            Some(_) => Err(self.error(if close == b']' { "expected `,` or `]`" } else { "expected `,` or `}`" })),
+            None => Err(self.error("EOF while parsing")),
+        }
+    }
+}
+
+/// The position of the first byte at or after `pos` that ends a plain run of string bytes:
+/// a quote, a backslash or a control character. Eight bytes at a time.
+fn skip_plain(input: &[u8], mut pos: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    while let Some(chunk) = input.get(pos..pos + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        let special = has_zero(x ^ (ONES * u64::from(b'"')))
+            | has_zero(x ^ (ONES * u64::from(b'\\')))
+            | (x.wrapping_sub(ONES * 0x20) & !x & HIGHS);
+        if special != 0 {
+            return pos + (special.trailing_zeros() / 8) as usize;
+        }
+        pos += 8;
+    }
+    pos
+}
+
+/// Hands an integer beyond 128 bits to a visitor as `{BIGINT_TOKEN: digits}`.
+struct BigIntAccess<'de> {
+    digits: Option<&'de str>,
+}
+
+impl<'de> de::MapAccess<'de> for BigIntAccess<'de> {
+    type Error = Error;
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Error> {
+        if self.digits.is_none() {
+            return Ok(None);
+        }
+        seed.deserialize(BIGINT_TOKEN.into_deserializer()).map(Some)
+    }
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
+        let digits = self.digits.take().ok_or_else(|| <Error as de::Error>::custom("value without key"))?;
+        seed.deserialize(digits.into_deserializer())
+    }
+}
+
+impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
+    type Error = Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.peek() {
+            None => Err(self.error("EOF while parsing a value")),
+            Some(b'n') => {
+                self.expect_literal(b"null")?;
+                visitor.visit_unit()
+            }
+            Some(b't') => {
+                self.expect_literal(b"true")?;
+                visitor.visit_bool(true)
+            }
+            Some(b'f') => {
+                self.expect_literal(b"false")?;
+                visitor.visit_bool(false)
+            }
+            Some(b'"') => match self.read_str()? {
+                Text::Borrowed(s) => visitor.visit_borrowed_str(s),
+                Text::Copied(s) => visitor.visit_str(s),
+            },
+            Some(b'[') => {
+                self.enter()?;
+                self.pos += 1;
+                let value = visitor.visit_seq(SeqAccess { de: self, first: true })?;
+                self.expect(b']', "`,` or `]`")?;
+                self.depth -= 1;
+                Ok(value)
+            }
+            Some(b'{') => {
+                self.enter()?;
+                self.pos += 1;
+                let value = visitor.visit_map(MapAccess { de: self, first: true })?;
+                self.expect(b'}', "`,` or `}`")?;
+                self.depth -= 1;
+                Ok(value)
+            }
+            Some(b'-' | b'0'..=b'9') => self.visit_number(visitor),
+            Some(_) => Err(self.error("expected value")),
+        }
+    }
+
+    /// A float member reads any number as the nearest double, however many digits it has.
+    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.peek() {
+            Some(b'-' | b'0'..=b'9') => {
+                let start = self.pos;
+                let (text, _) = self.read_number()?;
+                let value: f64 = text.parse().map_err(|_| Error::at("invalid number", self.input, start))?;
+                if !value.is_finite() {
+                    return Err(Error::at("number out of range", self.input, start));
+                }
+                visitor.visit_f64(value)
+            }
+            _ => self.deserialize_any(visitor),
+        }
+    }
+
+    fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_f64(visitor)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        if self.peek() == Some(b'n') {
+            self.expect_literal(b"null")?;
+            visitor.visit_none()
+        } else {
+            visitor.visit_some(self)
+        }
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _name: &'static str, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        match self.peek() {
+            Some(b'"') => {
+                let variant = match self.read_str()? {
+                    Text::Borrowed(s) => s.to_string(),
+                    Text::Copied(s) => s.to_string(),
+                };
+                visitor.visit_enum(variant.into_deserializer())
+            }
+            Some(b'{') => {
+                self.enter()?;
+                self.pos += 1;
+                let value = visitor.visit_enum(EnumAccess { de: self })?;
+                self.expect(b'}', "`}`")?;
+                self.depth -= 1;
+                Ok(value)
+            }
+            _ => Err(self.error("expected an enum")),
+        }
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 char str string bytes byte_buf unit
+        unit_struct seq tuple tuple_struct map struct identifier ignored_any
+    }
+}
+
+struct SeqAccess<'a, 'de> {
+    de: &'a mut Deserializer<'de>,
+    first: bool,
+}
+
+impl<'de> de::SeqAccess<'de> for SeqAccess<'_, 'de> {
+    type Error = Error;
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, Error> {
+        if !self.de.skip_comma_or(b']', &mut self.first)? {
+            return Ok(None);
+        }
+        seed.deserialize(&mut *self.de).map(Some)
+    }
+}
+
+struct MapAccess<'a, 'de> {
+    de: &'a mut Deserializer<'de>,
+    first: bool,
+}
+
+impl<'de> de::MapAccess<'de> for MapAccess<'_, 'de> {
+    type Error = Error;
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Error> {
+        if !self.de.skip_comma_or(b'}', &mut self.first)? {
+            return Ok(None);
+        }
+        if self.de.peek() != Some(b'"') {
+            return Err(self.de.error("key must be a string"));
+        }
+        seed.deserialize(KeyDeserializer { de: &mut *self.de }).map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
+        self.de.expect(b':', "`:`")?;
+        seed.deserialize(&mut *self.de)
+    }
+}
+
+/// Object keys: always strings.
+struct KeyDeserializer<'a, 'de> {
+    de: &'a mut Deserializer<'de>,
+}
+
+impl<'de> de::Deserializer<'de> for KeyDeserializer<'_, 'de> {
+    type Error = Error;
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.de.read_str()? {
+            Text::Borrowed(s) => visitor.visit_borrowed_str(s),
+            Text::Copied(s) => visitor.visit_str(s),
+        }
+    }
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
+        unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+struct EnumAccess<'a, 'de> {
+    de: &'a mut Deserializer<'de>,
+}
+
+impl<'de> de::EnumAccess<'de> for EnumAccess<'_, 'de> {
+    type Error = Error;
+    type Variant = Self;
+    fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Self), Error> {
+        if self.de.peek() != Some(b'"') {
+            return Err(self.de.error("key must be a string"));
+        }
+        let variant = seed.deserialize(KeyDeserializer { de: &mut *self.de })?;
+        self.de.expect(b':', "`:`")?;
+        Ok((variant, self))
+    }
+}
+
+impl<'de> de::VariantAccess<'de> for EnumAccess<'_, 'de> {
+    type Error = Error;
+    fn unit_variant(self) -> Result<(), Error> {
+        de::Deserialize::deserialize(&mut *self.de)
+    }
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, Error> {
+        seed.deserialize(&mut *self.de)
+    }
+    fn tuple_variant<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, Error> {
+        de::Deserializer::deserialize_seq(&mut *self.de, visitor)
+    }
+    fn struct_variant<V: Visitor<'de>>(self, _fields: &'static [&'static str], visitor: V) -> Result<V::Value, Error> {
+        de::Deserializer::deserialize_map(&mut *self.de, visitor)
+    }
+}
