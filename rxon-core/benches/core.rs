@@ -9,8 +9,6 @@ use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::Duration;
 
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const SECRET: &str = "worker-master-token-0123456789";
 

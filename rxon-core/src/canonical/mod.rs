@@ -12,6 +12,7 @@ pub mod number;
 mod writer;
 
 pub use writer::{CanonicalError, MAX_DEPTH, write_escaped_str};
+pub(crate) use writer::skip_plain;
 
 use crate::error::{Result, RxonError};
 use serde::Serialize;
@@ -65,7 +66,7 @@ pub fn loads(text: &[u8]) -> Result<Value> {
 /// The reference's `calculate_dict_hash`: hex SHA-256 of the canonical bytes.
 pub fn calculate_dict_hash<T: Serialize + ?Sized>(value: &T) -> Result<String> {
     let bytes = to_canonical_vec(value)?;
-    Ok(hex::encode(Sha256::digest(&bytes)))
+    Ok(crate::security::to_hex(&Sha256::digest(&bytes)))
 }
 
 #[cfg(test)]

@@ -110,6 +110,27 @@ static ESCAPE: [u8; 256] = {
     table
 };
 
+/// The position of the first byte at or after `pos` that ends a plain run of string bytes:
+/// a quote, a backslash or a control character. Eight bytes at a time.
+pub(crate) fn skip_plain(input: &[u8], mut pos: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    while let Some(chunk) = input.get(pos..pos + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        let special = has_zero(x ^ (ONES * u64::from(b'"')))
+            | has_zero(x ^ (ONES * u64::from(b'\\')))
+            | (x.wrapping_sub(ONES * 0x20) & !x & HIGHS);
+        if special != 0 {
+            return pos + (special.trailing_zeros() / 8) as usize;
+        }
+        pos += 8;
+    }
+    pos
+}
+
 /// Writes `s` as a JSON string with the reference's escapes; returns whether anything was
 /// escaped.
 pub fn write_escaped_str(out: &mut Vec<u8>, s: &str) -> bool {
@@ -117,9 +138,15 @@ pub fn write_escaped_str(out: &mut Vec<u8>, s: &str) -> bool {
     out.reserve(s.len() + 2);
     out.push(b'"');
     let bytes = s.as_bytes();
+    let first = skip_plain(bytes, 0);
+    if first == bytes.len() {
+        out.extend_from_slice(bytes);
+        out.push(b'"');
+        return false;
+    }
     let mut run_start = 0;
     let mut escaped = false;
-    for (i, &b) in bytes.iter().enumerate() {
+    for (i, &b) in bytes.iter().enumerate().skip(first) {
         let escape = ESCAPE[b as usize];
         if escape == 0 {
             continue;
@@ -424,7 +451,14 @@ fn raw_key(bytes: &[u8], start: usize, end: usize, escaped: bool) -> Cow<'_, str
 
 fn compare_keys(bytes: &[u8], a: &Entry, b: &Entry) -> std::cmp::Ordering {
     if !a.key_escaped && !b.key_escaped {
-        return bytes[a.key_start..a.key_end].cmp(&bytes[b.key_start..b.key_end]);
+        // Keys are short: a plain loop beats a call to memcmp.
+        let (x, y) = (&bytes[a.key_start..a.key_end], &bytes[b.key_start..b.key_end]);
+        for (p, q) in x.iter().zip(y) {
+            if p != q {
+                return p.cmp(q);
+            }
+        }
+        return x.len().cmp(&y.len());
     }
     raw_key(bytes, a.key_start, a.key_end, a.key_escaped).cmp(&raw_key(bytes, b.key_start, b.key_end, b.key_escaped))
 }
@@ -440,8 +474,14 @@ impl<'a, 'b> MapState<'a, 'b> {
         let key_escaped = key.serialize(KeyWriter { out: self.w.out })?;
         let key_end = self.w.out.len() - 1;
         if self.top_level && !self.w.skip_top_level.is_empty() {
-            let raw = raw_key(self.w.out, key_start, key_end, key_escaped);
-            if self.w.skip_top_level.contains(&raw.as_ref()) {
+            let written = &self.w.out[key_start..key_end];
+            let skipped = if key_escaped {
+                let raw = raw_key(self.w.out, key_start, key_end, key_escaped);
+                self.w.skip_top_level.contains(&raw.as_ref())
+            } else {
+                self.w.skip_top_level.iter().any(|name| name.as_bytes() == written)
+            };
+            if skipped {
                 self.w.out.truncate(before);
                 self.pending = Some(Pending::Skip);
                 return Ok(());

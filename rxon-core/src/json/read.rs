@@ -2,7 +2,9 @@
 //! numbers (integers of any size, correctly rounded doubles), strings borrowed from the input
 //! when they hold no escapes, and a nesting limit so hostile input cannot exhaust the stack.
 
-use super::serde_impl::BIGINT_TOKEN;
+use super::serde_impl::{BIGINT_TOKEN, VALUE_TOKEN, hand_over};
+use crate::canonical::skip_plain;
+use super::value::{Number, Object, Value};
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
 use std::fmt;
 
@@ -51,6 +53,10 @@ pub struct Deserializer<'de> {
     pos: usize,
     depth: usize,
     scratch: Vec<u8>,
+    /// Members and items of the containers being built, innermost last, so each container
+    /// is allocated once at its exact size.
+    members: Vec<(String, Value)>,
+    items: Vec<Value>,
 }
 
 enum Text<'de, 's> {
@@ -62,7 +68,7 @@ impl<'de> Deserializer<'de> {
     /// A reader over `input`, which must be UTF-8.
     pub fn from_slice(input: &'de [u8]) -> Result<Self, Error> {
         let text = std::str::from_utf8(input).map_err(|e| Error::at("invalid UTF-8", input, e.valid_up_to()))?;
-        Ok(Deserializer { text, input, pos: 0, depth: 0, scratch: Vec::new() })
+        Ok(Deserializer { text, input, pos: 0, depth: 0, scratch: Vec::new(), members: Vec::new(), items: Vec::new() })
     }
 
     /// Fails unless only whitespace is left.
@@ -289,6 +295,67 @@ impl<'de> Deserializer<'de> {
         visitor.visit_f64(value)
     }
 
+    /// Reads one value into a [`Value`] directly.
+    pub(crate) fn parse_value(&mut self) -> Result<Value, Error> {
+        match self.peek() {
+            None => Err(self.error("EOF while parsing a value")),
+            Some(b'n') => self.expect_literal(b"null").map(|()| Value::Null),
+            Some(b't') => self.expect_literal(b"true").map(|()| Value::Bool(true)),
+            Some(b'f') => self.expect_literal(b"false").map(|()| Value::Bool(false)),
+            Some(b'"') => Ok(Value::String(match self.read_str()? {
+                Text::Borrowed(s) => s.to_string(),
+                Text::Copied(s) => s.to_string(),
+            })),
+            Some(b'-' | b'0'..=b'9') => {
+                let start = self.pos;
+                let (text, integer) = self.read_number()?;
+                let number = if integer {
+                    Number::from_integer_text(text)
+                } else {
+                    text.parse::<f64>().ok().filter(|f| f.is_finite()).map(Number::Float)
+                };
+                number.map(Value::Number).ok_or_else(|| Error::at("number out of range", self.input, start))
+            }
+            Some(b'[') => {
+                self.enter()?;
+                self.pos += 1;
+                let base = self.items.len();
+                let mut first = true;
+                while self.skip_comma_or(b']', &mut first)? {
+                    let item = self.parse_value()?;
+                    self.items.push(item);
+                }
+                self.pos += 1;
+                self.depth -= 1;
+                Ok(Value::Array(self.items.drain(base..).collect()))
+            }
+            Some(b'{') => {
+                self.enter()?;
+                self.pos += 1;
+                let base = self.members.len();
+                let mut first = true;
+                while self.skip_comma_or(b'}', &mut first)? {
+                    if self.peek() != Some(b'"') {
+                        return Err(self.error("key must be a string"));
+                    }
+                    let key = match self.read_str()? {
+                        Text::Borrowed(s) => s.to_string(),
+                        Text::Copied(s) => s.to_string(),
+                    };
+                    self.expect(b':', "`:`")?;
+                    let value = self.parse_value()?;
+                    self.members.push((key, value));
+                }
+                self.pos += 1;
+                self.depth -= 1;
+                let mut object = Object::from_entries(self.members.drain(base..).collect());
+                super::serde_impl::dedupe_keys(&mut object);
+                Ok(Value::Object(object))
+            }
+            Some(_) => Err(self.error("expected value")),
+        }
+    }
+
     fn skip_comma_or(&mut self, close: u8, first: &mut bool) -> Result<bool, Error> {
         match self.peek() {
             Some(b) if b == close => Ok(false),
@@ -304,27 +371,6 @@ impl<'de> Deserializer<'de> {
             None => Err(self.error("EOF while parsing")),
         }
     }
-}
-
-/// The position of the first byte at or after `pos` that ends a plain run of string bytes:
-/// a quote, a backslash or a control character. Eight bytes at a time.
-fn skip_plain(input: &[u8], mut pos: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
-    while let Some(chunk) = input.get(pos..pos + 8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
-        let special = has_zero(x ^ (ONES * u64::from(b'"')))
-            | has_zero(x ^ (ONES * u64::from(b'\\')))
-            | (x.wrapping_sub(ONES * 0x20) & !x & HIGHS);
-        if special != 0 {
-            return pos + (special.trailing_zeros() / 8) as usize;
-        }
-        pos += 8;
-    }
-    pos
 }
 
 /// Hands an integer beyond 128 bits to a visitor as `{BIGINT_TOKEN: digits}`.
@@ -418,7 +464,12 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
         }
     }
 
-    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _name: &'static str, visitor: V) -> Result<V::Value, Error> {
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, Error> {
+        if name == VALUE_TOKEN {
+            // A `Value` member: build it directly, without a visitor call per token.
+            let value = self.parse_value()?;
+            return hand_over(value, visitor);
+        }
         visitor.visit_newtype_struct(self)
     }
 

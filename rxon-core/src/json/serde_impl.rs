@@ -11,6 +11,26 @@ use std::fmt;
 /// writer and rxon's JSON reader understand it; other formats see a string or a map.
 pub(crate) const BIGINT_TOKEN: &str = "$rxon::json::BigInt";
 
+/// Name under which a [`Value`] asks to be deserialized; rxon's JSON reader answers by
+/// parsing the value directly and handing it over through [`HANDOFF`], other formats by
+/// visiting it token by token as usual.
+pub(crate) const VALUE_TOKEN: &str = "$rxon::json::Value";
+
+thread_local! {
+    /// A value the reader built, waiting for the `ValueVisitor` it is about to call.
+    static HANDOFF: std::cell::RefCell<Option<Value>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Passes a value the reader built to the visitor that asked for it (a `ValueVisitor`, the
+/// only visitor that uses [`VALUE_TOKEN`]).
+pub(crate) fn hand_over<'de, V: Visitor<'de>, E: de::Error>(value: Value, visitor: V) -> Result<V::Value, E> {
+    HANDOFF.with(|slot| *slot.borrow_mut() = Some(value));
+    let result = visitor.visit_newtype_struct(de::value::UnitDeserializer::<E>::new());
+    // Never leave a value behind for an unrelated visit.
+    HANDOFF.with(|slot| slot.borrow_mut().take());
+    result
+}
+
 impl Serialize for Number {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -108,6 +128,13 @@ impl<'de> Visitor<'de> for ValueVisitor {
         Value::deserialize(d)
     }
 
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        match HANDOFF.with(|slot| slot.borrow_mut().take()) {
+            Some(value) => Ok(value),
+            None => d.deserialize_any(self),
+        }
+    }
+
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
         while let Some(item) = seq.next_element()? {
@@ -136,7 +163,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
 }
 
 /// Python's dict semantics for repeated keys: the first position, the last value.
-fn dedupe_keys(object: &mut Object) {
+pub(crate) fn dedupe_keys(object: &mut Object) {
     let n = object.len();
     let duplicated = if n <= 16 {
         let keys: Vec<&String> = object.keys().collect();
@@ -156,13 +183,13 @@ fn dedupe_keys(object: &mut Object) {
 
 impl<'de> Deserialize<'de> for Value {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Value, D::Error> {
-        deserializer.deserialize_any(ValueVisitor)
+        deserializer.deserialize_newtype_struct(VALUE_TOKEN, ValueVisitor)
     }
 }
 
 impl<'de> Deserialize<'de> for Object {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Object, D::Error> {
-        match deserializer.deserialize_map(ValueVisitor)? {
+        match deserializer.deserialize_newtype_struct(VALUE_TOKEN, ValueVisitor)? {
             Value::Object(object) => Ok(object),
             other => Err(de::Error::invalid_type(unexpected(&other), &"a map")),
         }

@@ -197,6 +197,11 @@ impl Object {
         self.entries.iter_mut().map(|(_, v)| v)
     }
 
+    /// An object of these members, which the caller guarantees to be unique or dedupes.
+    pub(crate) fn from_entries(entries: Vec<(String, Value)>) -> Self {
+        Object { entries }
+    }
+
     /// Appends a member without checking for an existing one (the parser checks).
     pub(crate) fn push_unchecked(&mut self, key: String, value: Value) {
         self.entries.push((key, value));

@@ -10,41 +10,41 @@ use std::collections::BTreeMap;
 /// An event sent by a worker, up the WebSocket or by `POST /_worker/events`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct WorkerEventPayload {
-    /// Unique id of the event (replay protection).
-    pub event_id: String,
-    /// The worker sending it.
-    pub worker_id: String,
-    /// The worker where it started.
-    pub origin_worker_id: String,
-    /// e.g. `progress`.
-    pub event_type: String,
-    /// The event's data.
-    pub payload: JsonObject,
-    /// The task it is about.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub origin_task_id: Option<String>,
     /// The workers it passed through, origin first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bubbling_chain: Option<Vec<String>>,
+    /// Unique id of the event (replay protection).
+    pub event_id: String,
+    /// e.g. `progress`.
+    pub event_type: String,
+    /// Free-form extra data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<JsonObject>,
+    /// The task it is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin_task_id: Option<String>,
+    /// The worker where it started.
+    pub origin_worker_id: String,
+    /// The event's data.
+    pub payload: JsonObject,
+    /// Priority (default 0.0).
+    #[serde(default, skip_serializing_if = "defaults::is_zero_f64")]
+    pub priority: f64,
+    /// Signature and identity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security: Option<SecurityContext>,
     /// The job it is for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_job_id: Option<String>,
     /// The task it is for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_task_id: Option<String>,
-    /// Trace propagation headers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trace_context: Option<BTreeMap<String, String>>,
-    /// Priority (default 0.0).
-    #[serde(default, skip_serializing_if = "defaults::is_zero_f64")]
-    pub priority: f64,
     /// Unix seconds when it was sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<i64>,
-    /// Signature and identity.
+    /// Trace propagation headers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub security: Option<SecurityContext>,
-    /// Free-form extra data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<JsonObject>,
+    pub trace_context: Option<BTreeMap<String, String>>,
+    /// The worker sending it.
+    pub worker_id: String,
 }

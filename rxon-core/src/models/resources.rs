@@ -7,33 +7,33 @@ use serde::{Deserialize, Serialize};
 /// One device of a worker (GPU, TPU, sensor, robot arm, …).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct HardwareDevice {
-    /// Device type, e.g. `gpu`.
-    #[serde(rename = "type")]
-    pub type_: String,
-    /// Model name; a requirement matches it as a case-insensitive substring.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub model: Option<String>,
     /// Device id, e.g. `0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Static properties (numbers are capacities, lists are feature sets).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub properties: Option<JsonObject>,
     /// Live metrics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metrics: Option<JsonObject>,
+    /// Model name; a requirement matches it as a case-insensitive substring.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// Static properties (numbers are capacities, lists are feature sets).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<JsonObject>,
+    /// Device type, e.g. `gpu`.
+    #[serde(rename = "type")]
+    pub type_: String,
 }
 
 /// Load of one device.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeviceUsage {
-    /// The device's id.
-    pub unit_id: String,
     /// Load in percent.
     pub load_percent: f64,
     /// Live metrics (temperature, memory, battery, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metrics: Option<JsonObject>,
+    /// The device's id.
+    pub unit_id: String,
 }
 
 /// Resource usage reported in heartbeats.
@@ -42,12 +42,12 @@ pub struct ResourcesUsage {
     /// CPU load in percent (default 0.0).
     #[serde(default, skip_serializing_if = "defaults::is_zero_f64")]
     pub cpu_load_percent: f64,
-    /// RAM in use, in GB (default 0.0).
-    #[serde(default, skip_serializing_if = "defaults::is_zero_f64")]
-    pub ram_used_gb: f64,
     /// Per-device usage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub devices_usage: Option<Vec<DeviceUsage>>,
+    /// RAM in use, in GB (default 0.0).
+    #[serde(default, skip_serializing_if = "defaults::is_zero_f64")]
+    pub ram_used_gb: f64,
 }
 
 /// What a worker has: devices and free-form properties.

@@ -9,52 +9,52 @@ use std::collections::BTreeMap;
 /// A task handed to a worker by a long poll.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TaskPayload {
-    /// The job the task belongs to.
-    pub job_id: String,
-    /// The task's id (new for every dispatch).
-    pub task_id: String,
-    /// The skill to run.
-    #[serde(rename = "type")]
-    pub type_: String,
-    /// The skill's input, checked against its `input_schema`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub params: Option<JsonObject>,
-    /// Trace propagation headers (`traceparent`, …).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tracing_context: Option<BTreeMap<String, String>>,
-    /// Files referenced by params, by name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub params_metadata: Option<BTreeMap<String, FileMetadata>>,
-    /// Scheduling priority (default 0.0; higher runs first).
-    #[serde(default, skip_serializing_if = "defaults::is_zero_f64")]
-    pub priority: f64,
     /// Unix seconds after which the result is refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deadline: Option<i64>,
-    /// Signature and identity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub security: Option<SecurityContext>,
+    /// Nesting depth (default 0).
+    #[serde(default, skip_serializing_if = "defaults::is_zero_i64")]
+    pub depth: i64,
+    /// The job the task belongs to.
+    pub job_id: String,
     /// Free-form extra data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<JsonObject>,
-    /// Unix seconds when the task was issued.
+    /// The skill's input, checked against its `input_schema`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<i64>,
+    pub params: Option<JsonObject>,
+    /// Files referenced by params, by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub params_metadata: Option<BTreeMap<String, FileMetadata>>,
+    /// Hash of the parent task.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_hash: Option<String>,
     /// Free-form execution policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<JsonObject>,
+    /// Scheduling priority (default 0.0; higher runs first).
+    #[serde(default, skip_serializing_if = "defaults::is_zero_f64")]
+    pub priority: f64,
+    /// Signature and identity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security: Option<SecurityContext>,
     /// The orchestrator's HMAC over the task minus `sig`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sig: Option<String>,
     /// The job's step (default 0).
     #[serde(default, skip_serializing_if = "defaults::is_zero_i64")]
     pub step: i64,
-    /// Nesting depth (default 0).
-    #[serde(default, skip_serializing_if = "defaults::is_zero_i64")]
-    pub depth: i64,
-    /// Hash of the parent task.
+    /// The task's id (new for every dispatch).
+    pub task_id: String,
+    /// Unix seconds when the task was issued.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parent_hash: Option<String>,
+    pub timestamp: Option<i64>,
+    /// Trace propagation headers (`traceparent`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tracing_context: Option<BTreeMap<String, String>>,
+    /// The skill to run.
+    #[serde(rename = "type")]
+    pub type_: String,
 }
 
 /// Why a task failed.
@@ -62,50 +62,50 @@ pub struct TaskPayload {
 pub struct TaskError {
     /// One of the `ERROR_CODE_*` constants.
     pub code: String,
-    /// Human message.
-    pub message: String,
     /// Structured context.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<JsonObject>,
+    /// Human message.
+    pub message: String,
 }
 
 /// A worker's answer to a task.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TaskResult {
-    /// The task's job.
-    pub job_id: String,
-    /// The task.
-    pub task_id: String,
-    /// The worker that ran it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub worker_id: Option<String>,
-    /// The worker that produced it, when relayed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub origin_worker_id: Option<String>,
-    /// `success` (default), `failure` or `cancelled`.
-    #[serde(default = "defaults::task_status", skip_serializing_if = "defaults::is_task_status")]
-    pub status: String,
-    /// The skill's output, checked against its `output_schema`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<JsonObject>,
-    /// Why it failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<TaskError>,
-    /// Files referenced by data, by name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data_metadata: Option<BTreeMap<String, FileMetadata>>,
-    /// Signature and identity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub security: Option<SecurityContext>,
-    /// Free-form extra data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<JsonObject>,
-    /// Unix seconds when the result was sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<i64>,
     /// Free-form costs (GPU seconds, tokens, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub costs: Option<JsonObject>,
+    /// The skill's output, checked against its `output_schema`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<JsonObject>,
+    /// Files referenced by data, by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_metadata: Option<BTreeMap<String, FileMetadata>>,
+    /// Why it failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<TaskError>,
+    /// The task's job.
+    pub job_id: String,
+    /// Free-form extra data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<JsonObject>,
+    /// The worker that produced it, when relayed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin_worker_id: Option<String>,
+    /// Signature and identity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security: Option<SecurityContext>,
+    /// `success` (default), `failure` or `cancelled`.
+    #[serde(default = "defaults::task_status", skip_serializing_if = "defaults::is_task_status")]
+    pub status: String,
+    /// The task.
+    pub task_id: String,
+    /// Unix seconds when the result was sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<i64>,
+    /// The worker that ran it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worker_id: Option<String>,
 }
 
 impl Default for TaskResult {

@@ -10,38 +10,38 @@ use std::collections::BTreeMap;
 /// A skill a worker offers, with its contract.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SkillInfo {
-    /// The skill's name; tasks of this `type` reach the worker.
-    pub name: String,
-    /// Kind of skill.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
     /// Human description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    /// JSON Schema of the task params.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub input_schema: Option<JsonObject>,
-    /// JSON Schema of the result data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub output_schema: Option<JsonObject>,
     /// JSON Schema of each event the skill emits, by event name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events_schema: Option<BTreeMap<String, JsonObject>>,
+    /// JSON Schema of the task params.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_schema: Option<JsonObject>,
+    /// The skill's name; tasks of this `type` reach the worker.
+    pub name: String,
+    /// JSON Schema of the result data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_schema: Option<JsonObject>,
     /// The result statuses the skill may report.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_statuses: Option<Vec<String>>,
+    /// Free-form properties.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<JsonObject>,
     /// Schema language (default `json-schema`).
     #[serde(
         default = "defaults::schema_dialect",
         skip_serializing_if = "defaults::is_schema_dialect"
     )]
     pub schema_dialect: String,
-    /// Free-form properties.
+    /// Kind of skill.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// Version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub properties: Option<JsonObject>,
+    pub version: Option<String>,
 }
 
 impl Default for SkillInfo {
@@ -76,18 +76,18 @@ impl SkillInfo {
 pub struct InstalledArtifact {
     /// The artifact's name.
     pub name: String,
+    /// Free-form properties.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<JsonObject>,
+    /// Kind of artifact.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
     /// Version (default `unknown`; a requirement of `unknown` accepts any version).
     #[serde(
         default = "defaults::artifact_version",
         skip_serializing_if = "defaults::is_artifact_version"
     )]
     pub version: String,
-    /// Kind of artifact.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
-    /// Free-form properties.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub properties: Option<JsonObject>,
 }
 
 impl Default for InstalledArtifact {
@@ -104,21 +104,21 @@ impl Default for InstalledArtifact {
 /// Where a worker runs and what it costs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WorkerCapabilities {
+    /// Cost of each skill, by skill name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_per_skill: Option<BTreeMap<String, f64>>,
+    /// Free-form extra data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extra: Option<JsonObject>,
     /// Host name (default `unknown`).
     #[serde(default = "defaults::hostname", skip_serializing_if = "defaults::is_hostname")]
     pub hostname: String,
     /// Address (default `0.0.0.0`).
     #[serde(default = "defaults::ip_address", skip_serializing_if = "defaults::is_ip_address")]
     pub ip_address: String,
-    /// Cost of each skill, by skill name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cost_per_skill: Option<BTreeMap<String, f64>>,
     /// `calculate_config_hash` of the worker's blob store.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub s3_config_hash: Option<String>,
-    /// Free-form extra data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extra: Option<JsonObject>,
 }
 
 impl Default for WorkerCapabilities {
@@ -136,44 +136,44 @@ impl Default for WorkerCapabilities {
 /// A worker's registration, sent on connect and whenever a full sync is asked for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WorkerRegistration {
+    /// Names of the skills it can run now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub available_skills: Option<Vec<String>>,
+    /// Host, address, costs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capabilities: Option<WorkerCapabilities>,
+    /// Names of the skills that are loaded and ready at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hot_skills: Option<Vec<String>>,
+    /// Installed artifacts (models, packages).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub installed_artifacts: Option<Vec<InstalledArtifact>>,
+    /// Installed software and versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub installed_software: Option<BTreeMap<String, String>>,
+    /// Free-form extra data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<JsonObject>,
+    /// Hardware.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resources: Option<Resources>,
+    /// Signature and identity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security: Option<SecurityContext>,
+    /// Hash of the supported skills.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skills_hash: Option<String>,
+    /// Every skill the worker offers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supported_skills: Option<Vec<SkillInfo>>,
+    /// Unix seconds when it was sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<i64>,
     /// The worker's id (must equal the `X-Worker-ID` header).
     pub worker_id: String,
     /// Kind of worker (default `generic`).
     #[serde(default = "defaults::worker_type", skip_serializing_if = "defaults::is_worker_type")]
     pub worker_type: String,
-    /// Every skill the worker offers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub supported_skills: Option<Vec<SkillInfo>>,
-    /// Names of the skills it can run now.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub available_skills: Option<Vec<String>>,
-    /// Names of the skills that are loaded and ready at once.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hot_skills: Option<Vec<String>>,
-    /// Hardware.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resources: Option<Resources>,
-    /// Installed software and versions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub installed_software: Option<BTreeMap<String, String>>,
-    /// Installed artifacts (models, packages).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub installed_artifacts: Option<Vec<InstalledArtifact>>,
-    /// Host, address, costs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capabilities: Option<WorkerCapabilities>,
-    /// Hash of the supported skills.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skills_hash: Option<String>,
-    /// Signature and identity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub security: Option<SecurityContext>,
-    /// Free-form extra data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<JsonObject>,
-    /// Unix seconds when it was sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<i64>,
 }
 
 impl Default for WorkerRegistration {
@@ -203,14 +203,14 @@ pub struct TokenResponse {
     pub access_token: String,
     /// Seconds until it expires.
     pub expires_in: i64,
-    /// The worker it was issued to.
-    pub worker_id: String,
-    /// Token for `POST /_worker/auth/token/refresh`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub refresh_token: Option<String>,
     /// Free-form extra data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<JsonObject>,
+    /// Token for `POST /_worker/auth/token/refresh`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    /// The worker it was issued to.
+    pub worker_id: String,
 }
 
 /// A command from the orchestrator, over the WebSocket (e.g. `cancel_task`).
@@ -218,52 +218,52 @@ pub struct TokenResponse {
 pub struct WorkerCommand {
     /// e.g. `cancel_task`, `drain`.
     pub command: String,
-    /// The task it is about.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub task_id: Option<String>,
     /// The job it is about.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
-    /// The command's arguments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub params: Option<JsonObject>,
     /// Free-form extra data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<JsonObject>,
+    /// The command's arguments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub params: Option<JsonObject>,
+    /// The task it is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
 }
 
 /// A worker's periodic status report (`PATCH /_worker/workers/{id}`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Heartbeat {
-    /// The worker's id.
-    pub worker_id: String,
-    /// e.g. `idle`, `busy`, `draining`.
-    pub status: String,
-    /// CPU, RAM and device load.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub usage: Option<ResourcesUsage>,
-    /// Ids of the tasks running now.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub current_tasks: Option<Vec<String>>,
-    /// Every skill the worker offers (on a full sync).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub supported_skills: Option<Vec<SkillInfo>>,
     /// Names of the skills it can run now.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_skills: Option<Vec<String>>,
+    /// Ids of the tasks running now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_tasks: Option<Vec<String>>,
     /// Names of the skills loaded and ready at once.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hot_skills: Option<Vec<String>>,
-    /// Hash of the supported skills.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skills_hash: Option<String>,
-    /// Signature and identity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub security: Option<SecurityContext>,
     /// Free-form extra data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<JsonObject>,
+    /// Signature and identity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security: Option<SecurityContext>,
+    /// Hash of the supported skills.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skills_hash: Option<String>,
+    /// e.g. `idle`, `busy`, `draining`.
+    pub status: String,
+    /// Every skill the worker offers (on a full sync).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supported_skills: Option<Vec<SkillInfo>>,
     /// Unix seconds when it was sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<i64>,
+    /// CPU, RAM and device load.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<ResourcesUsage>,
+    /// The worker's id.
+    pub worker_id: String,
 }

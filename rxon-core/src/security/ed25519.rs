@@ -4,7 +4,7 @@
 //! the reference re-parses the PEM on every call, which the free functions here keep for
 //! parity.
 
-use super::{chain_bytes, signing_bytes};
+use super::{chain_bytes, signing_bytes, to_hex};
 use crate::error::{Result, RxonError};
 use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey};
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
@@ -42,7 +42,7 @@ impl Ed25519Signer {
 
     /// Signs raw bytes; hex signature.
     pub fn sign_bytes(&self, message: &[u8]) -> String {
-        hex::encode(self.key.sign(message).to_bytes())
+        to_hex(&self.key.sign(message).to_bytes())
     }
 
     /// Signs a payload's signing bytes (see [`super::signing_bytes`]); hex signature.

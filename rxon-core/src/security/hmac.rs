@@ -1,7 +1,7 @@
 //! HMAC-SHA256 signatures keyed with a shared secret (the worker's master token, or the
 //! orchestrator's secret for task `sig`s).
 
-use super::{chain_bytes, constant_time_eq, signing_bytes};
+use super::{chain_bytes, constant_time_eq, signing_bytes, to_hex};
 use crate::error::{Result, RxonError};
 use hmac::{Hmac, KeyInit, Mac};
 use serde::Serialize;
@@ -11,7 +11,7 @@ fn hmac_hex(secret: &str, message: &[u8]) -> Result<String> {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes())
         .map_err(|e| RxonError::invalid_value(format!("Invalid HMAC key: {e}")))?;
     mac.update(message);
-    Ok(hex::encode(mac.finalize().into_bytes()))
+    Ok(to_hex(&mac.finalize().into_bytes()))
 }
 
 /// The reference's `sign_payload`: hex HMAC-SHA256 of the payload's signing bytes.
