@@ -9,11 +9,12 @@ use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::Duration;
 
-
 const SECRET: &str = "worker-master-token-0123456789";
 
 fn fixture(name: &str) -> Vec<u8> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../benches/fixtures").join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../benches/fixtures")
+        .join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()))
 }
 
@@ -21,14 +22,18 @@ fn codec(c: &mut Criterion) {
     let task_bytes = fixture("task_payload.json");
     let task = TaskPayload::from_json(&task_bytes).expect("task fixture");
     let task_wire = task.to_json().expect("encode").into_bytes();
-    c.bench_function("task_payload_encode", |b| b.iter(|| black_box(&task).to_json().expect("encode")));
+    c.bench_function("task_payload_encode", |b| {
+        b.iter(|| black_box(&task).to_json().expect("encode"))
+    });
     c.bench_function("task_payload_decode", |b| {
         b.iter(|| TaskPayload::from_json(black_box(&task_wire)).expect("decode"))
     });
 
     let heartbeat = Heartbeat::from_json(&fixture("heartbeat.json")).expect("heartbeat fixture");
     let heartbeat_wire = heartbeat.to_json().expect("encode").into_bytes();
-    c.bench_function("heartbeat_encode", |b| b.iter(|| black_box(&heartbeat).to_json().expect("encode")));
+    c.bench_function("heartbeat_encode", |b| {
+        b.iter(|| black_box(&heartbeat).to_json().expect("encode"))
+    });
     c.bench_function("heartbeat_decode", |b| {
         b.iter(|| Heartbeat::from_json(black_box(&heartbeat_wire)).expect("decode"))
     });
@@ -50,7 +55,9 @@ fn signing(c: &mut Criterion) {
 }
 
 fn config() -> Criterion {
-    Criterion::default().warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3))
+    Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
 }
 
 criterion_group! { name = benches; config = config(); targets = codec, signing }

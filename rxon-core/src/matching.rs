@@ -13,8 +13,8 @@
 //! Values compare as Python compares them: booleans are the integers 0 and 1 (`true`
 //! meets a minimum of 1), and integers equal floats of the same value.
 
-use crate::models::{HardwareDevice, InstalledArtifact, JsonObject, Resources, SkillInfo};
 use crate::json::{Number, Value};
+use crate::models::{HardwareDevice, InstalledArtifact, JsonObject, Resources, SkillInfo};
 use std::cmp::Ordering;
 
 /// Something a worker has that can meet a requirement of the same type.

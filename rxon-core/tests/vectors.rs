@@ -4,8 +4,8 @@
 
 use rxon_core::blob::{calculate_config_hash, parse_uri};
 use rxon_core::canonical::{calculate_dict_hash, json_dumps, number, to_dict};
-use rxon_core::json::{self, Value};
 use rxon_core::identifiers::is_valid_identifier;
+use rxon_core::json::{self, Value};
 use rxon_core::matching::Matches;
 use rxon_core::models::*;
 use rxon_core::schema::validate_data;
@@ -187,7 +187,12 @@ fn run_floats(case: &Value, i: usize, r: &mut Report) {
     number::write_f64(&mut from_float, repr.parse::<f64>().unwrap_or(f64::NAN));
     let mut from_text = Vec::new();
     let parsed = json::parse(repr.as_bytes());
-    let text_ok = parsed.as_ref().ok().and_then(Value::as_number).map(|n| number::write_number(&mut from_text, n)).is_some();
+    let text_ok = parsed
+        .as_ref()
+        .ok()
+        .and_then(Value::as_number)
+        .map(|n| number::write_number(&mut from_text, n))
+        .is_some();
     r.check(i, from_float == expected.as_bytes(), || {
         format!("{repr} wrote {}", String::from_utf8_lossy(&from_float))
     });

@@ -11,12 +11,12 @@
 pub mod number;
 mod writer;
 
-pub use writer::{CanonicalError, MAX_DEPTH, write_escaped_str};
 pub(crate) use writer::skip_plain;
+pub use writer::{CanonicalError, MAX_DEPTH, write_escaped_str};
 
 use crate::error::{Result, RxonError};
-use serde::Serialize;
 use crate::json::{self, Value};
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 impl From<CanonicalError> for RxonError {

@@ -57,7 +57,13 @@ pub struct Writer<'a> {
 impl<'a> Writer<'a> {
     /// A writer appending to `out` that leaves out the named members of the top-level object.
     pub fn new(out: &'a mut Vec<u8>, skip_top_level: &'a [&'a str]) -> Self {
-        Writer { out, depth: 0, skip_top_level, entries: Vec::new(), scratch: Vec::new() }
+        Writer {
+            out,
+            depth: 0,
+            skip_top_level,
+            entries: Vec::new(),
+            scratch: Vec::new(),
+        }
     }
 
     fn check_depth(&self) -> Result<(), CanonicalError> {
@@ -82,7 +88,14 @@ impl<'a> Writer<'a> {
         let region_start = self.out.len();
         let top_level = self.depth == 0;
         let base = self.entries.len();
-        Ok(MapState { w: self, region_start, base, sorted: true, pending: None, top_level })
+        Ok(MapState {
+            w: self,
+            region_start,
+            base,
+            sorted: true,
+            pending: None,
+            top_level,
+        })
     }
 
     fn begin_seq(&mut self) -> Result<SeqState<'a, '_>, CanonicalError> {
@@ -403,7 +416,12 @@ struct Entry {
 /// A member whose key is written and whose value is due.
 enum Pending {
     /// Write the value; `before` is where the member (with its comma) began.
-    Write { before: usize, key_start: usize, key_end: usize, key_escaped: bool },
+    Write {
+        before: usize,
+        key_start: usize,
+        key_end: usize,
+        key_escaped: bool,
+    },
     /// A top-level member left out of the signature: drop the value.
     Skip,
 }
@@ -440,7 +458,12 @@ fn raw_key(bytes: &[u8], start: usize, end: usize, escaped: bool) -> Cow<'_, str
             Some('t') => out.push('\t'),
             Some('u') => {
                 let hex: String = chars.by_ref().take(4).collect();
-                out.push(u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32).unwrap_or('\u{fffd}'));
+                out.push(
+                    u32::from_str_radix(&hex, 16)
+                        .ok()
+                        .and_then(char::from_u32)
+                        .unwrap_or('\u{fffd}'),
+                );
             }
             Some(other) => out.push(other),
             None => {}
@@ -487,13 +510,23 @@ impl<'a, 'b> MapState<'a, 'b> {
                 return Ok(());
             }
         }
-        self.pending = Some(Pending::Write { before, key_start, key_end, key_escaped });
+        self.pending = Some(Pending::Write {
+            before,
+            key_start,
+            key_end,
+            key_escaped,
+        });
         Ok(())
     }
 
     fn value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), CanonicalError> {
         let (before, key_start, key_end, key_escaped) = match self.pending.take() {
-            Some(Pending::Write { before, key_start, key_end, key_escaped }) => (before, key_start, key_end, key_escaped),
+            Some(Pending::Write {
+                before,
+                key_start,
+                key_end,
+                key_escaped,
+            }) => (before, key_start, key_end, key_escaped),
             Some(Pending::Skip) => return Ok(()),
             None => return Err(CanonicalError("serialize_value called before serialize_key".into())),
         };
@@ -502,8 +535,18 @@ impl<'a, 'b> MapState<'a, 'b> {
             self.w.out.truncate(before);
             return Ok(());
         }
-        let start = if self.w.entries.len() > self.base { before + 1 } else { before };
-        let entry = Entry { key_start, key_end, key_escaped, start, end: self.w.out.len() };
+        let start = if self.w.entries.len() > self.base {
+            before + 1
+        } else {
+            before
+        };
+        let entry = Entry {
+            key_start,
+            key_end,
+            key_escaped,
+            start,
+            end: self.w.out.len(),
+        };
         if let Some(last) = self.w.entries.last().filter(|_| self.w.entries.len() > self.base) {
             if compare_keys(self.w.out, last, &entry) != std::cmp::Ordering::Less {
                 self.sorted = false;
@@ -658,7 +701,11 @@ impl ser::Serializer for KeyWriter<'_> {
     fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<bool, CanonicalError> {
         value.serialize(self)
     }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _n: &'static str, value: &T) -> Result<bool, CanonicalError> {
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _n: &'static str,
+        value: &T,
+    ) -> Result<bool, CanonicalError> {
         value.serialize(self)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(

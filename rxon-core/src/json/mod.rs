@@ -8,8 +8,8 @@ mod value;
 mod write;
 
 pub use read::{Deserializer, Error, MAX_NESTING};
-pub use value::{Number, Object, Value};
 pub(crate) use serde_impl::BIGINT_TOKEN;
+pub use value::{Number, Object, Str, Value};
 pub use write::to_text;
 
 #[doc(hidden)]
@@ -34,10 +34,15 @@ mod tests {
 
     #[test]
     fn keeps_big_integers_order_and_float_values() {
-        let v = parse(br#"{"z":123456789012345678901234567890123456789012345,"a":-1.5e3,"m":-0,"u":18446744073709551615}"#).unwrap();
-        let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+        let v =
+            parse(br#"{"z":123456789012345678901234567890123456789012345,"a":-1.5e3,"m":-0,"u":18446744073709551615}"#)
+                .unwrap();
+        let keys: Vec<&str> = v.as_object().unwrap().keys().collect();
         assert_eq!(keys, ["z", "a", "m", "u"]);
-        assert_eq!(v["z"], Value::Number(Number::BigInt("123456789012345678901234567890123456789012345".into())));
+        assert_eq!(
+            v["z"],
+            Value::Number(Number::BigInt("123456789012345678901234567890123456789012345".into()))
+        );
         assert_eq!(v["a"].as_f64(), Some(-1500.0));
         assert_eq!(v["m"].as_u64(), Some(0));
         assert_eq!(v["u"].as_u64(), Some(u64::MAX));
@@ -45,12 +50,28 @@ mod tests {
 
     #[test]
     fn rejects_malformed_text_with_a_position() {
-        for bad in [&b"{"[..], b"[1,]", b"01", b"1.", b"\"\\ud800\"", b"{\"a\" 1}", b"nul", b"[1] x", b"\"a\x01\"", b"1e999"] {
+        for bad in [
+            &b"{"[..],
+            b"[1,]",
+            b"01",
+            b"1.",
+            b"\"\\ud800\"",
+            b"{\"a\" 1}",
+            b"nul",
+            b"[1] x",
+            b"\"a\x01\"",
+            b"1e999",
+        ] {
             let err = parse(bad).unwrap_err();
             assert!(err.message().contains("line 1"), "{bad:?}: {err}");
         }
         let deep = "[".repeat(MAX_NESTING + 1) + &"]".repeat(MAX_NESTING + 1);
-        assert!(parse(deep.as_bytes()).unwrap_err().message().starts_with("recursion limit"));
+        assert!(
+            parse(deep.as_bytes())
+                .unwrap_err()
+                .message()
+                .starts_with("recursion limit")
+        );
     }
 
     #[test]

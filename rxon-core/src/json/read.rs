@@ -3,8 +3,8 @@
 //! when they hold no escapes, and a nesting limit so hostile input cannot exhaust the stack.
 
 use super::serde_impl::{BIGINT_TOKEN, VALUE_TOKEN, hand_over};
+use super::value::{Number, Object, Str, Value};
 use crate::canonical::skip_plain;
-use super::value::{Number, Object, Value};
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
 use std::fmt;
 
@@ -22,7 +22,9 @@ impl Error {
         let before = &input[..offset.min(input.len())];
         let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
         let column = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
-        Error { message: format!("{message} at line {line} column {column}") }
+        Error {
+            message: format!("{message} at line {line} column {column}"),
+        }
     }
 
     /// The message.
@@ -41,7 +43,9 @@ impl std::error::Error for Error {}
 
 impl de::Error for Error {
     fn custom<T: fmt::Display>(msg: T) -> Self {
-        Error { message: msg.to_string() }
+        Error {
+            message: msg.to_string(),
+        }
     }
 }
 
@@ -55,7 +59,7 @@ pub struct Deserializer<'de> {
     scratch: Vec<u8>,
     /// Members and items of the containers being built, innermost last, so each container
     /// is allocated once at its exact size.
-    members: Vec<(String, Value)>,
+    members: Vec<(Str, Value)>,
     items: Vec<Value>,
 }
 
@@ -68,7 +72,15 @@ impl<'de> Deserializer<'de> {
     /// A reader over `input`, which must be UTF-8.
     pub fn from_slice(input: &'de [u8]) -> Result<Self, Error> {
         let text = std::str::from_utf8(input).map_err(|e| Error::at("invalid UTF-8", input, e.valid_up_to()))?;
-        Ok(Deserializer { text, input, pos: 0, depth: 0, scratch: Vec::new(), members: Vec::new(), items: Vec::new() })
+        Ok(Deserializer {
+            text,
+            input,
+            pos: 0,
+            depth: 0,
+            scratch: Vec::new(),
+            members: Vec::new(),
+            items: Vec::new(),
+        })
     }
 
     /// Fails unless only whitespace is left.
@@ -170,7 +182,9 @@ impl<'de> Deserializer<'de> {
     }
 
     fn read_escape(&mut self) -> Result<(), Error> {
-        let Some(&b) = self.input.get(self.pos) else { return Err(self.error("EOF while parsing a string")) };
+        let Some(&b) = self.input.get(self.pos) else {
+            return Err(self.error("EOF while parsing a string"));
+        };
         self.pos += 1;
         let simple = match b {
             b'"' => b'"',
@@ -194,7 +208,10 @@ impl<'de> Deserializer<'de> {
     }
 
     fn read_hex4(&mut self) -> Result<u32, Error> {
-        let digits = self.input.get(self.pos..self.pos + 4).ok_or_else(|| self.error("EOF while parsing a string"))?;
+        let digits = self
+            .input
+            .get(self.pos..self.pos + 4)
+            .ok_or_else(|| self.error("EOF while parsing a string"))?;
         let text = std::str::from_utf8(digits).map_err(|_| self.error("invalid escape"))?;
         let value = u32::from_str_radix(text, 16).map_err(|_| self.error("invalid escape"))?;
         self.pos += 4;
@@ -288,7 +305,9 @@ impl<'de> Deserializer<'de> {
             }
             return visitor.visit_map(BigIntAccess { digits: Some(text) });
         }
-        let value: f64 = text.parse().map_err(|_| Error::at("invalid number", self.input, start))?;
+        let value: f64 = text
+            .parse()
+            .map_err(|_| Error::at("invalid number", self.input, start))?;
         if !value.is_finite() {
             return Err(Error::at("number out of range", self.input, start));
         }
@@ -303,8 +322,8 @@ impl<'de> Deserializer<'de> {
             Some(b't') => self.expect_literal(b"true").map(|()| Value::Bool(true)),
             Some(b'f') => self.expect_literal(b"false").map(|()| Value::Bool(false)),
             Some(b'"') => Ok(Value::String(match self.read_str()? {
-                Text::Borrowed(s) => s.to_string(),
-                Text::Copied(s) => s.to_string(),
+                Text::Borrowed(s) => Str::from(s),
+                Text::Copied(s) => Str::from(s),
             })),
             Some(b'-' | b'0'..=b'9') => {
                 let start = self.pos;
@@ -314,7 +333,9 @@ impl<'de> Deserializer<'de> {
                 } else {
                     text.parse::<f64>().ok().filter(|f| f.is_finite()).map(Number::Float)
                 };
-                number.map(Value::Number).ok_or_else(|| Error::at("number out of range", self.input, start))
+                number
+                    .map(Value::Number)
+                    .ok_or_else(|| Error::at("number out of range", self.input, start))
             }
             Some(b'[') => {
                 self.enter()?;
@@ -339,8 +360,8 @@ impl<'de> Deserializer<'de> {
                         return Err(self.error("key must be a string"));
                     }
                     let key = match self.read_str()? {
-                        Text::Borrowed(s) => s.to_string(),
-                        Text::Copied(s) => s.to_string(),
+                        Text::Borrowed(s) => Str::from(s),
+                        Text::Copied(s) => Str::from(s),
                     };
                     self.expect(b':', "`:`")?;
                     let value = self.parse_value()?;
@@ -367,7 +388,11 @@ impl<'de> Deserializer<'de> {
                 *first = false;
                 Ok(true)
             }
-            Some(_) => Err(self.error(if close == b']' { "expected `,` or `]`" } else { "expected `,` or `}`" })),
+            Some(_) => Err(self.error(if close == b']' {
+                "expected `,` or `]`"
+            } else {
+                "expected `,` or `}`"
+            })),
             None => Err(self.error("EOF while parsing")),
         }
     }
@@ -387,7 +412,10 @@ impl<'de> de::MapAccess<'de> for BigIntAccess<'de> {
         seed.deserialize(BIGINT_TOKEN.into_deserializer()).map(Some)
     }
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
-        let digits = self.digits.take().ok_or_else(|| <Error as de::Error>::custom("value without key"))?;
+        let digits = self
+            .digits
+            .take()
+            .ok_or_else(|| <Error as de::Error>::custom("value without key"))?;
         seed.deserialize(digits.into_deserializer())
     }
 }
@@ -441,7 +469,9 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
             Some(b'-' | b'0'..=b'9') => {
                 let start = self.pos;
                 let (text, _) = self.read_number()?;
-                let value: f64 = text.parse().map_err(|_| Error::at("invalid number", self.input, start))?;
+                let value: f64 = text
+                    .parse()
+                    .map_err(|_| Error::at("invalid number", self.input, start))?;
                 if !value.is_finite() {
                     return Err(Error::at("number out of range", self.input, start));
                 }

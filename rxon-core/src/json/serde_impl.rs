@@ -1,7 +1,7 @@
 //! `serde` support for [`Value`], [`Object`] and [`Number`], so they work with any serde
 //! format; [`super::from_slice`] and the canonical writer keep every number exact.
 
-use super::value::{Number, Object, Value};
+use super::value::{Number, Object, Str, Value};
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use std::fmt;
@@ -97,11 +97,15 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
 
     fn visit_i128<E: de::Error>(self, v: i128) -> Result<Value, E> {
-        Number::from_integer_text(&v.to_string()).map(Value::Number).ok_or_else(|| E::custom("bad integer"))
+        Number::from_integer_text(&v.to_string())
+            .map(Value::Number)
+            .ok_or_else(|| E::custom("bad integer"))
     }
 
     fn visit_u128<E: de::Error>(self, v: u128) -> Result<Value, E> {
-        Number::from_integer_text(&v.to_string()).map(Value::Number).ok_or_else(|| E::custom("bad integer"))
+        Number::from_integer_text(&v.to_string())
+            .map(Value::Number)
+            .ok_or_else(|| E::custom("bad integer"))
     }
 
     fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
@@ -109,11 +113,11 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
 
     fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_string()))
+        Ok(Value::String(Str::from(v)))
     }
 
     fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
+        Ok(Value::String(Str::from(v)))
     }
 
     fn visit_unit<E>(self) -> Result<Value, E> {
@@ -144,7 +148,9 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let Some(first) = map.next_key::<String>()? else { return Ok(Value::Object(Object::new())) };
+        let Some(first) = map.next_key::<Str>()? else {
+            return Ok(Value::Object(Object::new()));
+        };
         if first == BIGINT_TOKEN {
             let digits: String = map.next_value()?;
             return Number::from_integer_text(&digits)
@@ -154,7 +160,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
         let mut object = Object::with_capacity(map.size_hint().unwrap_or(4).min(4096));
         let value = map.next_value()?;
         object.push_unchecked(first, value);
-        while let Some((key, value)) = map.next_entry::<String, Value>()? {
+        while let Some((key, value)) = map.next_entry::<Str, Value>()? {
             object.push_unchecked(key, value);
         }
         dedupe_keys(&mut object);
@@ -166,11 +172,11 @@ impl<'de> Visitor<'de> for ValueVisitor {
 pub(crate) fn dedupe_keys(object: &mut Object) {
     let n = object.len();
     let duplicated = if n <= 16 {
-        let keys: Vec<&String> = object.keys().collect();
+        let keys: Vec<&str> = object.keys().collect();
         (1..n).any(|i| keys[..i].contains(&keys[i]))
     } else {
         let mut seen = std::collections::HashSet::with_capacity(n);
-        !object.keys().all(|k| seen.insert(k.as_str()))
+        !object.keys().all(|k| seen.insert(k))
     };
     if duplicated {
         let mut merged = Object::with_capacity(n);

@@ -4,6 +4,10 @@
 
 use std::fmt;
 
+/// The string type of JSON trees: strings of up to 24 bytes live inline, without an
+/// allocation (most keys and many values of protocol messages).
+pub type Str = compact_str::CompactString;
+
 /// A JSON value.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum Value {
@@ -15,7 +19,7 @@ pub enum Value {
     /// A number, exactly as written (see [`Number`]).
     Number(Number),
     /// A string.
-    String(String),
+    String(Str),
     /// An array.
     Array(Vec<Value>),
     /// An object, in document order.
@@ -108,7 +112,7 @@ impl fmt::Display for Number {
 /// Lookups are linear, which for the small objects of protocol messages beats hashing.
 #[derive(Debug, Clone, Default)]
 pub struct Object {
-    entries: Vec<(String, Value)>,
+    entries: Vec<(Str, Value)>,
 }
 
 impl Object {
@@ -119,7 +123,9 @@ impl Object {
 
     /// An empty object with room for `capacity` members.
     pub fn with_capacity(capacity: usize) -> Self {
-        Object { entries: Vec::with_capacity(capacity) }
+        Object {
+            entries: Vec::with_capacity(capacity),
+        }
     }
 
     /// The member named `key`.
@@ -139,7 +145,7 @@ impl Object {
 
     /// Sets a member, replacing (in place) an existing one of the same name; returns the
     /// value it replaced.
-    pub fn insert(&mut self, key: impl Into<String>, value: impl Into<Value>) -> Option<Value> {
+    pub fn insert(&mut self, key: impl Into<Str>, value: impl Into<Value>) -> Option<Value> {
         let key = key.into();
         let value = value.into();
         match self.get_mut(&key) {
@@ -173,18 +179,18 @@ impl Object {
     }
 
     /// Members in order.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&String, &Value)> {
-        self.entries.iter().map(|(k, v)| (k, v))
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &Value)> {
+        self.entries.iter().map(|(k, v)| (k.as_str(), v))
     }
 
     /// Members in order, values mutable.
-    pub fn iter_mut(&mut self) -> impl ExactSizeIterator<Item = (&String, &mut Value)> {
-        self.entries.iter_mut().map(|(k, v)| (&*k, v))
+    pub fn iter_mut(&mut self) -> impl ExactSizeIterator<Item = (&str, &mut Value)> {
+        self.entries.iter_mut().map(|(k, v)| (k.as_str(), v))
     }
 
     /// Keys in order.
-    pub fn keys(&self) -> impl ExactSizeIterator<Item = &String> {
-        self.entries.iter().map(|(k, _)| k)
+    pub fn keys(&self) -> impl ExactSizeIterator<Item = &str> {
+        self.entries.iter().map(|(k, _)| k.as_str())
     }
 
     /// Values in order.
@@ -198,12 +204,12 @@ impl Object {
     }
 
     /// An object of these members, which the caller guarantees to be unique or dedupes.
-    pub(crate) fn from_entries(entries: Vec<(String, Value)>) -> Self {
+    pub(crate) fn from_entries(entries: Vec<(Str, Value)>) -> Self {
         Object { entries }
     }
 
     /// Appends a member without checking for an existing one (the parser checks).
-    pub(crate) fn push_unchecked(&mut self, key: String, value: Value) {
+    pub(crate) fn push_unchecked(&mut self, key: Str, value: Value) {
         self.entries.push((key, value));
     }
 }
@@ -216,22 +222,22 @@ impl PartialEq for Object {
 }
 
 impl IntoIterator for Object {
-    type Item = (String, Value);
-    type IntoIter = std::vec::IntoIter<(String, Value)>;
+    type Item = (Str, Value);
+    type IntoIter = std::vec::IntoIter<(Str, Value)>;
     fn into_iter(self) -> Self::IntoIter {
         self.entries.into_iter()
     }
 }
 
 impl<'a> IntoIterator for &'a Object {
-    type Item = (&'a String, &'a Value);
-    type IntoIter = std::iter::Map<std::slice::Iter<'a, (String, Value)>, fn(&'a (String, Value)) -> (&'a String, &'a Value)>;
+    type Item = (&'a str, &'a Value);
+    type IntoIter = std::iter::Map<std::slice::Iter<'a, (Str, Value)>, fn(&'a (Str, Value)) -> (&'a str, &'a Value)>;
     fn into_iter(self) -> Self::IntoIter {
-        self.entries.iter().map(|(k, v)| (k, v))
+        self.entries.iter().map(|(k, v)| (k.as_str(), v))
     }
 }
 
-impl<K: Into<String>, V: Into<Value>> FromIterator<(K, V)> for Object {
+impl<K: Into<Str>, V: Into<Value>> FromIterator<(K, V)> for Object {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
         let mut object = Object::new();
         for (k, v) in iter {
@@ -260,11 +266,14 @@ impl Value {
             return Some(self);
         }
         let tokens = pointer.strip_prefix('/')?;
-        tokens.split('/').map(|t| t.replace("~1", "/").replace("~0", "~")).try_fold(self, |v, token| match v {
-            Value::Object(o) => o.get(&token),
-            Value::Array(a) => token.parse::<usize>().ok().and_then(|i| a.get(i)),
-            _ => None,
-        })
+        tokens
+            .split('/')
+            .map(|t| t.replace("~1", "/").replace("~0", "~"))
+            .try_fold(self, |v, token| match v {
+                Value::Object(o) => o.get(&token),
+                Value::Array(a) => token.parse::<usize>().ok().and_then(|i| a.get(i)),
+                _ => None,
+            })
     }
 
     /// Whether it is `null`.
@@ -422,12 +431,18 @@ impl From<bool> for Value {
 
 impl From<&str> for Value {
     fn from(v: &str) -> Value {
-        Value::String(v.to_string())
+        Value::String(Str::from(v))
     }
 }
 
 impl From<String> for Value {
     fn from(v: String) -> Value {
+        Value::String(Str::from(v))
+    }
+}
+
+impl From<Str> for Value {
+    fn from(v: Str) -> Value {
         Value::String(v)
     }
 }
@@ -467,7 +482,7 @@ impl From<serde_json::Value> for Value {
                 (None, Some(i)) => Number::NegInt(i),
                 _ => Number::Float(n.as_f64().unwrap_or(f64::NAN)),
             }),
-            serde_json::Value::String(s) => Value::String(s),
+            serde_json::Value::String(s) => Value::String(Str::from(s)),
             serde_json::Value::Array(a) => Value::Array(a.into_iter().map(Value::from).collect()),
             serde_json::Value::Object(o) => Value::Object(o.into_iter().collect()),
         }
@@ -484,9 +499,11 @@ impl From<Value> for serde_json::Value {
             Value::Number(Number::PosInt(u)) => u.into(),
             Value::Number(Number::NegInt(i)) => i.into(),
             Value::Number(n) => serde_json::Number::from_f64(n.as_f64()).map_or(serde_json::Value::Null, Into::into),
-            Value::String(s) => serde_json::Value::String(s),
+            Value::String(s) => serde_json::Value::String(s.into_string()),
             Value::Array(a) => serde_json::Value::Array(a.into_iter().map(Into::into).collect()),
-            Value::Object(o) => serde_json::Value::Object(o.into_iter().map(|(k, v)| (k, v.into())).collect()),
+            Value::Object(o) => {
+                serde_json::Value::Object(o.into_iter().map(|(k, v)| (k.into_string(), v.into())).collect())
+            }
         }
     }
 }

@@ -14,7 +14,8 @@ pub fn decode_error<M: Message>(text: &[u8]) -> RxonError {
         Ok(value) => value,
         Err(err) => return failure::<M>(format!("JSON is malformed: {err}"), None),
     };
-    let err = match json::Deserializer::from_slice(text).map(|mut de| serde_path_to_error::deserialize::<_, M>(&mut de)) {
+    let err = match json::Deserializer::from_slice(text).map(|mut de| serde_path_to_error::deserialize::<_, M>(&mut de))
+    {
         Ok(Err(err)) => err,
         _ => return failure::<M>("inconsistent decode".into(), None),
     };

@@ -31,8 +31,8 @@ pub use worker::{
 };
 
 use crate::canonical;
-use crate::json::{self, Value};
 use crate::error::Result;
+use crate::json::{self, Value};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 

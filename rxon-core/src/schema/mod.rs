@@ -15,8 +15,8 @@ pub use translate::translate_error;
 
 use crate::canonical;
 use crate::error::{Result, RxonError};
-use crate::models::{JsonObject, SkillInfo, TaskPayload};
 use crate::json::Value;
+use crate::models::{JsonObject, SkillInfo, TaskPayload};
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, LazyLock, Mutex};
 

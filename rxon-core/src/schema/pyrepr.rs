@@ -13,7 +13,7 @@ pub fn py_repr(value: &Value) -> String {
 /// Python's `str()`: strings as they are, everything else as `repr()`.
 pub fn py_str(value: &Value) -> String {
     match value {
-        Value::String(s) => s.clone(),
+        Value::String(s) => s.to_string(),
         other => py_repr(other),
     }
 }

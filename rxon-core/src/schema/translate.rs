@@ -4,8 +4,8 @@
 //! the same odd way.
 
 use super::pyrepr::py_str;
-use regex::Regex;
 use crate::json::Value;
+use regex::Regex;
 use std::sync::LazyLock;
 
 struct Patterns {

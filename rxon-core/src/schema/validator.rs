@@ -358,7 +358,7 @@ impl Validator {
                     let mut missing: Vec<&String> = required.iter().filter(|k| !map.contains_key(k.as_str())).collect();
                     if !missing.is_empty() {
                         missing.sort();
-                        let list: Vec<Value> = missing.into_iter().map(|k| Value::String(k.clone())).collect();
+                        let list: Vec<Value> = missing.into_iter().map(|k| Value::from(k.as_str())).collect();
                         return fail(&format!("must contain {} properties", py_repr(&Value::Array(list))));
                     }
                 }
@@ -396,7 +396,7 @@ impl Validator {
                     match rule {
                         Additional::Any => {}
                         Additional::Forbidden => {
-                            let keys: Vec<String> = extra.map(|(k, _)| py_repr(&Value::String(k.clone()))).collect();
+                            let keys: Vec<String> = extra.map(|(k, _)| py_repr(&Value::from(k))).collect();
                             if !keys.is_empty() {
                                 return fail(&format!("must not contain {{{}}} properties", keys.join(", ")));
                             }
@@ -415,9 +415,7 @@ impl Validator {
                         None if !map.is_empty() => return fail("must not be there"),
                         None => {}
                         Some(node) => {
-                            let all_named = map
-                                .keys()
-                                .all(|k| self.passes(*node, &Value::String(k.clone()), name, chain));
+                            let all_named = map.keys().all(|k| self.passes(*node, &Value::from(k), name, chain));
                             if !all_named {
                                 return fail("must be named by propertyName definition");
                             }
@@ -748,7 +746,7 @@ impl<'s> Compiler<'s> {
             Some(Value::Object(props)) => {
                 let mut compiled = Vec::with_capacity(props.len());
                 for (key, def) in props {
-                    compiled.push((key.clone(), self.node(def)?));
+                    compiled.push((key.to_string(), self.node(def)?));
                 }
                 compiled
             }
@@ -848,7 +846,7 @@ impl<'s> Compiler<'s> {
                 Value::Array(_) => Dependency::Members(strings(value).ok_or("dependencies lists must hold strings")?),
                 other => Dependency::Schema(self.node(other)?),
             };
-            out.push((key.clone(), dependency));
+            out.push((key.to_string(), dependency));
         }
         Ok(out)
     }

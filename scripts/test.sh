@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs every test of every layer. Installs what it needs; assumes only the machine's toolchains
+# (cargo, python3). The shared test vectors are read from ../shared/vectors (override with
+# RXON_VECTORS_DIR).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+export RXON_VECTORS_DIR="${RXON_VECTORS_DIR:-$root/../shared/vectors}"
+if [ ! -d "$RXON_VECTORS_DIR" ]; then
+    echo "test vectors not found at $RXON_VECTORS_DIR (set RXON_VECTORS_DIR)" >&2
+    exit 1
+fi
+
+echo "== Rust: rxon-core (unit, vectors, properties, doc tests)"
+# --nocapture shows the per-file vector counts ("<file>.json: N passed").
+cargo test --workspace --locked -- --nocapture
