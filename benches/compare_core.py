@@ -22,6 +22,7 @@ ROWS = [
     ("heartbeat_encode", "Heartbeat with 4 devices encode", "heartbeat_encode", None),
     ("heartbeat_decode", "Heartbeat with 4 devices decode", "heartbeat_decode", None),
     ("task_result_hmac_sign", "TaskResult canonical + HMAC sign", "task_result_hmac_sign", 10),
+    ("task_result_hmac_sign_prepared_key", "TaskResult canonical + HMAC sign (key prepared once)", "task_result_hmac_sign", None),
     ("task_result_ed25519_sign", "TaskResult Ed25519 sign (key parsed once)", "task_result_ed25519_sign", 5),
     ("task_result_ed25519_sign_parsing_pem", "TaskResult Ed25519 sign (PEM parsed each call)", "task_result_ed25519_sign", None),
 ]

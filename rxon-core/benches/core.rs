@@ -4,7 +4,7 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use rxon_core::models::{Heartbeat, Message, TaskPayload, TaskResult};
-use rxon_core::security::{Ed25519Signer, sign_payload, sign_payload_ed25519};
+use rxon_core::security::{Ed25519Signer, HmacSigner, sign_payload, sign_payload_ed25519};
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -45,6 +45,10 @@ fn signing(c: &mut Criterion) {
     let signer = Ed25519Signer::from_pem(&pem).expect("key");
     c.bench_function("task_result_hmac_sign", |b| {
         b.iter(|| sign_payload(black_box(&result), SECRET, &[]).expect("sign"))
+    });
+    let hmac = HmacSigner::new(SECRET).expect("secret");
+    c.bench_function("task_result_hmac_sign_prepared_key", |b| {
+        b.iter(|| hmac.sign(black_box(&result), &[]).expect("sign"))
     });
     c.bench_function("task_result_ed25519_sign", |b| {
         b.iter(|| signer.sign(black_box(&result), &[]).expect("sign"))

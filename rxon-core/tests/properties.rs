@@ -201,6 +201,19 @@ proptest! {
     }
 
     #[test]
+    fn json_text_reads_back_to_the_same_tree(v in raw_json()) {
+        let text = json::to_text(&v);
+        let back = json::parse(text.as_bytes()).map_err(|e| TestCaseError::fail(format!("{e}: {text}")))?;
+        prop_assert_eq!(back, v, "through {}", text);
+    }
+
+    #[test]
+    fn any_bytes_parse_or_fail_cleanly(bytes in proptest::collection::vec(any::<u8>(), 0..64)) {
+        let _ = json::parse(&bytes);
+        let _ = TaskPayload::from_json(&bytes);
+    }
+
+    #[test]
     fn canonical_form_is_json_that_canonicalises_to_itself(v in raw_json()) {
         let once = json_dumps(&v).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let parsed = json::parse(once.as_bytes()).map_err(|e| TestCaseError::fail(format!("{e}: {once}")))?;

@@ -8,7 +8,7 @@
 //! sorted. Keys are compared where they were written, so no key is copied.
 
 use super::number::write_f64;
-use crate::json::BIGINT_TOKEN;
+use crate::json::{BIGINT_TOKEN, OBJECT_TOKEN, SORTED_WANTED};
 use serde::ser::{self, Impossible, Serialize};
 use std::borrow::Cow;
 use std::fmt;
@@ -52,6 +52,9 @@ pub struct Writer<'a> {
     entries: Vec<Entry>,
     /// Where an unsorted object's bytes wait while they are re-ordered.
     scratch: Vec<u8>,
+    /// The next object's members come in key order already (a [`crate::json::Object`] asked to
+    /// sort itself), so their keys need no comparing.
+    next_map_sorted: bool,
 }
 
 impl<'a> Writer<'a> {
@@ -63,6 +66,7 @@ impl<'a> Writer<'a> {
             skip_top_level,
             entries: Vec::new(),
             scratch: Vec::new(),
+            next_map_sorted: false,
         }
     }
 
@@ -88,11 +92,13 @@ impl<'a> Writer<'a> {
         let region_start = self.out.len();
         let top_level = self.depth == 0;
         let base = self.entries.len();
+        let presorted = std::mem::take(&mut self.next_map_sorted);
         Ok(MapState {
             w: self,
             region_start,
             base,
             sorted: true,
+            presorted,
             pending: None,
             top_level,
         })
@@ -269,6 +275,14 @@ impl<'a, 'b> ser::Serializer for &'b mut Writer<'a> {
         name: &'static str,
         value: &T,
     ) -> Result<Emitted, CanonicalError> {
+        if name == OBJECT_TOKEN {
+            SORTED_WANTED.with(|flag| flag.set(true));
+            self.next_map_sorted = true;
+            let written = value.serialize(&mut *self);
+            SORTED_WANTED.with(|flag| flag.set(false));
+            self.next_map_sorted = false;
+            return written;
+        }
         if name == BIGINT_TOKEN {
             self.check_depth()?;
             let digits = value.serialize(TextCapture)?;
@@ -432,6 +446,8 @@ pub struct MapState<'a, 'b> {
     region_start: usize,
     base: usize,
     sorted: bool,
+    /// Members arrive in key order; no comparison needed.
+    presorted: bool,
     pending: Option<Pending>,
     top_level: bool,
 }
@@ -547,7 +563,12 @@ impl<'a, 'b> MapState<'a, 'b> {
             start,
             end: self.w.out.len(),
         };
-        if let Some(last) = self.w.entries.last().filter(|_| self.w.entries.len() > self.base) {
+        if let Some(last) = self
+            .w
+            .entries
+            .last()
+            .filter(|_| !self.presorted && self.w.entries.len() > self.base)
+        {
             if compare_keys(self.w.out, last, &entry) != std::cmp::Ordering::Less {
                 self.sorted = false;
             }

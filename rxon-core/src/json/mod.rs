@@ -8,7 +8,7 @@ mod value;
 mod write;
 
 pub use read::{Deserializer, Error, MAX_NESTING};
-pub(crate) use serde_impl::BIGINT_TOKEN;
+pub(crate) use serde_impl::{BIGINT_TOKEN, OBJECT_TOKEN, SORTED_WANTED};
 pub use value::{Number, Object, Str, Value};
 pub use write::to_text;
 

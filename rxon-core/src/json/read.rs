@@ -18,6 +18,8 @@ pub struct Error {
 }
 
 impl Error {
+    #[cold]
+    #[inline(never)]
     fn at(message: impl fmt::Display, input: &[u8], offset: usize) -> Self {
         let before = &input[..offset.min(input.len())];
         let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
@@ -91,7 +93,9 @@ impl<'de> Deserializer<'de> {
         }
     }
 
-    fn error(&self, message: impl fmt::Display) -> Error {
+    #[cold]
+    #[inline(never)]
+    fn error(&self, message: &str) -> Error {
         Error::at(message, self.input, self.pos)
     }
 
@@ -122,7 +126,7 @@ impl<'de> Deserializer<'de> {
         } else if self.peek().is_none() {
             Err(self.error("EOF while parsing"))
         } else {
-            Err(self.error(format!("expected {what}")))
+            Err(self.error(&format!("expected {what}")))
         }
     }
 
@@ -291,6 +295,9 @@ impl<'de> Deserializer<'de> {
         let start = self.pos;
         let (text, integer) = self.read_number()?;
         if integer {
+            if let Some(u) = small_unsigned(text) {
+                return visitor.visit_u64(u);
+            }
             if let Ok(u) = text.parse::<u64>() {
                 return visitor.visit_u64(u);
             }
@@ -329,7 +336,9 @@ impl<'de> Deserializer<'de> {
                 let start = self.pos;
                 let (text, integer) = self.read_number()?;
                 let number = if integer {
-                    Number::from_integer_text(text)
+                    small_unsigned(text)
+                        .map(Number::PosInt)
+                        .or_else(|| Number::from_integer_text(text))
                 } else {
                     text.parse::<f64>().ok().filter(|f| f.is_finite()).map(Number::Float)
                 };
@@ -396,6 +405,16 @@ impl<'de> Deserializer<'de> {
             None => Err(self.error("EOF while parsing")),
         }
     }
+}
+
+/// Digits of a non-negative integer of at most 19 digits (which always fits a `u64`), read
+/// without the general parser.
+#[inline]
+fn small_unsigned(text: &str) -> Option<u64> {
+    if text.len() > 19 || text.starts_with('-') {
+        return None;
+    }
+    Some(text.bytes().fold(0u64, |acc, b| acc * 10 + u64::from(b - b'0')))
 }
 
 /// Hands an integer beyond 128 bits to a visitor as `{BIGINT_TOKEN: digits}`.

@@ -65,11 +65,54 @@ impl Serialize for Value {
     }
 }
 
+/// Name under which an [`Object`] offers itself to a serializer. The canonical writer answers
+/// by asking for the members in key order (through [`SORTED_WANTED`]), which spares it from
+/// re-ordering written bytes; every other serializer gets them in document order.
+pub(crate) const OBJECT_TOKEN: &str = "$rxon::json::Object";
+
+thread_local! {
+    /// Set by the canonical writer right before an object's members are serialized.
+    pub(crate) static SORTED_WANTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 impl Serialize for Object {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.len()))?;
-        for (key, value) in self.iter() {
-            map.serialize_entry(key, value)?;
+        serializer.serialize_newtype_struct(OBJECT_TOKEN, &Members(self))
+    }
+}
+
+/// An object's members, in key order when the canonical writer asks for it.
+struct Members<'a>(&'a Object);
+
+impl Serialize for Members<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let object = self.0;
+        let sorted_wanted = SORTED_WANTED.with(|flag| flag.replace(false));
+        let mut map = serializer.serialize_map(Some(object.len()))?;
+        let in_order = object.keys().zip(object.keys().skip(1)).all(|(a, b)| a < b);
+        if sorted_wanted && !in_order {
+            // Small objects sort their member order on the stack.
+            const INLINE: usize = 16;
+            let mut inline = [0usize; INLINE];
+            let mut heap = Vec::new();
+            let order: &mut [usize] = if object.len() <= INLINE {
+                &mut inline[..object.len()]
+            } else {
+                heap.extend(0..object.len());
+                &mut heap
+            };
+            for (slot, index) in order.iter_mut().zip(0..) {
+                *slot = index;
+            }
+            order.sort_unstable_by(|&a, &b| object.key_at(a).cmp(object.key_at(b)));
+            for &index in order.iter() {
+                let (key, value) = object.entry_at(index);
+                map.serialize_entry(key, value)?;
+            }
+        } else {
+            for (key, value) in object.iter() {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
@@ -219,5 +262,22 @@ fn unexpected(value: &Value) -> de::Unexpected<'_> {
         Value::String(s) => de::Unexpected::Str(s),
         Value::Array(_) => de::Unexpected::Seq,
         Value::Object(_) => de::Unexpected::Map,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::parse;
+
+    #[test]
+    fn other_serializers_keep_document_order_and_canonical_sorts() {
+        let value = parse(br#"{"b":1,"a":{"d":2,"c":3}}"#).unwrap();
+        assert_eq!(serde_json::to_string(&value).unwrap(), r#"{"b":1,"a":{"d":2,"c":3}}"#);
+        assert_eq!(
+            crate::canonical::json_dumps(&value).unwrap(),
+            r#"{"a":{"c":3,"d":2},"b":1}"#
+        );
+        // The request to sort never leaks into a later, unrelated serialization.
+        assert_eq!(serde_json::to_string(&value).unwrap(), r#"{"b":1,"a":{"d":2,"c":3}}"#);
     }
 }

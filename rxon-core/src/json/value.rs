@@ -203,6 +203,17 @@ impl Object {
         self.entries.iter_mut().map(|(_, v)| v)
     }
 
+    /// The key of the member at `index` (in document order).
+    pub(crate) fn key_at(&self, index: usize) -> &str {
+        &self.entries[index].0
+    }
+
+    /// The member at `index` (in document order).
+    pub(crate) fn entry_at(&self, index: usize) -> (&str, &Value) {
+        let (key, value) = &self.entries[index];
+        (key, value)
+    }
+
     /// An object of these members, which the caller guarantees to be unique or dedupes.
     pub(crate) fn from_entries(entries: Vec<(Str, Value)>) -> Self {
         Object { entries }

@@ -1,4 +1,4 @@
-//! Ed25519 signatures with PEM keys (PKCS#8 private, SPKI public).
+//! Ed25519 signatures with PEM keys (PKCS#8 private, SPKI public), through AWS-LC.
 //!
 //! [`Ed25519Signer`] and [`Ed25519Verifier`] parse a key once and sign or verify many times;
 //! the reference re-parses the PEM on every call, which the free functions here keep for
@@ -6,14 +6,25 @@
 
 use super::{chain_bytes, signing_bytes, to_hex};
 use crate::error::{Result, RxonError};
-use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey};
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use aws_lc_rs::signature::{ED25519, Ed25519KeyPair, KeyPair, ParsedPublicKey};
 use serde::Serialize;
+
+/// The DER inside a PEM block with the given label.
+fn pem_der(pem: &str, label: &str, what: &str) -> Result<Vec<u8>> {
+    let (found, der) = pem_rfc7468::decode_vec(pem.trim().as_bytes())
+        .map_err(|e| RxonError::invalid_value(format!("Invalid {what}: {e}")))?;
+    if found != label {
+        return Err(RxonError::invalid_value(format!(
+            "Invalid {what}: expected a {label} PEM block, found {found}"
+        )));
+    }
+    Ok(der)
+}
 
 /// A parsed Ed25519 private key.
 #[derive(Clone)]
 pub struct Ed25519Signer {
-    key: SigningKey,
+    key: Ed25519KeyPair,
 }
 
 impl std::fmt::Debug for Ed25519Signer {
@@ -28,21 +39,22 @@ impl Ed25519Signer {
         if private_key_pem.is_empty() {
             return Err(RxonError::invalid_value("Private key for signing cannot be empty."));
         }
-        let key = SigningKey::from_pkcs8_pem(private_key_pem)
+        let der = pem_der(private_key_pem, "PRIVATE KEY", "private key")?;
+        let key = Ed25519KeyPair::from_pkcs8_maybe_unchecked(&der)
             .map_err(|e| RxonError::invalid_value(format!("Invalid private key: {e}")))?;
         Ok(Ed25519Signer { key })
     }
 
     /// The matching verifier.
-    pub fn verifier(&self) -> Ed25519Verifier {
-        Ed25519Verifier {
-            key: self.key.verifying_key(),
-        }
+    pub fn verifier(&self) -> Result<Ed25519Verifier> {
+        let key = ParsedPublicKey::new(&ED25519, self.key.public_key().as_ref())
+            .map_err(|e| RxonError::invalid_value(format!("Invalid public key: {e}")))?;
+        Ok(Ed25519Verifier { key })
     }
 
     /// Signs raw bytes; hex signature.
     pub fn sign_bytes(&self, message: &[u8]) -> String {
-        to_hex(&self.key.sign(message).to_bytes())
+        to_hex(self.key.sign(message).as_ref())
     }
 
     /// Signs a payload's signing bytes (see [`super::signing_bytes`]); hex signature.
@@ -57,15 +69,22 @@ impl Ed25519Signer {
 }
 
 /// A parsed Ed25519 public key.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Ed25519Verifier {
-    key: VerifyingKey,
+    key: ParsedPublicKey,
+}
+
+impl std::fmt::Debug for Ed25519Verifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Ed25519Verifier { .. }")
+    }
 }
 
 impl Ed25519Verifier {
     /// Parses an SPKI PEM public key (`-----BEGIN PUBLIC KEY-----`).
     pub fn from_pem(public_key_pem: &str) -> Result<Self> {
-        let key = VerifyingKey::from_public_key_pem(public_key_pem)
+        let der = pem_der(public_key_pem, "PUBLIC KEY", "public key")?;
+        let key = ParsedPublicKey::new(&ED25519, &der)
             .map_err(|e| RxonError::invalid_value(format!("Invalid public key: {e}")))?;
         Ok(Ed25519Verifier { key })
     }
@@ -75,10 +94,7 @@ impl Ed25519Verifier {
         let Ok(raw) = hex::decode(signature_hex) else {
             return false;
         };
-        let Ok(signature) = Signature::from_slice(&raw) else {
-            return false;
-        };
-        self.key.verify(message, &signature).is_ok()
+        self.key.verify_sig(message, &raw).is_ok()
     }
 
     /// Whether `signature_hex` signs the payload's signing bytes.
@@ -150,5 +166,19 @@ mod tests {
         assert!(Ed25519Verifier::from_pem("not a key").is_err());
         assert!(!verify_signature_ed25519(&crate::json!({}), "00", "garbage", &[]).unwrap());
         assert!(!verify_bubbling_chain_signature(&["a"], "zz", "garbage"));
+    }
+
+    #[test]
+    fn a_signer_and_its_verifier_agree() {
+        let pem = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIPVS64R9LMyG1pF5a9QiXR3nzc5b6WT+41dviIDKsRNp\n-----END PRIVATE KEY-----\n";
+        let signer = Ed25519Signer::from_pem(pem).unwrap();
+        let verifier = signer.verifier().unwrap();
+        let sig = signer.sign_bytes(b"hello");
+        assert!(verifier.verify_bytes(b"hello", &sig));
+        assert!(!verifier.verify_bytes(b"hellO", &sig));
+        assert!(!verifier.verify_bytes(b"hello", "nothex"));
+        // A public key where a private key is due is refused with a clear message.
+        let err = Ed25519Signer::from_pem("-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAwxQ7+D7HIuBSZ/6Rq/zJvq0g2Ca468CJ/RBRpNvXnK0=\n-----END PUBLIC KEY-----\n").unwrap_err();
+        assert!(err.message().contains("expected a PRIVATE KEY"), "{err}");
     }
 }

@@ -7,21 +7,57 @@ use hmac::{Hmac, KeyInit, Mac};
 use serde::Serialize;
 use sha2::Sha256;
 
-fn hmac_hex(secret: &str, message: &[u8]) -> Result<String> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes())
-        .map_err(|e| RxonError::invalid_value(format!("Invalid HMAC key: {e}")))?;
-    mac.update(message);
-    Ok(to_hex(&mac.finalize().into_bytes()))
+/// A prepared HMAC-SHA256 key: signs and verifies many payloads without setting the key up
+/// each time (a worker signs every message with its master token).
+#[derive(Clone)]
+pub struct HmacSigner {
+    mac: Hmac<Sha256>,
+}
+
+impl std::fmt::Debug for HmacSigner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("HmacSigner { .. }")
+    }
+}
+
+impl HmacSigner {
+    /// Prepares `secret` (UTF-8 bytes, as the reference keys it). An empty secret is an error.
+    pub fn new(secret: &str) -> Result<Self> {
+        if secret.is_empty() {
+            return Err(RxonError::invalid_value("Secret key for signing cannot be empty."));
+        }
+        let mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes())
+            .map_err(|e| RxonError::invalid_value(format!("Invalid HMAC key: {e}")))?;
+        Ok(HmacSigner { mac })
+    }
+
+    /// Hex HMAC of raw bytes.
+    pub fn sign_bytes(&self, message: &[u8]) -> String {
+        let mut mac = self.mac.clone();
+        mac.update(message);
+        to_hex(&mac.finalize().into_bytes())
+    }
+
+    /// Hex HMAC of a payload's signing bytes (see [`super::signing_bytes`]).
+    pub fn sign<T: Serialize + ?Sized>(&self, payload: &T, ignore_fields: &[&str]) -> Result<String> {
+        Ok(self.sign_bytes(&signing_bytes(payload, ignore_fields)?))
+    }
+
+    /// Whether `signature` is the payload's HMAC, compared in constant time.
+    pub fn verify<T: Serialize + ?Sized>(&self, payload: &T, signature: &str, ignore_fields: &[&str]) -> Result<bool> {
+        if signature.is_empty() {
+            return Ok(false);
+        }
+        Ok(constant_time_eq(&self.sign(payload, ignore_fields)?, signature))
+    }
 }
 
 /// The reference's `sign_payload`: hex HMAC-SHA256 of the payload's signing bytes.
 ///
-/// An empty secret is an error, as in the reference.
+/// An empty secret is an error, as in the reference. To sign many payloads with one secret,
+/// prepare it once with [`HmacSigner`].
 pub fn sign_payload<T: Serialize + ?Sized>(payload: &T, secret: &str, ignore_fields: &[&str]) -> Result<String> {
-    if secret.is_empty() {
-        return Err(RxonError::invalid_value("Secret key for signing cannot be empty."));
-    }
-    hmac_hex(secret, &signing_bytes(payload, ignore_fields)?)
+    HmacSigner::new(secret)?.sign(payload, ignore_fields)
 }
 
 /// The reference's `verify_signature`: whether `signature` is the payload's HMAC, compared in
@@ -35,8 +71,7 @@ pub fn verify_signature<T: Serialize + ?Sized>(
     if signature.is_empty() || secret.is_empty() {
         return Ok(false);
     }
-    let expected = sign_payload(payload, secret, ignore_fields)?;
-    Ok(constant_time_eq(&expected, signature))
+    HmacSigner::new(secret)?.verify(payload, signature, ignore_fields)
 }
 
 /// The reference's `sign_bubbling_chain_hmac`.
@@ -44,7 +79,7 @@ pub fn sign_bubbling_chain_hmac(chain: &[impl AsRef<str>], secret: &str) -> Resu
     if secret.is_empty() {
         return Err(RxonError::invalid_value("Secret cannot be empty."));
     }
-    hmac_hex(secret, &chain_bytes(chain))
+    Ok(HmacSigner::new(secret)?.sign_bytes(&chain_bytes(chain)))
 }
 
 /// The reference's `verify_bubbling_chain_hmac`.

@@ -12,7 +12,9 @@ pub use self::ed25519::{
     Ed25519Signer, Ed25519Verifier, sign_bubbling_chain, sign_payload_ed25519, verify_bubbling_chain_signature,
     verify_signature_ed25519,
 };
-pub use self::hmac::{sign_bubbling_chain_hmac, sign_payload, verify_bubbling_chain_hmac, verify_signature};
+pub use self::hmac::{
+    HmacSigner, sign_bubbling_chain_hmac, sign_payload, verify_bubbling_chain_hmac, verify_signature,
+};
 
 use crate::canonical;
 use crate::error::Result;
@@ -25,11 +27,18 @@ const ALWAYS_EXCLUDED: [&str; 2] = ["security", "_signature"];
 /// The bytes a payload signature covers: the canonical form of `payload` without its
 /// top-level `security`, `_signature` and `ignore_fields` members.
 pub fn signing_bytes<T: Serialize + ?Sized>(payload: &T, ignore_fields: &[&str]) -> Result<Vec<u8>> {
-    let mut skip: Vec<&str> = Vec::with_capacity(ALWAYS_EXCLUDED.len() + ignore_fields.len());
-    skip.extend_from_slice(&ALWAYS_EXCLUDED);
-    skip.extend_from_slice(ignore_fields);
     let mut out = Vec::with_capacity(512);
-    canonical::write_canonical(&mut out, payload, &skip)?;
+    // The usual handful of excluded names fits on the stack.
+    const INLINE: usize = 8;
+    if ALWAYS_EXCLUDED.len() + ignore_fields.len() <= INLINE {
+        let mut skip = [""; INLINE];
+        skip[..ALWAYS_EXCLUDED.len()].copy_from_slice(&ALWAYS_EXCLUDED);
+        skip[ALWAYS_EXCLUDED.len()..ALWAYS_EXCLUDED.len() + ignore_fields.len()].copy_from_slice(ignore_fields);
+        canonical::write_canonical(&mut out, payload, &skip[..ALWAYS_EXCLUDED.len() + ignore_fields.len()])?;
+    } else {
+        let skip: Vec<&str> = ALWAYS_EXCLUDED.iter().chain(ignore_fields).copied().collect();
+        canonical::write_canonical(&mut out, payload, &skip)?;
+    }
     Ok(out)
 }
 
@@ -73,6 +82,13 @@ mod tests {
         let payload = json!({"b": 1, "security": {"signature": "x"}, "_signature": "y", "t": 5});
         let bytes = signing_bytes(&payload, &["t"]).unwrap();
         assert_eq!(bytes, br#"{"b":1}"#);
+    }
+
+    #[test]
+    fn many_ignored_fields_are_left_out_too() {
+        let payload = json!({"a": 1, "b": 2, "c": 3, "d": 4, "e": 5, "f": 6, "g": 7, "h": 8, "i": 9});
+        let bytes = signing_bytes(&payload, &["a", "b", "c", "d", "e", "f", "g", "h"]).unwrap();
+        assert_eq!(bytes, br#"{"i":9}"#);
     }
 
     #[test]
