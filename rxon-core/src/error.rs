@@ -173,29 +173,24 @@ impl RxonError {
 
     /// The human message.
     pub fn message(&self) -> &str {
-        match self {
-            Self::Network { message, .. }
-            | Self::Auth { message, .. }
-            | Self::Protocol { message, .. }
-            | Self::RateLimit { message, .. }
-            | Self::S3ConfigMismatch { message, .. }
-            | Self::Integrity { message, .. }
-            | Self::ParamValidation { message, .. }
-            | Self::InvalidValue { message, .. } => message,
-        }
+        self.parts().0
     }
 
     /// The structured details.
     pub fn details(&self) -> &Details {
+        self.parts().1
+    }
+
+    fn parts(&self) -> (&str, &Details) {
         match self {
-            Self::Network { details, .. }
-            | Self::Auth { details, .. }
-            | Self::Protocol { details, .. }
-            | Self::RateLimit { details, .. }
-            | Self::S3ConfigMismatch { details, .. }
-            | Self::Integrity { details, .. }
-            | Self::ParamValidation { details, .. }
-            | Self::InvalidValue { details, .. } => details,
+            Self::Network { message, details }
+            | Self::Auth { message, details }
+            | Self::Protocol { message, details, .. }
+            | Self::RateLimit { message, details, .. }
+            | Self::S3ConfigMismatch { message, details }
+            | Self::Integrity { message, details }
+            | Self::ParamValidation { message, details }
+            | Self::InvalidValue { message, details } => (message, details),
         }
     }
 

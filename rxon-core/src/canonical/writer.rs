@@ -285,7 +285,7 @@ impl<'a, 'b> ser::Serializer for &'b mut Writer<'a> {
         }
         if name == BIGINT_TOKEN {
             self.check_depth()?;
-            let digits = value.serialize(TextCapture)?;
+            let digits = value.serialize(TEXT_CAPTURE)?;
             self.out.extend_from_slice(digits.as_bytes());
             return Ok(Emitted::Value);
         }
@@ -510,7 +510,7 @@ impl<'a, 'b> MapState<'a, 'b> {
             self.w.out.push(b',');
         }
         let key_start = self.w.out.len() + 1;
-        let key_escaped = key.serialize(KeyWriter { out: self.w.out })?;
+        let key_escaped = key.serialize(key_writer(self.w.out))?;
         let key_end = self.w.out.len() - 1;
         if self.top_level && !self.w.skip_top_level.is_empty() {
             let written = &self.w.out[key_start..key_end];
@@ -682,169 +682,92 @@ fn close_variant(w: &mut Writer<'_>) -> Result<Emitted, CanonicalError> {
     Ok(Emitted::Value)
 }
 
-/// Writes an object key into the output, escaped; strings go straight through, other key
-/// types (integers, booleans: orjson's non-string keys) as their text.
-struct KeyWriter<'o> {
-    out: &'o mut Vec<u8>,
+/// What becomes of the text of a key (or of a big integer's digits).
+trait TextSink {
+    type Ok;
+    fn text(self, text: &str) -> Self::Ok;
 }
 
-macro_rules! key_via_text {
-    ($($method:ident($($arg:ident: $ty:ty),*);)*) => {$(
-        fn $method(self, $($arg: $ty),*) -> Result<bool, CanonicalError> {
-            let text = TextCapture.$method($($arg),*)?;
-            Ok(write_escaped_str(self.out, &text))
-        }
-    )*};
-}
+/// Writes the text into the output as an escaped string; says whether it escaped anything.
+struct EscapeInto<'o>(&'o mut Vec<u8>);
 
-impl ser::Serializer for KeyWriter<'_> {
+impl TextSink for EscapeInto<'_> {
     type Ok = bool;
-    type Error = CanonicalError;
-    type SerializeSeq = Impossible<bool, CanonicalError>;
-    type SerializeTuple = Impossible<bool, CanonicalError>;
-    type SerializeTupleStruct = Impossible<bool, CanonicalError>;
-    type SerializeTupleVariant = Impossible<bool, CanonicalError>;
-    type SerializeMap = Impossible<bool, CanonicalError>;
-    type SerializeStruct = Impossible<bool, CanonicalError>;
-    type SerializeStructVariant = Impossible<bool, CanonicalError>;
-
-    fn serialize_str(self, v: &str) -> Result<bool, CanonicalError> {
-        Ok(write_escaped_str(self.out, v))
-    }
-    key_via_text! {
-        serialize_bool(v: bool); serialize_char(v: char);
-        serialize_i8(v: i8); serialize_i16(v: i16); serialize_i32(v: i32); serialize_i64(v: i64); serialize_i128(v: i128);
-        serialize_u8(v: u8); serialize_u16(v: u16); serialize_u32(v: u32); serialize_u64(v: u64); serialize_u128(v: u128);
-        serialize_f32(v: f32); serialize_f64(v: f64); serialize_bytes(v: &[u8]);
-        serialize_none(); serialize_unit(); serialize_unit_struct(n: &'static str);
-        serialize_unit_variant(n: &'static str, i: u32, v: &'static str);
-    }
-    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<bool, CanonicalError> {
-        value.serialize(self)
-    }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(
-        self,
-        _n: &'static str,
-        value: &T,
-    ) -> Result<bool, CanonicalError> {
-        value.serialize(self)
-    }
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
-        _n: &'static str,
-        _i: u32,
-        _v: &'static str,
-        _value: &T,
-    ) -> Result<bool, CanonicalError> {
-        Err(not_a_key())
-    }
-    fn serialize_seq(self, _len: Option<usize>) -> Result<Self::SerializeSeq, CanonicalError> {
-        Err(not_a_key())
-    }
-    fn serialize_tuple(self, _len: usize) -> Result<Self::SerializeTuple, CanonicalError> {
-        Err(not_a_key())
-    }
-    fn serialize_tuple_struct(self, _n: &'static str, _l: usize) -> Result<Self::SerializeTupleStruct, CanonicalError> {
-        Err(not_a_key())
-    }
-    fn serialize_tuple_variant(
-        self,
-        _n: &'static str,
-        _i: u32,
-        _v: &'static str,
-        _l: usize,
-    ) -> Result<Self::SerializeTupleVariant, CanonicalError> {
-        Err(not_a_key())
-    }
-    fn serialize_map(self, _len: Option<usize>) -> Result<Self::SerializeMap, CanonicalError> {
-        Err(not_a_key())
-    }
-    fn serialize_struct(self, _n: &'static str, _l: usize) -> Result<Self::SerializeStruct, CanonicalError> {
-        Err(not_a_key())
-    }
-    fn serialize_struct_variant(
-        self,
-        _n: &'static str,
-        _i: u32,
-        _v: &'static str,
-        _l: usize,
-    ) -> Result<Self::SerializeStructVariant, CanonicalError> {
-        Err(not_a_key())
+    fn text(self, text: &str) -> bool {
+        write_escaped_str(self.0, text)
     }
 }
 
-/// Captures text: keys that are not strings, and the digits of big integers.
-struct TextCapture;
+/// Keeps the text.
+struct Capture;
 
-macro_rules! capture_integer {
-    ($($method:ident: $ty:ty),*) => {$(
-        fn $method(self, v: $ty) -> Result<String, CanonicalError> {
-            Ok(itoa::Buffer::new().format(v).to_string())
-        }
-    )*};
+impl TextSink for Capture {
+    type Ok = String;
+    fn text(self, text: &str) -> String {
+        text.to_string()
+    }
 }
+
+/// Serializes object keys: strings as they are, integers and booleans as their text (orjson's
+/// non-string keys); anything else is refused.
+struct KeyText<S>(S);
+
+/// Writes an object key into the output, escaped.
+fn key_writer(out: &mut Vec<u8>) -> KeyText<EscapeInto<'_>> {
+    KeyText(EscapeInto(out))
+}
+
+/// Captures the text of a key or of a big integer's digits.
+const TEXT_CAPTURE: KeyText<Capture> = KeyText(Capture);
 
 fn not_a_key() -> CanonicalError {
     CanonicalError("object keys must be strings, integers or booleans".into())
 }
 
-impl ser::Serializer for TextCapture {
-    type Ok = String;
-    type Error = CanonicalError;
-    type SerializeSeq = Impossible<String, CanonicalError>;
-    type SerializeTuple = Impossible<String, CanonicalError>;
-    type SerializeTupleStruct = Impossible<String, CanonicalError>;
-    type SerializeTupleVariant = Impossible<String, CanonicalError>;
-    type SerializeMap = Impossible<String, CanonicalError>;
-    type SerializeStruct = Impossible<String, CanonicalError>;
-    type SerializeStructVariant = Impossible<String, CanonicalError>;
+macro_rules! key_from_display {
+    ($($method:ident: $ty:ty),*) => {$(
+        fn $method(self, v: $ty) -> Result<S::Ok, CanonicalError> {
+            Ok(self.0.text(&v.to_string()))
+        }
+    )*};
+}
 
-    fn serialize_str(self, v: &str) -> Result<String, CanonicalError> {
-        Ok(v.to_string())
+macro_rules! refuse_key {
+    ($($method:ident($($arg:ident: $ty:ty),*);)*) => {$(
+        fn $method(self, $(_: $ty),*) -> Result<S::Ok, CanonicalError> {
+            Err(not_a_key())
+        }
+    )*};
+}
+
+impl<S: TextSink> ser::Serializer for KeyText<S> {
+    type Ok = S::Ok;
+    type Error = CanonicalError;
+    type SerializeSeq = Impossible<S::Ok, CanonicalError>;
+    type SerializeTuple = Impossible<S::Ok, CanonicalError>;
+    type SerializeTupleStruct = Impossible<S::Ok, CanonicalError>;
+    type SerializeTupleVariant = Impossible<S::Ok, CanonicalError>;
+    type SerializeMap = Impossible<S::Ok, CanonicalError>;
+    type SerializeStruct = Impossible<S::Ok, CanonicalError>;
+    type SerializeStructVariant = Impossible<S::Ok, CanonicalError>;
+
+    fn serialize_str(self, v: &str) -> Result<S::Ok, CanonicalError> {
+        Ok(self.0.text(v))
     }
-    fn serialize_char(self, v: char) -> Result<String, CanonicalError> {
-        Ok(v.to_string())
+    key_from_display!(serialize_bool: bool, serialize_char: char, serialize_i8: i8, serialize_i16: i16,
+        serialize_i32: i32, serialize_i64: i64, serialize_i128: i128, serialize_u8: u8, serialize_u16: u16,
+        serialize_u32: u32, serialize_u64: u64, serialize_u128: u128);
+    fn serialize_unit_variant(self, _n: &'static str, _i: u32, variant: &'static str) -> Result<S::Ok, CanonicalError> {
+        Ok(self.0.text(variant))
     }
-    fn serialize_bool(self, v: bool) -> Result<String, CanonicalError> {
-        Ok(if v { "true" } else { "false" }.to_string())
-    }
-    capture_integer!(serialize_i8: i8, serialize_i16: i16, serialize_i32: i32, serialize_i64: i64,
-        serialize_i128: i128, serialize_u8: u8, serialize_u16: u16, serialize_u32: u32,
-        serialize_u64: u64, serialize_u128: u128);
-    fn serialize_f32(self, _v: f32) -> Result<String, CanonicalError> {
-        Err(not_a_key())
-    }
-    fn serialize_f64(self, _v: f64) -> Result<String, CanonicalError> {
-        Err(not_a_key())
-    }
-    fn serialize_bytes(self, _v: &[u8]) -> Result<String, CanonicalError> {
-        Err(not_a_key())
-    }
-    fn serialize_none(self) -> Result<String, CanonicalError> {
-        Err(not_a_key())
-    }
-    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<String, CanonicalError> {
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<S::Ok, CanonicalError> {
         value.serialize(self)
-    }
-    fn serialize_unit(self) -> Result<String, CanonicalError> {
-        Err(not_a_key())
-    }
-    fn serialize_unit_struct(self, _name: &'static str) -> Result<String, CanonicalError> {
-        Err(not_a_key())
-    }
-    fn serialize_unit_variant(
-        self,
-        _n: &'static str,
-        _i: u32,
-        variant: &'static str,
-    ) -> Result<String, CanonicalError> {
-        Ok(variant.to_string())
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
         _n: &'static str,
         value: &T,
-    ) -> Result<String, CanonicalError> {
+    ) -> Result<S::Ok, CanonicalError> {
         value.serialize(self)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -853,8 +776,12 @@ impl ser::Serializer for TextCapture {
         _i: u32,
         _v: &'static str,
         _value: &T,
-    ) -> Result<String, CanonicalError> {
+    ) -> Result<S::Ok, CanonicalError> {
         Err(not_a_key())
+    }
+    refuse_key! {
+        serialize_f32(v: f32); serialize_f64(v: f64); serialize_bytes(v: &[u8]); serialize_none();
+        serialize_unit(); serialize_unit_struct(n: &'static str);
     }
     fn serialize_seq(self, _len: Option<usize>) -> Result<Self::SerializeSeq, CanonicalError> {
         Err(not_a_key())
