@@ -3,9 +3,10 @@
 //! written as integers, compact, UTF-8 unescaped except `"`, `\` and control characters.
 //!
 //! Writing straight from any `Serialize` value (models or [`crate::json::Value`]) avoids
-//! building an intermediate tree: members are written in the order they come, and an object's
-//! bytes are re-ordered (through one reused scratch buffer) only when its keys did not arrive
-//! sorted. Keys are compared where they were written, so no key is copied.
+//! building an intermediate tree. A [`crate::json::Object`] hands its members over in key
+//! order when this writer asks (other serializers get document order); models declare their
+//! fields in key order. Anything else arriving unsorted has its written bytes re-ordered
+//! through one reused scratch buffer; keys are compared where they were written, uncopied.
 
 use super::number::write_f64;
 use crate::json::{BIGINT_TOKEN, OBJECT_TOKEN, SORTED_WANTED};
@@ -146,6 +147,12 @@ pub(crate) fn skip_plain(input: &[u8], mut pos: usize) -> usize {
             return pos + (special.trailing_zeros() / 8) as usize;
         }
         pos += 8;
+    }
+    while let Some(&b) = input.get(pos) {
+        if b < 0x20 || b == b'"' || b == b'\\' {
+            break;
+        }
+        pos += 1;
     }
     pos
 }
