@@ -26,5 +26,7 @@ pub mod matching;
 pub mod models;
 pub mod schema;
 pub mod security;
+#[cfg(feature = "transport")]
+pub mod transport;
 
 pub use error::{Result, RxonError};

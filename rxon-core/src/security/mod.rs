@@ -7,6 +7,9 @@
 
 mod ed25519;
 mod hmac;
+mod stamp;
+#[cfg(feature = "tls")]
+pub mod tls;
 
 pub use self::ed25519::{
     Ed25519Signer, Ed25519Verifier, sign_bubbling_chain, sign_payload_ed25519, verify_bubbling_chain_signature,
@@ -15,6 +18,7 @@ pub use self::ed25519::{
 pub use self::hmac::{
     HmacSigner, sign_bubbling_chain_hmac, sign_payload, verify_bubbling_chain_hmac, verify_signature,
 };
+pub use self::stamp::{MessageSigner, Stampable};
 
 use crate::canonical;
 use crate::error::Result;

@@ -1,0 +1,500 @@
+//! The HTTP transport (reqwest on rustls): long poll, results with retries, heartbeats,
+//! events, STS tokens, and the WebSocket command stream (see [`super::commands`]).
+//!
+//! Error mapping, as the reference and avtomatika expect: 401 → one token refresh and one
+//! retry, then an auth error; 403 → auth error; 429 → rate-limit error with `Retry-After`
+//! and the body's code; other ≥ 400 → protocol error with the status; a body that is not
+//! JSON → protocol error; refused connections and timeouts → network error.
+
+use super::commands::{WsCommands, WsSink};
+use super::options::TransportOptions;
+use super::{CommandStream, HeartbeatAnswer, ResultOutcome, Transport};
+use crate::constants::*;
+use crate::error::{Result, RxonError};
+use crate::identifiers::validate_identifier;
+use crate::json::{self, Value};
+use crate::models::{
+    Heartbeat, Message, TaskPayload, TaskResult, TokenResponse, WorkerEventPayload, WorkerRegistration,
+};
+use crate::schema::py_float_repr;
+use crate::security::Stampable;
+use crate::security::tls::client_config;
+use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
+use reqwest::{Method, StatusCode};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime};
+use tokio::sync::Notify;
+
+/// What authenticates requests; replaced by STS answers.
+#[derive(Debug, Clone)]
+struct Credentials {
+    token: String,
+    refresh_token: Option<String>,
+}
+
+/// State shared by the transport and its command stream.
+pub(super) struct Shared {
+    pub(super) base_url: String,
+    pub(super) worker_id: String,
+    pub(super) options: TransportOptions,
+    pub(super) tls: Option<Arc<rustls::ClientConfig>>,
+    client: reqwest::Client,
+    credentials: Mutex<Credentials>,
+    version_warned: AtomicBool,
+    pub(super) closing: AtomicBool,
+    /// Wakes command streams waiting to reconnect when the transport closes.
+    pub(super) closed: Notify,
+    /// The open command WebSocket's sending half, for events.
+    pub(super) ws_sink: tokio::sync::Mutex<Option<WsSink>>,
+}
+
+impl Shared {
+    fn credentials(&self) -> MutexGuard<'_, Credentials> {
+        self.credentials.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The headers of every worker request.
+    pub(super) fn headers(&self) -> HeaderMap {
+        let token = self.credentials().token.clone();
+        let mut headers = HeaderMap::with_capacity(3);
+        for (name, value) in [
+            (AUTH_HEADER_WORKER, token.as_str()),
+            (AUTH_HEADER_WORKER_ID, self.worker_id.as_str()),
+            (PROTOCOL_VERSION_HEADER, PROTOCOL_VERSION),
+        ] {
+            // Tokens with bytes a header cannot carry are left out; the server then refuses.
+            if let Ok(value) = HeaderValue::from_str(value) {
+                headers.insert(name, value);
+            }
+        }
+        headers
+    }
+
+    fn adopt(&self, token: &TokenResponse) {
+        let mut credentials = self.credentials();
+        credentials.token = token.access_token.clone();
+        credentials.refresh_token = token.refresh_token.clone();
+    }
+
+    fn check_version(&self, headers: &HeaderMap) {
+        let Some(version) = headers.get(PROTOCOL_VERSION_HEADER).and_then(|v| v.to_str().ok()) else {
+            return;
+        };
+        if version != PROTOCOL_VERSION && !self.version_warned.swap(true, Ordering::Relaxed) {
+            tracing::warn!(
+                orchestrator = version,
+                worker = PROTOCOL_VERSION,
+                "RXON protocol version mismatch"
+            );
+        }
+    }
+}
+
+/// The HTTP transport.
+#[derive(Clone)]
+pub struct HttpTransport {
+    shared: Arc<Shared>,
+}
+
+/// A request body, stamped anew for each try when signing is on.
+enum Body<'a, M: Stampable + Clone> {
+    None,
+    Message(&'a M),
+    Raw(Vec<u8>),
+}
+
+fn network_error(method: &Method, endpoint: &str, err: &reqwest::Error) -> RxonError {
+    let kind = if err.is_timeout() {
+        "timeout"
+    } else if err.is_connect() {
+        "connection failed"
+    } else {
+        "request failed"
+    };
+    RxonError::network(format!("Network error during {method} {endpoint}: {kind}: {err}"))
+        .with_detail("endpoint", endpoint)
+}
+
+/// Seconds from a `Retry-After` header: a number of seconds or an HTTP date.
+fn retry_after_seconds(headers: &HeaderMap) -> Option<f64> {
+    let text = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = text.parse::<f64>() {
+        return Some(seconds.max(0.0));
+    }
+    let at = httpdate::parse_http_date(text).ok()?;
+    Some(at.duration_since(SystemTime::now()).map_or(0.0, |d| d.as_secs_f64()))
+}
+
+impl HttpTransport {
+    /// A transport to the orchestrator at `base_url` (`http://` or `https://`).
+    pub fn new(base_url: &str, worker_id: &str, token: &str, options: TransportOptions) -> Result<Self> {
+        validate_identifier(worker_id, "worker_id")?;
+        let base_url = base_url.trim_end_matches('/').to_string();
+        let https = base_url.to_ascii_lowercase().starts_with("https://");
+        let tls = if https {
+            Some(client_config(&options.tls)?)
+        } else {
+            None
+        };
+        let mut builder = reqwest::Client::builder()
+            .no_proxy()
+            .connect_timeout(options.connect_timeout)
+            .tcp_nodelay(true)
+            .user_agent(concat!("rxon-core/", env!("CARGO_PKG_VERSION")));
+        if let Some(config) = &tls {
+            builder = builder.tls_backend_preconfigured((**config).clone());
+        }
+        let client = builder
+            .build()
+            .map_err(|e| RxonError::invalid_value(format!("HTTP client setup failed: {e}")))?;
+        Ok(HttpTransport {
+            shared: Arc::new(Shared {
+                base_url,
+                worker_id: worker_id.to_string(),
+                options,
+                tls,
+                client,
+                credentials: Mutex::new(Credentials {
+                    token: token.to_string(),
+                    refresh_token: None,
+                }),
+                version_warned: AtomicBool::new(false),
+                closing: AtomicBool::new(false),
+                closed: Notify::new(),
+                ws_sink: tokio::sync::Mutex::new(None),
+            }),
+        })
+    }
+
+    /// The orchestrator's base URL.
+    pub fn base_url(&self) -> &str {
+        &self.shared.base_url
+    }
+
+    /// The token requests carry now.
+    pub fn token(&self) -> String {
+        self.shared.credentials().token.clone()
+    }
+
+    fn ensure_open(&self) -> Result<()> {
+        if self.shared.closing.load(Ordering::SeqCst) {
+            return Err(RxonError::network("Transport is closed. Call connect() first."));
+        }
+        Ok(())
+    }
+
+    fn body_bytes<M: Stampable + Clone>(&self, body: &Body<'_, M>) -> Result<Option<Vec<u8>>> {
+        match body {
+            Body::None => Ok(None),
+            Body::Raw(bytes) => Ok(Some(bytes.clone())),
+            Body::Message(message) => {
+                let mut owned;
+                let message: &M = match &self.shared.options.signing {
+                    Some(signer) => {
+                        owned = (*message).clone();
+                        signer.stamp(&mut owned)?;
+                        &owned
+                    }
+                    None => message,
+                };
+                Ok(Some(crate::canonical::to_canonical_vec(message)?))
+            }
+        }
+    }
+
+    /// One request with the protocol's error mapping; `None` for 204.
+    async fn request<M: Stampable + Clone>(
+        &self,
+        method: Method,
+        endpoint: &str,
+        query: &[(&str, String)],
+        body: Body<'_, M>,
+        timeout: Duration,
+    ) -> Result<Option<Value>> {
+        self.ensure_open()?;
+        let mut url = reqwest::Url::parse(&format!("{}{endpoint}", self.shared.base_url))
+            .map_err(|e| RxonError::invalid_value(format!("Invalid orchestrator URL {}: {e}", self.shared.base_url)))?;
+        if !query.is_empty() {
+            url.query_pairs_mut()
+                .extend_pairs(query.iter().map(|(k, v)| (k, v.as_str())));
+        }
+        for attempt in 0..2 {
+            let mut request = self
+                .shared
+                .client
+                .request(method.clone(), url.clone())
+                .headers(self.shared.headers())
+                .timeout(timeout);
+            if let Some(bytes) = self.body_bytes(&body)? {
+                request = request
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .body(bytes);
+            }
+            let response = request.send().await.map_err(|e| network_error(&method, endpoint, &e))?;
+            self.shared.check_version(response.headers());
+            let status = response.status();
+            match status {
+                StatusCode::NO_CONTENT => return Ok(None),
+                StatusCode::UNAUTHORIZED => {
+                    if attempt == 0 && self.refresh_token().await.is_some() {
+                        continue;
+                    }
+                    return Err(
+                        RxonError::auth(format!("Unauthorized (401) from {endpoint}")).with_detail("status", 401)
+                    );
+                }
+                StatusCode::FORBIDDEN => {
+                    let text = response.text().await.unwrap_or_default();
+                    return Err(
+                        RxonError::auth(format!("Forbidden (403) from {endpoint}: {text}")).with_detail("status", 403)
+                    );
+                }
+                StatusCode::TOO_MANY_REQUESTS => {
+                    let retry_after = retry_after_seconds(response.headers());
+                    let text = response.text().await.unwrap_or_default();
+                    let body = json::parse(text.as_bytes()).ok();
+                    let code = body
+                        .as_ref()
+                        .and_then(|b| b.get("code"))
+                        .and_then(Value::as_str)
+                        .map(str::to_string);
+                    let message = match body.as_ref().and_then(|b| b.get("error")).and_then(Value::as_str) {
+                        Some(error) if !error.is_empty() => error.to_string(),
+                        _ => format!("Rate limit exceeded (429): {text}"),
+                    };
+                    return Err(RxonError::rate_limit(message, retry_after, code).with_detail("status", 429));
+                }
+                _ if status.as_u16() >= 400 => {
+                    let text = response.text().await.unwrap_or_default();
+                    return Err(RxonError::protocol(
+                        format!("HTTP {}: {text}", status.as_u16()),
+                        Some(status.as_u16()),
+                    )
+                    .with_detail("endpoint", endpoint));
+                }
+                _ => {}
+            }
+            let bytes = response
+                .bytes()
+                .await
+                .map_err(|e| network_error(&method, endpoint, &e))?;
+            return json::parse(&bytes).map(Some).map_err(|e| {
+                RxonError::protocol(format!("Response is not a valid JSON: {e}"), Some(status.as_u16()))
+                    .with_detail("endpoint", endpoint)
+            });
+        }
+        Err(RxonError::auth(format!("Unauthorized (401) from {endpoint}")).with_detail("status", 401))
+    }
+
+    async fn post_token(&self, endpoint: &str, body: Option<Vec<u8>>) -> Result<TokenResponse> {
+        let url = format!("{}{endpoint}", self.shared.base_url);
+        let mut request = self
+            .shared
+            .client
+            .post(&url)
+            .headers(self.shared.headers())
+            .timeout(self.shared.options.request_timeout);
+        if let Some(bytes) = body {
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| network_error(&Method::POST, endpoint, &e))?;
+        self.shared.check_version(response.headers());
+        let status = response.status();
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| network_error(&Method::POST, endpoint, &e))?;
+        if status != StatusCode::OK {
+            return Err(RxonError::protocol(
+                format!("HTTP {}: {}", status.as_u16(), String::from_utf8_lossy(&bytes)),
+                Some(status.as_u16()),
+            ));
+        }
+        TokenResponse::from_json(&bytes)
+    }
+}
+
+/// Messages without a body use this type for `Body::None`.
+type NoMessage = Heartbeat;
+
+#[async_trait::async_trait]
+impl Transport for HttpTransport {
+    async fn connect(&self) -> Result<()> {
+        self.shared.closing.store(false, Ordering::SeqCst);
+        Ok(())
+    }
+
+    async fn close(&self) {
+        self.shared.closing.store(true, Ordering::SeqCst);
+        self.shared.closed.notify_waiters();
+        if let Some(mut sink) = self.shared.ws_sink.lock().await.take() {
+            use futures_util::SinkExt;
+            let _ = sink.close().await;
+        }
+    }
+
+    async fn register(&self, registration: &WorkerRegistration) -> Result<Value> {
+        let timeout = self.shared.options.request_timeout;
+        let answer = self
+            .request(
+                Method::POST,
+                ENDPOINT_WORKER_REGISTER,
+                &[],
+                Body::Message(registration),
+                timeout,
+            )
+            .await?;
+        let answer = answer.unwrap_or(Value::Null);
+        if answer.get("access_token").is_some() {
+            match TokenResponse::from_value(&answer) {
+                Ok(token) => {
+                    self.shared.adopt(&token);
+                    tracing::info!("token updated from the registration answer");
+                }
+                Err(err) => tracing::warn!(%err, "registration answer holds an unusable token"),
+            }
+        }
+        Ok(answer)
+    }
+
+    async fn poll_task(
+        &self,
+        timeout: Duration,
+        available_skills: Option<&[String]>,
+        hot_skills: Option<&[String]>,
+    ) -> Result<Option<TaskPayload>> {
+        let endpoint = endpoint_for(ENDPOINT_TASK_NEXT, &self.shared.worker_id);
+        let mut query = vec![("timeout", py_float_repr(timeout.as_secs_f64()))];
+        if let Some(skills) = available_skills {
+            query.push(("available_skills", skills.join(",")));
+        }
+        if let Some(skills) = hot_skills {
+            query.push(("hot_skills", skills.join(",")));
+        }
+        let client_timeout = timeout + Duration::from_secs(5);
+        let answer = self
+            .request::<NoMessage>(Method::GET, &endpoint, &query, Body::None, client_timeout)
+            .await?;
+        match answer {
+            None | Some(Value::Null) => Ok(None),
+            Some(value) => TaskPayload::from_value(&value).map(Some).map_err(|e| {
+                RxonError::protocol(format!("Task is not a valid TaskPayload: {}", e.message()), Some(200))
+            }),
+        }
+    }
+
+    async fn send_result(&self, result: &TaskResult) -> Result<ResultOutcome> {
+        let options = &self.shared.options;
+        let mut last_error = None;
+        for attempt in 0..options.result_retries.max(1) {
+            match self
+                .request(
+                    Method::POST,
+                    ENDPOINT_TASK_RESULT,
+                    &[],
+                    Body::Message(result),
+                    options.request_timeout,
+                )
+                .await
+            {
+                Ok(answer) => {
+                    let answer = answer.unwrap_or(Value::Null);
+                    if answer.get("status").and_then(Value::as_str) == Some("ignored") {
+                        let reason = answer.get("reason").and_then(Value::as_str).map(str::to_string);
+                        match reason.as_deref() {
+                            Some(IGNORED_REASON_LATE | IGNORED_REASON_CANCELLED) => {
+                                tracing::info!(job = %result.job_id, ?reason, "result ignored")
+                            }
+                            _ => tracing::warn!(job = %result.job_id, ?reason, "result ignored"),
+                        }
+                        return Ok(ResultOutcome::Ignored { reason });
+                    }
+                    return Ok(ResultOutcome::Accepted);
+                }
+                Err(err @ RxonError::Network { .. }) => {
+                    tracing::warn!(%err, attempt, "sending the result failed");
+                    last_error = Some(err);
+                }
+                Err(other) => return Err(other),
+            }
+            if attempt + 1 < options.result_retries {
+                tokio::time::sleep(options.result_retry_delay * 2u32.saturating_pow(attempt)).await;
+            }
+        }
+        Err(last_error.unwrap_or_else(|| RxonError::network("result not sent")))
+    }
+
+    async fn send_heartbeat(&self, heartbeat: &Heartbeat) -> Result<HeartbeatAnswer> {
+        let endpoint = endpoint_for(ENDPOINT_WORKER_HEARTBEAT, &self.shared.worker_id);
+        let timeout = self.shared.options.request_timeout;
+        let answer = self
+            .request(Method::PATCH, &endpoint, &[], Body::Message(heartbeat), timeout)
+            .await;
+        match answer {
+            Ok(answer) => Ok(HeartbeatAnswer::from_value(answer.unwrap_or(Value::Null))),
+            Err(err) => {
+                tracing::warn!(%err, "heartbeat failed");
+                Err(err)
+            }
+        }
+    }
+
+    async fn emit_event(&self, event: &WorkerEventPayload) -> bool {
+        if self.shared.closing.load(Ordering::SeqCst) {
+            return false;
+        }
+        let Ok(Some(bytes)) = self.body_bytes(&Body::Message(event)) else {
+            return false;
+        };
+        {
+            let mut sink = self.shared.ws_sink.lock().await;
+            if let Some(open) = sink.as_mut() {
+                use futures_util::SinkExt;
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                match open.send(tokio_tungstenite::tungstenite::Message::text(text)).await {
+                    Ok(()) => return true,
+                    Err(err) => {
+                        tracing::debug!(%err, "event not sent up the WebSocket; posting it");
+                        *sink = None;
+                    }
+                }
+            }
+        }
+        let timeout = self.shared.options.request_timeout;
+        self.request::<NoMessage>(Method::POST, ENDPOINT_WORKER_EVENTS, &[], Body::Raw(bytes), timeout)
+            .await
+            .is_ok()
+    }
+
+    async fn refresh_token(&self) -> Option<TokenResponse> {
+        let refresh = self.shared.credentials().refresh_token.clone();
+        let result = match refresh {
+            Some(refresh_token) => {
+                let body = crate::canonical::to_canonical_vec(&crate::json!({"refresh_token": refresh_token})).ok();
+                self.post_token(STS_REFRESH_ENDPOINT, body).await
+            }
+            None => self.post_token(STS_TOKEN_ENDPOINT, None).await,
+        };
+        match result {
+            Ok(token) => {
+                self.shared.adopt(&token);
+                tracing::info!(expires_in = token.expires_in, "token refreshed");
+                Some(token)
+            }
+            Err(err) => {
+                tracing::error!(%err, "refreshing the token failed");
+                None
+            }
+        }
+    }
+
+    fn commands(&self, reconnect: bool) -> Box<dyn CommandStream> {
+        Box::new(WsCommands::new(self.shared.clone(), reconnect))
+    }
+}
