@@ -22,6 +22,8 @@ pub mod constants;
 pub mod error;
 pub mod identifiers;
 pub mod json;
+#[cfg(feature = "listener")]
+pub mod listener;
 pub mod matching;
 pub mod models;
 pub mod schema;

@@ -1,0 +1,208 @@
+//! The orchestrator side: an HTTP + WebSocket server (axum) that turns each worker request
+//! into `handle(action, payload, context)` for the engine (see [`Handler`]), with the
+//! reference's routes, default answers and error statuses, `X-RXON-Version` on every
+//! response, TLS and mTLS (the client certificate's Common Name reaches the handler), and a
+//! graceful shutdown.
+//!
+//! ```no_run
+//! # async fn demo(handler: std::sync::Arc<dyn rxon_core::listener::Handler>) -> rxon_core::Result<()> {
+//! use rxon_core::listener::{Listener, ListenerOptions};
+//! let listener = Listener::bind("127.0.0.1:8080", ListenerOptions::default()).await?;
+//! listener.set_handler(handler);
+//! // … later
+//! listener.shutdown(std::time::Duration::from_secs(5)).await;
+//! # Ok(()) }
+//! ```
+
+mod handler;
+mod routes;
+mod sessions;
+
+pub use handler::{Action, Context, Handler, HandlerError, SessionEvent};
+pub use sessions::Sessions;
+
+use crate::error::{Result, RxonError};
+use crate::security::tls::{ServerTlsOptions, common_name, server_config};
+use axum::Extension;
+use hyper_util::rt::TokioIo;
+use routes::{AppState, ConnInfo};
+use std::net::SocketAddr;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+use tokio::task::{JoinHandle, JoinSet};
+use tokio_rustls::TlsAcceptor;
+
+/// Settings of the listener.
+#[derive(Debug, Clone)]
+pub struct ListenerOptions {
+    /// Largest request body accepted; larger ones are answered 413 (default 16 MiB).
+    pub body_limit: usize,
+    /// Serve HTTPS with this certificate (and client-certificate policy).
+    pub tls: Option<ServerTlsOptions>,
+    /// Longest a TLS handshake may take (default 10 s).
+    pub handshake_timeout: Duration,
+}
+
+impl Default for ListenerOptions {
+    fn default() -> Self {
+        ListenerOptions { body_limit: 16 * 1024 * 1024, tls: None, handshake_timeout: Duration::from_secs(10) }
+    }
+}
+
+/// A running listener.
+pub struct Listener {
+    local_addr: SocketAddr,
+    handler: Arc<RwLock<Option<Arc<dyn Handler>>>>,
+    sessions: Sessions,
+    shutdown: watch::Sender<bool>,
+    accept_loop: JoinHandle<JoinSet<()>>,
+}
+
+impl Listener {
+    /// Binds `addr` (e.g. `127.0.0.1:0`) and starts serving on the current tokio runtime.
+    /// Until a handler is set, every action is answered 503.
+    pub async fn bind(addr: &str, options: ListenerOptions) -> Result<Listener> {
+        let tls = options.tls.as_ref().map(server_config).transpose()?.map(TlsAcceptor::from);
+        let tcp = TcpListener::bind(addr)
+            .await
+            .map_err(|e| RxonError::network(format!("cannot listen on {addr}: {e}")).with_detail("addr", addr))?;
+        let local_addr = tcp.local_addr().map_err(|e| RxonError::network(format!("no local address: {e}")))?;
+        let (shutdown, shutdown_rx) = watch::channel(false);
+        let handler = Arc::new(RwLock::new(None));
+        let sessions = Sessions::default();
+        let state = AppState {
+            handler: handler.clone(),
+            sessions: sessions.clone(),
+            body_limit: options.body_limit,
+            shutdown: shutdown_rx.clone(),
+        };
+        let router = routes::router(state);
+        let accept_loop = tokio::spawn(accept_loop(tcp, tls, router, shutdown_rx, options.handshake_timeout));
+        Ok(Listener { local_addr, handler, sessions, shutdown, accept_loop })
+    }
+
+    /// The address it listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// Sets (or replaces) the engine.
+    pub fn set_handler(&self, handler: Arc<dyn Handler>) {
+        *self.handler.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(handler);
+    }
+
+    /// The workers' command WebSockets.
+    pub fn sessions(&self) -> Sessions {
+        self.sessions.clone()
+    }
+
+    /// Stops accepting, answers long polls 204, closes WebSockets, lets other requests in
+    /// flight finish within `grace`, then drops what is left.
+    pub async fn shutdown(self, grace: Duration) {
+        let _ = self.shutdown.send(true);
+        let Ok(mut connections) = self.accept_loop.await else { return };
+        let drained = tokio::time::timeout(grace, async { while connections.join_next().await.is_some() {} }).await;
+        if drained.is_err() {
+            tracing::warn!(?grace, left = connections.len(), "connections still open after the grace period were dropped");
+            connections.abort_all();
+        }
+    }
+}
+
+/// Resolves once the listener is shutting down.
+pub(super) async fn stopping(shutdown: &mut watch::Receiver<bool>) {
+    // An error means the listener is gone: stop as well.
+    let _ = shutdown.wait_for(|stopping| *stopping).await.map(|_| ());
+}
+
+async fn accept_loop(
+    tcp: TcpListener,
+    tls: Option<TlsAcceptor>,
+    router: axum::Router,
+    mut shutdown: watch::Receiver<bool>,
+    handshake_timeout: Duration,
+) -> JoinSet<()> {
+    let mut connections = JoinSet::new();
+    loop {
+        // Reap finished connections so the set only holds live ones.
+        while connections.try_join_next().is_some() {}
+        let (stream, remote_addr) = tokio::select! {
+            accepted = tcp.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(err) => {
+                    // Out of file descriptors and the like: wait a moment, keep serving.
+                    tracing::warn!(%err, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = stopping(&mut shutdown) => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let router = router.clone();
+        let tls = tls.clone();
+        let shutdown = shutdown.clone();
+        connections.spawn(async move {
+            match tls {
+                None => {
+                    let conn = ConnInfo { cert_identity: None, remote_addr: Some(remote_addr) };
+                    serve_connection(TokioIo::new(stream), router, conn, shutdown).await;
+                }
+                Some(acceptor) => {
+                    let Some((stream, conn)) = handshake(acceptor, stream, remote_addr, handshake_timeout).await else {
+                        return;
+                    };
+                    serve_connection(TokioIo::new(stream), router, conn, shutdown).await;
+                }
+            }
+        });
+    }
+    connections
+}
+
+async fn handshake(
+    acceptor: TlsAcceptor,
+    stream: TcpStream,
+    remote_addr: SocketAddr,
+    timeout: Duration,
+) -> Option<(tokio_rustls::server::TlsStream<TcpStream>, ConnInfo)> {
+    match tokio::time::timeout(timeout, acceptor.accept(stream)).await {
+        Ok(Ok(stream)) => {
+            let cert_identity = stream.get_ref().1.peer_certificates().and_then(|certs| certs.first()).and_then(common_name);
+            Some((stream, ConnInfo { cert_identity, remote_addr: Some(remote_addr) }))
+        }
+        Ok(Err(err)) => {
+            tracing::debug!(%err, %remote_addr, "TLS handshake failed");
+            None
+        }
+        Err(_) => {
+            tracing::debug!(%remote_addr, "TLS handshake timed out");
+            None
+        }
+    }
+}
+
+/// Serves one connection; on shutdown, finishes the request in flight and closes.
+async fn serve_connection<I>(io: TokioIo<I>, router: axum::Router, conn: ConnInfo, mut shutdown: watch::Receiver<bool>)
+where
+    I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let service = hyper_util::service::TowerToHyperService::new(router.layer(Extension(conn)));
+    let connection = hyper::server::conn::http1::Builder::new()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .serve_connection(io, service)
+        .with_upgrades();
+    tokio::pin!(connection);
+    let result = tokio::select! {
+        result = connection.as_mut() => result,
+        _ = stopping(&mut shutdown) => {
+            connection.as_mut().graceful_shutdown();
+            connection.await
+        }
+    };
+    if let Err(err) = result {
+        tracing::debug!(%err, "connection ended with an error");
+    }
+}
