@@ -47,7 +47,11 @@ pub struct ListenerOptions {
 
 impl Default for ListenerOptions {
     fn default() -> Self {
-        ListenerOptions { body_limit: 16 * 1024 * 1024, tls: None, handshake_timeout: Duration::from_secs(10) }
+        ListenerOptions {
+            body_limit: 16 * 1024 * 1024,
+            tls: None,
+            handshake_timeout: Duration::from_secs(10),
+        }
     }
 }
 
@@ -64,11 +68,18 @@ impl Listener {
     /// Binds `addr` (e.g. `127.0.0.1:0`) and starts serving on the current tokio runtime.
     /// Until a handler is set, every action is answered 503.
     pub async fn bind(addr: &str, options: ListenerOptions) -> Result<Listener> {
-        let tls = options.tls.as_ref().map(server_config).transpose()?.map(TlsAcceptor::from);
+        let tls = options
+            .tls
+            .as_ref()
+            .map(server_config)
+            .transpose()?
+            .map(TlsAcceptor::from);
         let tcp = TcpListener::bind(addr)
             .await
             .map_err(|e| RxonError::network(format!("cannot listen on {addr}: {e}")).with_detail("addr", addr))?;
-        let local_addr = tcp.local_addr().map_err(|e| RxonError::network(format!("no local address: {e}")))?;
+        let local_addr = tcp
+            .local_addr()
+            .map_err(|e| RxonError::network(format!("no local address: {e}")))?;
         let (shutdown, shutdown_rx) = watch::channel(false);
         let handler = Arc::new(RwLock::new(None));
         let sessions = Sessions::default();
@@ -80,7 +91,13 @@ impl Listener {
         };
         let router = routes::router(state);
         let accept_loop = tokio::spawn(accept_loop(tcp, tls, router, shutdown_rx, options.handshake_timeout));
-        Ok(Listener { local_addr, handler, sessions, shutdown, accept_loop })
+        Ok(Listener {
+            local_addr,
+            handler,
+            sessions,
+            shutdown,
+            accept_loop,
+        })
     }
 
     /// The address it listens on.
@@ -102,10 +119,16 @@ impl Listener {
     /// flight finish within `grace`, then drops what is left.
     pub async fn shutdown(self, grace: Duration) {
         let _ = self.shutdown.send(true);
-        let Ok(mut connections) = self.accept_loop.await else { return };
+        let Ok(mut connections) = self.accept_loop.await else {
+            return;
+        };
         let drained = tokio::time::timeout(grace, async { while connections.join_next().await.is_some() {} }).await;
         if drained.is_err() {
-            tracing::warn!(?grace, left = connections.len(), "connections still open after the grace period were dropped");
+            tracing::warn!(
+                ?grace,
+                left = connections.len(),
+                "connections still open after the grace period were dropped"
+            );
             connections.abort_all();
         }
     }
@@ -147,7 +170,10 @@ async fn accept_loop(
         connections.spawn(async move {
             match tls {
                 None => {
-                    let conn = ConnInfo { cert_identity: None, remote_addr: Some(remote_addr) };
+                    let conn = ConnInfo {
+                        cert_identity: None,
+                        remote_addr: Some(remote_addr),
+                    };
                     serve_connection(TokioIo::new(stream), router, conn, shutdown).await;
                 }
                 Some(acceptor) => {
@@ -170,8 +196,19 @@ async fn handshake(
 ) -> Option<(tokio_rustls::server::TlsStream<TcpStream>, ConnInfo)> {
     match tokio::time::timeout(timeout, acceptor.accept(stream)).await {
         Ok(Ok(stream)) => {
-            let cert_identity = stream.get_ref().1.peer_certificates().and_then(|certs| certs.first()).and_then(common_name);
-            Some((stream, ConnInfo { cert_identity, remote_addr: Some(remote_addr) }))
+            let cert_identity = stream
+                .get_ref()
+                .1
+                .peer_certificates()
+                .and_then(|certs| certs.first())
+                .and_then(common_name);
+            Some((
+                stream,
+                ConnInfo {
+                    cert_identity,
+                    remote_addr: Some(remote_addr),
+                },
+            ))
         }
         Ok(Err(err)) => {
             tracing::debug!(%err, %remote_addr, "TLS handshake failed");

@@ -35,7 +35,10 @@ pub(super) struct AppState {
 
 impl AppState {
     fn handler(&self) -> Option<Arc<dyn Handler>> {
-        self.handler.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+        self.handler
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
     }
 }
 
@@ -56,14 +59,19 @@ pub(super) fn router(state: AppState) -> Router {
 }
 
 async fn with_version(mut response: Response) -> Response {
-    response.headers_mut().insert(PROTOCOL_VERSION_HEADER, HeaderValue::from_static(PROTOCOL_VERSION));
+    response
+        .headers_mut()
+        .insert(PROTOCOL_VERSION_HEADER, HeaderValue::from_static(PROTOCOL_VERSION));
     response
 }
 
 fn json_response(status: StatusCode, value: &Value) -> Response {
     match crate::canonical::to_canonical_vec(value) {
         Ok(bytes) => (status, [(header::CONTENT_TYPE, "application/json")], bytes).into_response(),
-        Err(err) => error_body(StatusCode::INTERNAL_SERVER_ERROR, &format!("answer not serializable: {err}")),
+        Err(err) => error_body(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &format!("answer not serializable: {err}"),
+        ),
     }
 }
 
@@ -74,11 +82,17 @@ fn error_body(status: StatusCode, message: &str) -> Response {
 fn handler_error(err: HandlerError) -> Response {
     let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     match err {
-        HandlerError::RateLimited { message, code, retry_after } => {
+        HandlerError::RateLimited {
+            message,
+            code,
+            retry_after,
+        } => {
             let code = code.unwrap_or_else(|| ERROR_CODE_LIMIT_EXCEEDED.to_string());
             let mut response = json_response(status, &crate::json!({ "error": message, "code": code }));
             if let Some(seconds) = retry_after {
-                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
             }
             response
         }
@@ -116,10 +130,12 @@ async fn read_json(body: Body, limit: usize, empty_is_null: bool) -> Result<Valu
     let bytes = match axum::body::to_bytes(body, limit).await {
         Ok(bytes) => bytes,
         Err(err) => {
-            let too_large = std::error::Error::source(&err)
-                .is_some_and(|e| e.is::<http_body_util::LengthLimitError>());
+            let too_large = std::error::Error::source(&err).is_some_and(|e| e.is::<http_body_util::LengthLimitError>());
             return Err(if too_large {
-                error_body(StatusCode::PAYLOAD_TOO_LARGE, &format!("Request body exceeds {limit} bytes"))
+                error_body(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    &format!("Request body exceeds {limit} bytes"),
+                )
             } else {
                 error_body(StatusCode::BAD_REQUEST, &format!("Cannot read the request body: {err}"))
             });
@@ -143,24 +159,41 @@ async fn body_action(
         Ok(payload) => payload,
         Err(response) => return response,
     };
-    let Some(handler) = state.handler() else { return unavailable() };
+    let Some(handler) = state.handler() else {
+        return unavailable();
+    };
     match handler.handle(action, payload, &context).await {
         Ok(answer) => json_response(StatusCode::OK, &answer.or(default).unwrap_or(Value::Null)),
         Err(err) => handler_error(err),
     }
 }
 
-async fn register(State(state): State<AppState>, Extension(conn): Extension<ConnInfo>, headers: HeaderMap, body: Body) -> Response {
+async fn register(
+    State(state): State<AppState>,
+    Extension(conn): Extension<ConnInfo>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
     let default = crate::json!({"status": "registered"});
     body_action(&state, Action::Register, context(&conn, &headers), body, Some(default)).await
 }
 
-async fn result(State(state): State<AppState>, Extension(conn): Extension<ConnInfo>, headers: HeaderMap, body: Body) -> Response {
+async fn result(
+    State(state): State<AppState>,
+    Extension(conn): Extension<ConnInfo>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
     let default = crate::json!({"status": "ok"});
     body_action(&state, Action::Result, context(&conn, &headers), body, Some(default)).await
 }
 
-async fn event(State(state): State<AppState>, Extension(conn): Extension<ConnInfo>, headers: HeaderMap, body: Body) -> Response {
+async fn event(
+    State(state): State<AppState>,
+    Extension(conn): Extension<ConnInfo>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
     let default = crate::json!({"status": "event_accepted"});
     body_action(&state, Action::Event, context(&conn, &headers), body, Some(default)).await
 }
@@ -177,13 +210,27 @@ async fn heartbeat(
     body_action(&state, Action::Heartbeat, context, body, None).await
 }
 
-async fn sts_refresh(State(state): State<AppState>, Extension(conn): Extension<ConnInfo>, headers: HeaderMap, body: Body) -> Response {
+async fn sts_refresh(
+    State(state): State<AppState>,
+    Extension(conn): Extension<ConnInfo>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
     body_action(&state, Action::StsRefresh, context(&conn, &headers), body, None).await
 }
 
-async fn sts_token(State(state): State<AppState>, Extension(conn): Extension<ConnInfo>, headers: HeaderMap) -> Response {
-    let Some(handler) = state.handler() else { return unavailable() };
-    match handler.handle(Action::StsToken, Value::Null, &context(&conn, &headers)).await {
+async fn sts_token(
+    State(state): State<AppState>,
+    Extension(conn): Extension<ConnInfo>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(handler) = state.handler() else {
+        return unavailable();
+    };
+    match handler
+        .handle(Action::StsToken, Value::Null, &context(&conn, &headers))
+        .await
+    {
         Ok(answer) => json_response(StatusCode::OK, &answer.unwrap_or(Value::Null)),
         Err(err) => handler_error(err),
     }
@@ -191,7 +238,11 @@ async fn sts_token(State(state): State<AppState>, Extension(conn): Extension<Con
 
 /// A comma list split, blanks dropped.
 fn skills(list: &str) -> Vec<String> {
-    list.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 async fn poll(
@@ -203,10 +254,17 @@ async fn poll(
 ) -> Response {
     let mut context = context(&conn, &headers);
     context.worker_id_hint = Some(worker_id.clone());
-    context.poll_timeout = Some(query.get("timeout").and_then(|t| t.trim().parse::<f64>().ok()).unwrap_or(0.0));
+    context.poll_timeout = Some(
+        query
+            .get("timeout")
+            .and_then(|t| t.trim().parse::<f64>().ok())
+            .unwrap_or(0.0),
+    );
     context.available_skills = query.get("available_skills").map(|s| skills(s));
     context.hot_skills = query.get("hot_skills").map(|s| skills(s));
-    let Some(handler) = state.handler() else { return unavailable() };
+    let Some(handler) = state.handler() else {
+        return unavailable();
+    };
     let mut shutdown = state.shutdown.clone();
     tokio::select! {
         answer = handler.handle(Action::Poll, Value::String(worker_id.into()), &context) => match answer {

@@ -55,7 +55,8 @@ impl Sessions {
     fn register(&self, worker_id: &str) -> (u64, mpsc::Receiver<WorkerCommand>) {
         let (sender, receiver) = mpsc::channel(SESSION_QUEUE);
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        self.open().insert(worker_id.to_string(), Session { id, commands: sender });
+        self.open()
+            .insert(worker_id.to_string(), Session { id, commands: sender });
         (id, receiver)
     }
 

@@ -1,0 +1,640 @@
+//! Our transport against our listener over real loopback sockets: every action, the
+//! WebSocket both ways, token refresh, rate limits, bad input, TLS and mTLS, shutdown.
+
+use rxon_core::RxonError;
+use rxon_core::constants::PROTOCOL_VERSION_HEADER;
+use rxon_core::json::Value;
+use rxon_core::listener::{Action, Context, Handler, HandlerError, Listener, ListenerOptions, SessionEvent};
+use rxon_core::models::*;
+use rxon_core::security::tls::{ClientAuth, ClientTlsOptions, ServerTlsOptions};
+use rxon_core::transport::{HttpTransport, ResultOutcome, Transport, TransportOptions};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// A small engine that records every call and answers by simple rules.
+#[derive(Default)]
+struct Engine {
+    calls: Mutex<Vec<(Action, Value, Context)>>,
+    sessions: Mutex<Vec<(String, SessionEvent)>>,
+    tasks: Mutex<Vec<Value>>,
+}
+
+impl Engine {
+    fn calls(&self, action: Action) -> Vec<(Value, Context)> {
+        self.calls
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(a, _, _)| *a == action)
+            .map(|(_, v, c)| (v.clone(), c.clone()))
+            .collect()
+    }
+}
+
+#[async_trait::async_trait]
+impl Handler for Engine {
+    async fn handle(&self, action: Action, payload: Value, context: &Context) -> Result<Option<Value>, HandlerError> {
+        self.calls
+            .lock()
+            .unwrap()
+            .push((action, payload.clone(), context.clone()));
+        let token = context.token.as_deref().unwrap_or("");
+        if token == "expired" && !matches!(action, Action::StsToken | Action::StsRefresh) {
+            return Err(HandlerError::Http {
+                status: 401,
+                message: "token expired".into(),
+            });
+        }
+        match action {
+            Action::WebsocketAuth if token == "denied" => {
+                Err(HandlerError::PermissionDenied("no socket for you".into()))
+            }
+            Action::Poll => {
+                let task = self.tasks.lock().unwrap().pop();
+                match task {
+                    Some(task) => Ok(Some(task)),
+                    None => {
+                        let wait = context.poll_timeout.unwrap_or(0.0).min(2.0);
+                        tokio::time::sleep(Duration::from_secs_f64(wait)).await;
+                        Ok(None)
+                    }
+                }
+            }
+            Action::Result if payload["job_id"] == "busy" => Err(HandlerError::RateLimited {
+                message: "slow down".into(),
+                code: Some("QUOTA".into()),
+                retry_after: Some(7),
+            }),
+            Action::Result if payload["job_id"] == "late" => Ok(Some(
+                rxon_core::json!({"status": "ignored", "reason": "deadline_exceeded"}),
+            )),
+            Action::Result if payload["job_id"] == "bad" => Err(HandlerError::InvalidValue("unknown job".into())),
+            Action::Heartbeat => Ok(Some(
+                rxon_core::json!({"status": "ok", "require_full_sync": true, "cancel_task_ids": ["t9"]}),
+            )),
+            Action::StsToken => Ok(Some(
+                rxon_core::json!({"access_token": "sts-1", "expires_in": 60, "worker_id": "w1", "refresh_token": "r1"}),
+            )),
+            Action::StsRefresh => Ok(Some(
+                rxon_core::json!({"access_token": "sts-2", "expires_in": 60, "worker_id": "w1"}),
+            )),
+            _ => Ok(None),
+        }
+    }
+
+    async fn on_session(&self, worker_id: &str, event: SessionEvent, _context: &Context) {
+        self.sessions.lock().unwrap().push((worker_id.to_string(), event));
+    }
+}
+
+async fn listener(options: ListenerOptions) -> (Listener, Arc<Engine>) {
+    let listener = Listener::bind("127.0.0.1:0", options).await.expect("bind");
+    let engine = Arc::new(Engine::default());
+    listener.set_handler(engine.clone());
+    (listener, engine)
+}
+
+fn fast_options() -> TransportOptions {
+    TransportOptions {
+        result_retry_delay: Duration::from_millis(10),
+        ws_backoff_initial: Duration::from_millis(50),
+        ws_backoff_max: Duration::from_millis(200),
+        request_timeout: Duration::from_secs(5),
+        ..TransportOptions::default()
+    }
+}
+
+fn transport(listener: &Listener, token: &str) -> HttpTransport {
+    HttpTransport::new(
+        &format!("http://{}", listener.local_addr()),
+        "w1",
+        token,
+        fast_options(),
+    )
+    .expect("transport")
+}
+
+fn task(task_id: &str) -> Value {
+    rxon_core::json!({"job_id": "j1", "task_id": task_id, "type": "echo", "params": {"x": 1}, "priority": 2.5})
+}
+
+#[tokio::test]
+async fn every_action_round_trips() {
+    let (listener, engine) = listener(ListenerOptions::default()).await;
+    let worker = transport(&listener, "secret");
+    worker.connect().await.unwrap();
+
+    let registration = WorkerRegistration {
+        worker_id: "w1".into(),
+        supported_skills: Some(vec![SkillInfo::named("echo")]),
+        ..Default::default()
+    };
+    assert_eq!(
+        worker.register(&registration).await.unwrap(),
+        rxon_core::json!({"status": "registered"})
+    );
+    let (payload, context) = engine.calls(Action::Register).remove(0);
+    assert_eq!(WorkerRegistration::from_value(&payload).unwrap(), registration);
+    assert_eq!(context.token.as_deref(), Some("secret"));
+    assert_eq!(context.worker_id_hint.as_deref(), Some("w1"));
+    assert_eq!(context.protocol_version.as_deref(), Some("1.0b17"));
+    assert_eq!(context.transport, "http");
+
+    engine.tasks.lock().unwrap().push(task("t1"));
+    let skills = vec!["echo".to_string(), " ".to_string(), "add".to_string()];
+    let polled = worker
+        .poll_task(Duration::from_secs(1), Some(&skills), Some(&["echo".to_string()]))
+        .await
+        .unwrap();
+    assert_eq!(polled.map(|t| (t.task_id, t.priority)), Some(("t1".to_string(), 2.5)));
+    let (payload, context) = engine.calls(Action::Poll).remove(0);
+    assert_eq!(payload, "w1");
+    assert_eq!(context.poll_timeout, Some(1.0));
+    assert_eq!(
+        context.available_skills,
+        Some(vec!["echo".to_string(), "add".to_string()])
+    );
+    assert_eq!(context.hot_skills, Some(vec!["echo".to_string()]));
+    // An empty long poll ends with "no task" after the timeout.
+    assert_eq!(
+        worker.poll_task(Duration::from_millis(200), None, None).await.unwrap(),
+        None
+    );
+
+    let result = TaskResult {
+        job_id: "j1".into(),
+        task_id: "t1".into(),
+        worker_id: Some("w1".into()),
+        ..Default::default()
+    };
+    assert_eq!(worker.send_result(&result).await.unwrap(), ResultOutcome::Accepted);
+    let late = TaskResult {
+        job_id: "late".into(),
+        ..result.clone()
+    };
+    assert_eq!(
+        worker.send_result(&late).await.unwrap(),
+        ResultOutcome::Ignored {
+            reason: Some("deadline_exceeded".into())
+        }
+    );
+
+    let answer = worker
+        .send_heartbeat(&Heartbeat {
+            worker_id: "w1".into(),
+            status: "idle".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(answer.require_full_sync);
+    assert_eq!(answer.cancel_task_ids, ["t9"]);
+
+    let event = WorkerEventPayload {
+        event_id: "e1".into(),
+        worker_id: "w1".into(),
+        origin_worker_id: "w1".into(),
+        event_type: "progress".into(),
+        ..Default::default()
+    };
+    assert!(worker.emit_event(&event).await, "event posted over HTTP");
+    assert_eq!(engine.calls(Action::Event)[0].1.transport, "http");
+
+    let token = worker.refresh_token().await.expect("STS token");
+    assert_eq!(
+        (token.access_token.as_str(), worker.token()),
+        ("sts-1", "sts-1".to_string())
+    );
+    let token = worker.refresh_token().await.expect("STS refresh");
+    assert_eq!(token.access_token, "sts-2");
+    assert_eq!(
+        engine.calls(Action::StsRefresh)[0].0,
+        rxon_core::json!({"refresh_token": "r1"})
+    );
+
+    worker.close().await;
+    assert!(
+        matches!(worker.register(&registration).await, Err(RxonError::Network { .. })),
+        "use after close is refused"
+    );
+    listener.shutdown(Duration::from_secs(2)).await;
+}
+
+#[tokio::test]
+async fn websocket_commands_down_and_events_up() {
+    let (listener, engine) = listener(ListenerOptions::default()).await;
+    let worker = transport(&listener, "secret");
+    worker.connect().await.unwrap();
+    let mut commands = worker.commands(true);
+    let sessions = listener.sessions();
+    let pusher = tokio::spawn(async move {
+        for _ in 0..100 {
+            if sessions.is_connected("w1") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let cancel = WorkerCommand {
+            command: "cancel_task".into(),
+            task_id: Some("t1".into()),
+            job_id: Some("j1".into()),
+            ..Default::default()
+        };
+        assert!(sessions.send_command("w1", cancel).await);
+        assert!(!sessions.send_command("nobody", WorkerCommand::default()).await);
+    });
+    let command = tokio::time::timeout(Duration::from_secs(5), commands.next())
+        .await
+        .expect("a command in time");
+    pusher.await.unwrap();
+    assert_eq!(
+        command.map(|c| (c.command, c.task_id)),
+        Some(("cancel_task".to_string(), Some("t1".to_string())))
+    );
+
+    let event = WorkerEventPayload {
+        event_id: "e2".into(),
+        worker_id: "w1".into(),
+        origin_worker_id: "w1".into(),
+        event_type: "progress".into(),
+        ..Default::default()
+    };
+    assert!(worker.emit_event(&event).await);
+    for _ in 0..100 {
+        if !engine.calls(Action::Event).is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let (payload, context) = engine.calls(Action::Event).remove(0);
+    assert_eq!(
+        (payload["event_id"].as_str(), context.transport),
+        (Some("e2"), "websocket")
+    );
+    assert_eq!(
+        engine.sessions.lock().unwrap()[0],
+        ("w1".to_string(), SessionEvent::Opened)
+    );
+
+    worker.close().await;
+    assert_eq!(
+        tokio::time::timeout(Duration::from_secs(5), commands.next())
+            .await
+            .unwrap(),
+        None,
+        "closing ends the stream"
+    );
+    listener.shutdown(Duration::from_secs(2)).await;
+}
+
+#[tokio::test]
+async fn websocket_refusal_is_a_403_without_upgrade() {
+    let (listener, _engine) = listener(ListenerOptions::default()).await;
+    let worker = transport(&listener, "denied");
+    let mut commands = worker.commands(false);
+    // Refused before the upgrade and not asked to reconnect: the stream ends.
+    assert_eq!(
+        tokio::time::timeout(Duration::from_secs(5), commands.next())
+            .await
+            .unwrap(),
+        None
+    );
+    let response = reqwest::Client::new()
+        .get(format!("http://{}/_worker/ws/w1", listener.local_addr()))
+        .header("X-Worker-Token", "denied")
+        .header("Connection", "Upgrade")
+        .header("Upgrade", "websocket")
+        .header("Sec-WebSocket-Version", "13")
+        .header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+    listener.shutdown(Duration::from_secs(2)).await;
+}
+
+#[tokio::test]
+async fn unauthorized_refreshes_once_then_fails() {
+    let (listener, engine) = listener(ListenerOptions::default()).await;
+    let worker = transport(&listener, "expired");
+    // 401 → the token endpoint gives "sts-1" → the retry succeeds.
+    let answer = worker
+        .send_heartbeat(&Heartbeat {
+            worker_id: "w1".into(),
+            status: "idle".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(answer.require_full_sync);
+    assert_eq!(worker.token(), "sts-1");
+    assert_eq!(engine.calls(Action::StsToken).len(), 1);
+
+    // A listener whose STS refuses: the second 401 is an auth error.
+    struct Refusing;
+    #[async_trait::async_trait]
+    impl Handler for Refusing {
+        async fn handle(&self, _: Action, _: Value, _: &Context) -> Result<Option<Value>, HandlerError> {
+            Err(HandlerError::Http {
+                status: 401,
+                message: "no".into(),
+            })
+        }
+    }
+    listener.set_handler(Arc::new(Refusing));
+    let err = worker.send_heartbeat(&Heartbeat::default()).await.unwrap_err();
+    assert!(matches!(err, RxonError::Auth { .. }), "{err:?}");
+    listener.shutdown(Duration::from_secs(2)).await;
+}
+
+#[tokio::test]
+async fn errors_keep_their_kind() {
+    let (listener, _engine) = listener(ListenerOptions::default()).await;
+    let worker = transport(&listener, "secret");
+    let busy = TaskResult {
+        job_id: "busy".into(),
+        task_id: "t".into(),
+        ..Default::default()
+    };
+    match worker.send_result(&busy).await.unwrap_err() {
+        RxonError::RateLimit {
+            retry_after,
+            code,
+            message,
+            ..
+        } => {
+            assert_eq!(
+                (retry_after, code.as_str(), message.as_str()),
+                (Some(7.0), "QUOTA", "slow down")
+            );
+        }
+        other => panic!("expected a rate limit, got {other:?}"),
+    }
+    let bad = TaskResult {
+        job_id: "bad".into(),
+        task_id: "t".into(),
+        ..Default::default()
+    };
+    match worker.send_result(&bad).await.unwrap_err() {
+        RxonError::Protocol { status, message, .. } => {
+            assert_eq!(status, Some(400));
+            assert!(message.contains("unknown job"), "{message}");
+        }
+        other => panic!("expected a protocol error, got {other:?}"),
+    }
+    listener.shutdown(Duration::from_secs(2)).await;
+
+    // Nothing listens any more: a network error, after the configured retries.
+    let started = std::time::Instant::now();
+    let err = worker.send_result(&busy).await.unwrap_err();
+    assert!(matches!(err, RxonError::Network { .. }), "{err:?}");
+    assert!(
+        started.elapsed() >= Duration::from_millis(30),
+        "two backoff waits (10 ms, 20 ms) happened"
+    );
+}
+
+#[tokio::test]
+async fn bad_input_never_reaches_the_handler() {
+    let options = ListenerOptions {
+        body_limit: 1024,
+        ..ListenerOptions::default()
+    };
+    let (listener, engine) = listener(options).await;
+    let base = format!("http://{}", listener.local_addr());
+    let client = reqwest::Client::new();
+
+    let response = client
+        .post(format!("{base}/_worker/tasks/result"))
+        .body("{\"job_id\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    assert_eq!(response.headers()[PROTOCOL_VERSION_HEADER], "1.0b17");
+    let body = rxon_core::json::parse(&response.bytes().await.unwrap()).unwrap();
+    assert!(
+        body["error"].as_str().unwrap().starts_with("Invalid JSON: EOF"),
+        "{body}"
+    );
+
+    let big = format!("{{\"pad\": \"{}\"}}", "x".repeat(4096));
+    let response = client
+        .post(format!("{base}/_worker/events"))
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+
+    let response = client
+        .delete(format!("{base}/_worker/tasks/result"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 405);
+    assert_eq!(response.headers()[PROTOCOL_VERSION_HEADER], "1.0b17");
+    let response = client.get(format!("{base}/nowhere")).send().await.unwrap();
+    assert_eq!(response.status(), 404);
+    assert_eq!(response.headers()[PROTOCOL_VERSION_HEADER], "1.0b17");
+
+    assert!(
+        engine.calls.lock().unwrap().is_empty(),
+        "no bad request reached the engine"
+    );
+    // And the server still serves.
+    let response = client
+        .post(format!("{base}/_worker/events"))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    listener.shutdown(Duration::from_secs(2)).await;
+}
+
+#[tokio::test]
+async fn unavailable_until_a_handler_is_set() {
+    let listener = Listener::bind("127.0.0.1:0", ListenerOptions::default()).await.unwrap();
+    let worker = transport(&listener, "secret");
+    match worker
+        .register(&WorkerRegistration {
+            worker_id: "w1".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err()
+    {
+        RxonError::Protocol { status, .. } => assert_eq!(status, Some(503)),
+        other => panic!("expected 503, got {other:?}"),
+    }
+    listener.shutdown(Duration::from_secs(1)).await;
+}
+
+#[tokio::test]
+async fn shutdown_answers_long_polls_with_no_task() {
+    let (listener, _engine) = listener(ListenerOptions::default()).await;
+    let worker = transport(&listener, "secret");
+    let poll = tokio::spawn(async move { worker.poll_task(Duration::from_secs(30), None, None).await });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let started = std::time::Instant::now();
+    listener.shutdown(Duration::from_secs(5)).await;
+    assert_eq!(poll.await.unwrap().unwrap(), None);
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "the poll ended at once, not after 30 s"
+    );
+}
+
+struct Pki {
+    dir: std::path::PathBuf,
+}
+
+impl Pki {
+    /// A CA, a server certificate for 127.0.0.1 and a client certificate with CN `w1`, as files.
+    fn new() -> Pki {
+        use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
+        let dir = std::env::temp_dir().join(format!(
+            "rxon-pki-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let ca_key = KeyPair::generate().unwrap();
+        let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        ca_params.distinguished_name.push(DnType::CommonName, "rxon test CA");
+        let ca = ca_params.self_signed(&ca_key).unwrap();
+        let issuer = rcgen::Issuer::new(ca_params, ca_key);
+        let server_key = KeyPair::generate().unwrap();
+        let server = CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()])
+            .unwrap()
+            .signed_by(&server_key, &issuer)
+            .unwrap();
+        let client_key = KeyPair::generate().unwrap();
+        let mut client_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        client_params.distinguished_name.push(DnType::CommonName, "w1");
+        let client = client_params.signed_by(&client_key, &issuer).unwrap();
+        for (name, text) in [
+            ("ca.pem", ca.pem()),
+            ("server.pem", server.pem()),
+            ("server.key", server_key.serialize_pem()),
+            ("client.pem", client.pem()),
+            ("client.key", client_key.serialize_pem()),
+        ] {
+            std::fs::write(dir.join(name), text).unwrap();
+        }
+        Pki { dir }
+    }
+
+    fn path(&self, name: &str) -> std::path::PathBuf {
+        self.dir.join(name)
+    }
+
+    fn server(&self, client_auth: ClientAuth) -> ListenerOptions {
+        ListenerOptions {
+            tls: Some(ServerTlsOptions {
+                cert_file: self.path("server.pem"),
+                key_file: self.path("server.key"),
+                client_ca: Some(self.path("ca.pem")),
+                client_auth,
+            }),
+            ..ListenerOptions::default()
+        }
+    }
+
+    fn client(&self, with_cert: bool) -> TransportOptions {
+        TransportOptions {
+            tls: ClientTlsOptions {
+                system_roots: false,
+                ca_file: Some(self.path("ca.pem")),
+                client_cert: with_cert.then(|| (self.path("client.pem"), self.path("client.key"))),
+            },
+            ..fast_options()
+        }
+    }
+}
+
+impl Drop for Pki {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+#[tokio::test]
+async fn tls_and_mutual_tls() {
+    let pki = Pki::new();
+    let (listener, engine) = listener(pki.server(ClientAuth::Required)).await;
+    let url = format!("https://127.0.0.1:{}", listener.local_addr().port());
+    let hb = Heartbeat {
+        worker_id: "w1".into(),
+        status: "idle".into(),
+        ..Default::default()
+    };
+
+    let worker = HttpTransport::new(&url, "w1", "secret", pki.client(true)).unwrap();
+    worker.send_heartbeat(&hb).await.unwrap();
+    assert_eq!(
+        engine.calls(Action::Heartbeat)[0].1.cert_identity.as_deref(),
+        Some("w1")
+    );
+    // The command WebSocket goes over TLS too.
+    let mut commands = worker.commands(true);
+    let sessions = listener.sessions();
+    tokio::spawn(async move {
+        while !sessions.is_connected("w1") {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        sessions
+            .send_command(
+                "w1",
+                WorkerCommand {
+                    command: "drain".into(),
+                    ..Default::default()
+                },
+            )
+            .await;
+    });
+    let command = tokio::time::timeout(Duration::from_secs(5), commands.next())
+        .await
+        .unwrap();
+    assert_eq!(command.map(|c| c.command), Some("drain".to_string()));
+    worker.close().await;
+
+    let anonymous = HttpTransport::new(&url, "w1", "secret", pki.client(false)).unwrap();
+    assert!(
+        matches!(anonymous.send_heartbeat(&hb).await, Err(RxonError::Network { .. })),
+        "no certificate, no connection"
+    );
+    let untrusting = HttpTransport::new(&url, "w1", "secret", TransportOptions::default()).unwrap();
+    assert!(
+        matches!(untrusting.send_heartbeat(&hb).await, Err(RxonError::Network { .. })),
+        "unknown CA refused"
+    );
+    listener.shutdown(Duration::from_secs(2)).await;
+
+    // Optional client certificates: both kinds of client get in; only one has an identity.
+    let (listener, engine) = listener_with(pki.server(ClientAuth::Optional)).await;
+    let url = format!("https://127.0.0.1:{}", listener.local_addr().port());
+    HttpTransport::new(&url, "w1", "s", pki.client(false))
+        .unwrap()
+        .send_heartbeat(&hb)
+        .await
+        .unwrap();
+    HttpTransport::new(&url, "w1", "s", pki.client(true))
+        .unwrap()
+        .send_heartbeat(&hb)
+        .await
+        .unwrap();
+    let identities: Vec<Option<String>> = engine
+        .calls(Action::Heartbeat)
+        .into_iter()
+        .map(|(_, c)| c.cert_identity)
+        .collect();
+    assert_eq!(identities, [None, Some("w1".to_string())]);
+    listener.shutdown(Duration::from_secs(2)).await;
+}
+
+async fn listener_with(options: ListenerOptions) -> (Listener, Arc<Engine>) {
+    listener(options).await
+}
