@@ -12,6 +12,10 @@ if [ ! -d "$RXON_VECTORS_DIR" ]; then
     exit 1
 fi
 
-echo "== Rust: rxon-core (unit, vectors, properties, doc tests)"
+# The reference package (rxon==1.0b17) in its own virtualenv, for the interoperability tests.
+RXON_REFERENCE_PYTHON="$("$root/scripts/reference-venv.sh")"
+export RXON_REFERENCE_PYTHON
+
+echo "== Rust: rxon-core (unit, vectors, properties, loopback, interop with the reference, doc tests)"
 # --nocapture shows the per-file vector counts ("<file>.json: N passed").
 cargo test --workspace --locked -- --nocapture
