@@ -23,7 +23,7 @@ pub use sessions::Sessions;
 
 use crate::error::{Result, RxonError};
 use crate::security::tls::{ServerTlsOptions, common_name, server_config};
-use axum::Extension;
+use axum::response::IntoResponse;
 use hyper_util::rt::TokioIo;
 use routes::{AppState, ConnInfo};
 use std::net::SocketAddr;
@@ -226,9 +226,14 @@ async fn serve_connection<I>(io: TokioIo<I>, router: axum::Router, conn: ConnInf
 where
     I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
-    let service = hyper_util::service::TowerToHyperService::new(router.layer(Extension(conn)));
+    // The connection's facts ride in each request's extensions; layering the router per
+    // connection instead would copy every route (kilobytes per idle connection).
+    let service = hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
+        request.extensions_mut().insert(conn.clone());
+        let router = router.clone();
+        async move { Ok::<_, std::convert::Infallible>(tower::ServiceExt::oneshot(router, request).await.into_response()) }
+    });
     let connection = hyper::server::conn::http1::Builder::new()
-        .timer(hyper_util::rt::TokioTimer::new())
         .serve_connection(io, service)
         .with_upgrades();
     tokio::pin!(connection);

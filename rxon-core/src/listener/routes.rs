@@ -8,11 +8,10 @@ use crate::constants::*;
 use crate::json::{self, Value};
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{Extension, Path, Query, State, WebSocketUpgrade};
+use axum::extract::{Path, Request, State, WebSocketUpgrade};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
 use tokio::sync::watch;
@@ -54,15 +53,11 @@ pub(super) fn router(state: AppState) -> Router {
         .route(STS_REFRESH_ENDPOINT, post(sts_refresh))
         .route("/_worker/ws/{worker_id}", get(websocket))
         .fallback(not_found)
-        .layer(axum::middleware::map_response(with_version))
+        .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+            header::HeaderName::from_static("x-rxon-version"),
+            HeaderValue::from_static(PROTOCOL_VERSION),
+        ))
         .with_state(state)
-}
-
-async fn with_version(mut response: Response) -> Response {
-    response
-        .headers_mut()
-        .insert(PROTOCOL_VERSION_HEADER, HeaderValue::from_static(PROTOCOL_VERSION));
-    response
 }
 
 fn json_response(status: StatusCode, value: &Value) -> Response {
@@ -112,12 +107,15 @@ fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
     headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
 }
 
-fn context(conn: &ConnInfo, headers: &HeaderMap) -> Context {
+/// The context of a request: its headers and the connection's facts.
+fn context(request: &Request) -> Context {
+    let headers = request.headers();
+    let conn = request.extensions().get::<ConnInfo>().cloned().unwrap_or_default();
     Context {
         token: header_text(headers, AUTH_HEADER_WORKER),
         worker_id_hint: header_text(headers, AUTH_HEADER_WORKER_ID),
         protocol_version: header_text(headers, PROTOCOL_VERSION_HEADER),
-        cert_identity: conn.cert_identity.clone(),
+        cert_identity: conn.cert_identity,
         transport: "http",
         remote_addr: conn.remote_addr,
         ..Context::default()
@@ -168,69 +166,40 @@ async fn body_action(
     }
 }
 
-async fn register(
-    State(state): State<AppState>,
-    Extension(conn): Extension<ConnInfo>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
+async fn register(State(state): State<AppState>, request: Request) -> Response {
     let default = crate::json!({"status": "registered"});
-    body_action(&state, Action::Register, context(&conn, &headers), body, Some(default)).await
+    let context = context(&request);
+    body_action(&state, Action::Register, context, request.into_body(), Some(default)).await
 }
 
-async fn result(
-    State(state): State<AppState>,
-    Extension(conn): Extension<ConnInfo>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
+async fn result(State(state): State<AppState>, request: Request) -> Response {
     let default = crate::json!({"status": "ok"});
-    body_action(&state, Action::Result, context(&conn, &headers), body, Some(default)).await
+    let context = context(&request);
+    body_action(&state, Action::Result, context, request.into_body(), Some(default)).await
 }
 
-async fn event(
-    State(state): State<AppState>,
-    Extension(conn): Extension<ConnInfo>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
+async fn event(State(state): State<AppState>, request: Request) -> Response {
     let default = crate::json!({"status": "event_accepted"});
-    body_action(&state, Action::Event, context(&conn, &headers), body, Some(default)).await
+    let context = context(&request);
+    body_action(&state, Action::Event, context, request.into_body(), Some(default)).await
 }
 
-async fn heartbeat(
-    State(state): State<AppState>,
-    Extension(conn): Extension<ConnInfo>,
-    Path(worker_id): Path<String>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    let mut context = context(&conn, &headers);
+async fn heartbeat(State(state): State<AppState>, Path(worker_id): Path<String>, request: Request) -> Response {
+    let mut context = context(&request);
     context.worker_id_hint = Some(worker_id);
-    body_action(&state, Action::Heartbeat, context, body, None).await
+    body_action(&state, Action::Heartbeat, context, request.into_body(), None).await
 }
 
-async fn sts_refresh(
-    State(state): State<AppState>,
-    Extension(conn): Extension<ConnInfo>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    body_action(&state, Action::StsRefresh, context(&conn, &headers), body, None).await
+async fn sts_refresh(State(state): State<AppState>, request: Request) -> Response {
+    let context = context(&request);
+    body_action(&state, Action::StsRefresh, context, request.into_body(), None).await
 }
 
-async fn sts_token(
-    State(state): State<AppState>,
-    Extension(conn): Extension<ConnInfo>,
-    headers: HeaderMap,
-) -> Response {
+async fn sts_token(State(state): State<AppState>, request: Request) -> Response {
     let Some(handler) = state.handler() else {
         return unavailable();
     };
-    match handler
-        .handle(Action::StsToken, Value::Null, &context(&conn, &headers))
-        .await
-    {
+    match handler.handle(Action::StsToken, Value::Null, &context(&request)).await {
         Ok(answer) => json_response(StatusCode::OK, &answer.unwrap_or(Value::Null)),
         Err(err) => handler_error(err),
     }
@@ -245,23 +214,27 @@ fn skills(list: &str) -> Vec<String> {
         .collect()
 }
 
-async fn poll(
-    State(state): State<AppState>,
-    Extension(conn): Extension<ConnInfo>,
-    Path(worker_id): Path<String>,
-    Query(query): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-) -> Response {
-    let mut context = context(&conn, &headers);
+/// A query parameter, percent-decoded (the last one when repeated).
+fn query_param(request: &Request, name: &str) -> Option<String> {
+    let query = request.uri().query()?;
+    form_urlencoded::parse(query.as_bytes())
+        .filter(|(key, _)| key == name)
+        .last()
+        .map(|(_, value)| value.into_owned())
+}
+
+async fn poll(State(state): State<AppState>, Path(worker_id): Path<String>, request: Request) -> Response {
+    let mut context = context(&request);
     context.worker_id_hint = Some(worker_id.clone());
     context.poll_timeout = Some(
-        query
-            .get("timeout")
+        query_param(&request, "timeout")
             .and_then(|t| t.trim().parse::<f64>().ok())
             .unwrap_or(0.0),
     );
-    context.available_skills = query.get("available_skills").map(|s| skills(s));
-    context.hot_skills = query.get("hot_skills").map(|s| skills(s));
+    context.available_skills = query_param(&request, "available_skills").map(|s| skills(&s));
+    context.hot_skills = query_param(&request, "hot_skills").map(|s| skills(&s));
+    // Nothing of the request is kept while the poll waits.
+    drop(request);
     let Some(handler) = state.handler() else {
         return unavailable();
     };
@@ -277,14 +250,16 @@ async fn poll(
     }
 }
 
-async fn websocket(
-    State(state): State<AppState>,
-    Extension(conn): Extension<ConnInfo>,
-    Path(worker_id): Path<String>,
-    headers: HeaderMap,
-    upgrade: WebSocketUpgrade,
-) -> Response {
-    let mut context = context(&conn, &headers);
+async fn websocket(State(state): State<AppState>, Path(worker_id): Path<String>, request: Request) -> Response {
+    let mut context = context(&request);
+    let (mut parts, _body) = request.into_parts();
+    let upgrade =
+        match <WebSocketUpgrade as axum::extract::FromRequestParts<AppState>>::from_request_parts(&mut parts, &state)
+            .await
+        {
+            Ok(upgrade) => upgrade,
+            Err(rejection) => return rejection.into_response(),
+        };
     context.worker_id_hint = Some(worker_id.clone());
     let handler = state.handler();
     if let Some(handler) = &handler {

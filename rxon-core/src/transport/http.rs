@@ -172,6 +172,11 @@ impl HttpTransport {
         &self.shared.base_url
     }
 
+    /// The worker id it speaks for.
+    pub fn worker_id(&self) -> &str {
+        &self.shared.worker_id
+    }
+
     /// The token requests carry now.
     pub fn token(&self) -> String {
         self.shared.credentials().token.clone()
