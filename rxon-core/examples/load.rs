@@ -86,7 +86,8 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted[index].as_secs_f64() * 1000.0
 }
 
-#[tokio::main]
+// One thread: the load generator leaves the other core to the listener under test.
+#[tokio::main(flavor = "current_thread")]
 async fn main() {
     let mut args = std::env::args().skip(1);
     let (mut url, mut workers, mut duration, mut mode, mut token) =

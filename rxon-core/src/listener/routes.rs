@@ -151,7 +151,7 @@ async fn body_action(
     action: Action,
     context: Context,
     body: Body,
-    default: Option<Value>,
+    default: &'static str,
 ) -> Response {
     let payload = match read_json(body, state.body_limit, action == Action::Heartbeat).await {
         Ok(payload) => payload,
@@ -161,38 +161,57 @@ async fn body_action(
         return unavailable();
     };
     match handler.handle(action, payload, &context).await {
-        Ok(answer) => json_response(StatusCode::OK, &answer.or(default).unwrap_or(Value::Null)),
+        Ok(Some(answer)) => json_response(StatusCode::OK, &answer),
+        Ok(None) => (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], default).into_response(),
         Err(err) => handler_error(err),
     }
 }
 
 async fn register(State(state): State<AppState>, request: Request) -> Response {
-    let default = crate::json!({"status": "registered"});
     let context = context(&request);
-    body_action(&state, Action::Register, context, request.into_body(), Some(default)).await
+    body_action(
+        &state,
+        Action::Register,
+        context,
+        request.into_body(),
+        r#"{"status":"registered"}"#,
+    )
+    .await
 }
 
 async fn result(State(state): State<AppState>, request: Request) -> Response {
-    let default = crate::json!({"status": "ok"});
     let context = context(&request);
-    body_action(&state, Action::Result, context, request.into_body(), Some(default)).await
+    body_action(
+        &state,
+        Action::Result,
+        context,
+        request.into_body(),
+        r#"{"status":"ok"}"#,
+    )
+    .await
 }
 
 async fn event(State(state): State<AppState>, request: Request) -> Response {
-    let default = crate::json!({"status": "event_accepted"});
     let context = context(&request);
-    body_action(&state, Action::Event, context, request.into_body(), Some(default)).await
+    body_action(
+        &state,
+        Action::Event,
+        context,
+        request.into_body(),
+        r#"{"status":"event_accepted"}"#,
+    )
+    .await
 }
 
 async fn heartbeat(State(state): State<AppState>, Path(worker_id): Path<String>, request: Request) -> Response {
     let mut context = context(&request);
     context.worker_id_hint = Some(worker_id);
-    body_action(&state, Action::Heartbeat, context, request.into_body(), None).await
+    body_action(&state, Action::Heartbeat, context, request.into_body(), "null").await
 }
 
 async fn sts_refresh(State(state): State<AppState>, request: Request) -> Response {
     let context = context(&request);
-    body_action(&state, Action::StsRefresh, context, request.into_body(), None).await
+    body_action(&state, Action::StsRefresh, context, request.into_body(), "null").await
 }
 
 async fn sts_token(State(state): State<AppState>, request: Request) -> Response {
