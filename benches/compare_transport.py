@@ -111,16 +111,19 @@ def run_wrk(server, duration):
     return {"rps": rps, "cpu_us": cpu / total * 1e6 if total else 0.0, "non_2xx": int(errors.group(1)) if errors else 0}
 
 
-def held_polls_memory(server, polls, hold_seconds=8):
+def held_polls_memory(server, polls, hold_seconds=12):
+    """Server RSS with `polls` long polls held open (the most seen while they are held)."""
     time.sleep(1.0)
     idle = server.rss_mb()
     load = subprocess.Popen(
         [str(EXAMPLES / "load"), "--url", server.url, "--workers", str(polls), "--duration", str(hold_seconds), "--mode", "hold"],
         stdout=subprocess.PIPE, text=True, preexec_fn=raise_fd_limit,
     )
-    time.sleep(hold_seconds * 0.7)
-    held = server.rss_mb()
-    out, _ = load.communicate(timeout=hold_seconds + 120)
+    held = idle
+    while load.poll() is None:
+        held = max(held, server.rss_mb())
+        time.sleep(0.5)
+    out, _ = load.communicate(timeout=120)
     result = json.loads(out.strip().splitlines()[-1])
     return {"idle_mb": idle, "held_mb": held, "per_1000_mb": (held - idle) / polls * 1000, "errors": result["errors"]}
 

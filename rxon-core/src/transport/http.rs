@@ -18,11 +18,11 @@ use crate::models::{
 };
 use crate::schema::py_float_repr;
 use crate::security::Stampable;
-use crate::security::tls::client_config;
+use crate::security::tls::{ClientTlsOptions, client_config};
 use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, SystemTime};
 use tokio::sync::Notify;
 
@@ -104,6 +104,21 @@ enum Body<'a, M: Stampable + Clone> {
     Raw(Vec<u8>),
 }
 
+/// The client TLS configuration; the default one (system roots only) is built once per
+/// process, since reading the system's roots takes milliseconds.
+fn shared_client_config(options: &ClientTlsOptions) -> Result<Arc<rustls::ClientConfig>> {
+    static SYSTEM_DEFAULT: OnceLock<Arc<rustls::ClientConfig>> = OnceLock::new();
+    let is_default = options.system_roots && options.ca_file.is_none() && options.client_cert.is_none();
+    if !is_default {
+        return client_config(options);
+    }
+    if let Some(config) = SYSTEM_DEFAULT.get() {
+        return Ok(config.clone());
+    }
+    let config = client_config(options)?;
+    Ok(SYSTEM_DEFAULT.get_or_init(|| config).clone())
+}
+
 fn network_error(method: &Method, endpoint: &str, err: &reqwest::Error) -> RxonError {
     let kind = if err.is_timeout() {
         "timeout"
@@ -132,19 +147,17 @@ impl HttpTransport {
         validate_identifier(worker_id, "worker_id")?;
         let base_url = base_url.trim_end_matches('/').to_string();
         let https = base_url.to_ascii_lowercase().starts_with("https://");
-        let tls = if https {
-            Some(client_config(&options.tls)?)
-        } else {
-            None
-        };
-        let mut builder = reqwest::Client::builder()
+        // Always hand reqwest a configuration, so it never builds (and loads roots for) its own.
+        let config = shared_client_config(&options.tls)?;
+        let tls = https.then(|| config.clone());
+        let builder = reqwest::Client::builder()
             .no_proxy()
+            // A worker talks to one orchestrator; a redirect elsewhere is not followed.
+            .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(options.connect_timeout)
             .tcp_nodelay(true)
-            .user_agent(concat!("rxon-core/", env!("CARGO_PKG_VERSION")));
-        if let Some(config) = &tls {
-            builder = builder.tls_backend_preconfigured((**config).clone());
-        }
+            .user_agent(concat!("rxon-core/", env!("CARGO_PKG_VERSION")))
+            .tls_backend_preconfigured((*config).clone());
         let client = builder
             .build()
             .map_err(|e| RxonError::invalid_value(format!("HTTP client setup failed: {e}")))?;
