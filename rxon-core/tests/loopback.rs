@@ -534,3 +534,49 @@ async fn tls_and_mutual_tls() {
 async fn listener_with(options: ListenerOptions) -> (Listener, Arc<Engine>) {
     listener(options).await
 }
+
+#[tokio::test]
+async fn the_command_stream_reconnects_after_the_listener_restarts() {
+    let (first, _engine) = listener(ListenerOptions::default()).await;
+    let addr = first.local_addr();
+    let worker = transport(&first, "secret");
+    let mut commands = worker.commands(true);
+    let wait_and_send = |sessions: rxon_core::listener::Sessions, name: &'static str| async move {
+        for _ in 0..250 {
+            if sessions.is_connected("w1") {
+                return sessions
+                    .send_command(
+                        "w1",
+                        WorkerCommand {
+                            command: name.into(),
+                            ..Default::default()
+                        },
+                    )
+                    .await;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        false
+    };
+    let sent = tokio::spawn(wait_and_send(first.sessions(), "first"));
+    let command = tokio::time::timeout(Duration::from_secs(5), commands.next())
+        .await
+        .unwrap();
+    assert_eq!(command.map(|c| c.command).as_deref(), Some("first"));
+    assert!(sent.await.unwrap());
+    first.shutdown(Duration::from_secs(2)).await;
+
+    // The same address comes back; the stream (backoff 50 ms doubling to 200 ms) finds it.
+    let second = Listener::bind(&addr.to_string(), ListenerOptions::default())
+        .await
+        .expect("rebind");
+    second.set_handler(Arc::new(Engine::default()));
+    let sent = tokio::spawn(wait_and_send(second.sessions(), "second"));
+    let command = tokio::time::timeout(Duration::from_secs(10), commands.next())
+        .await
+        .unwrap();
+    assert_eq!(command.map(|c| c.command).as_deref(), Some("second"));
+    assert!(sent.await.unwrap());
+    worker.close().await;
+    second.shutdown(Duration::from_secs(2)).await;
+}

@@ -516,3 +516,34 @@ impl Transport for HttpTransport {
         Box::new(WsCommands::new(self.shared.clone(), reconnect))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_and_http_dates() {
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("2.5"));
+        assert_eq!(retry_after_seconds(&headers), Some(2.5));
+        let later = SystemTime::now() + Duration::from_secs(120);
+        headers.insert(
+            RETRY_AFTER,
+            HeaderValue::from_str(&httpdate::fmt_http_date(later)).unwrap(),
+        );
+        let seconds = retry_after_seconds(&headers).unwrap();
+        assert!((100.0..=121.0).contains(&seconds), "{seconds}");
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"));
+        assert_eq!(retry_after_seconds(&headers), Some(0.0), "a date in the past means now");
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
+        assert_eq!(retry_after_seconds(&headers), None);
+    }
+
+    #[test]
+    fn worker_ids_must_be_identifiers() {
+        let err = HttpTransport::new("http://127.0.0.1:1", "a/b", "t", TransportOptions::default())
+            .err()
+            .unwrap();
+        assert!(err.message().starts_with("Invalid worker_id"), "{err}");
+    }
+}
