@@ -1,4 +1,4 @@
-//! The HTTP transport (reqwest on rustls): long poll, results with retries, heartbeats,
+//! The HTTP transport (hyper on rustls, see [`super::client`]): long poll, results with retries, heartbeats,
 //! events, STS tokens, and the WebSocket command stream (see [`super::commands`]).
 //!
 //! Error mapping, as the reference and avtomatika expect: 401 → one token refresh and one
@@ -6,6 +6,7 @@
 //! and the body's code; other ≥ 400 → protocol error with the status; a body that is not
 //! JSON → protocol error; refused connections and timeouts → network error.
 
+use super::client::{Client, ClientError};
 use super::commands::{WsCommands, WsSink};
 use super::options::TransportOptions;
 use super::{CommandStream, HeartbeatAnswer, ResultOutcome, Transport};
@@ -19,8 +20,8 @@ use crate::models::{
 use crate::schema::py_float_repr;
 use crate::security::Stampable;
 use crate::security::tls::{ClientTlsOptions, client_config};
-use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
-use reqwest::{Method, StatusCode};
+use hyper::header::{HeaderMap, HeaderValue, RETRY_AFTER};
+use hyper::{Method, StatusCode};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, SystemTime};
@@ -39,7 +40,9 @@ pub(super) struct Shared {
     pub(super) worker_id: String,
     pub(super) options: TransportOptions,
     pub(super) tls: Option<Arc<rustls::ClientConfig>>,
-    client: reqwest::Client,
+    /// The path the orchestrator's endpoints hang under (`""` for most).
+    base_path: String,
+    client: Client,
     credentials: Mutex<Credentials>,
     version_warned: AtomicBool,
     pub(super) closing: AtomicBool,
@@ -119,16 +122,8 @@ fn shared_client_config(options: &ClientTlsOptions) -> Result<Arc<rustls::Client
     Ok(SYSTEM_DEFAULT.get_or_init(|| config).clone())
 }
 
-fn network_error(method: &Method, endpoint: &str, err: &reqwest::Error) -> RxonError {
-    let kind = if err.is_timeout() {
-        "timeout"
-    } else if err.is_connect() {
-        "connection failed"
-    } else {
-        "request failed"
-    };
-    RxonError::network(format!("Network error during {method} {endpoint}: {kind}: {err}"))
-        .with_detail("endpoint", endpoint)
+fn network_error(method: &Method, endpoint: &str, err: &ClientError) -> RxonError {
+    RxonError::network(format!("Network error during {method} {endpoint}: {err}")).with_detail("endpoint", endpoint)
 }
 
 /// Seconds from a `Retry-After` header: a number of seconds or an HTTP date.
@@ -147,26 +142,25 @@ impl HttpTransport {
         validate_identifier(worker_id, "worker_id")?;
         let base_url = base_url.trim_end_matches('/').to_string();
         let https = base_url.to_ascii_lowercase().starts_with("https://");
-        // Always hand reqwest a configuration, so it never builds (and loads roots for) its own.
-        let config = shared_client_config(&options.tls)?;
-        let tls = https.then(|| config.clone());
-        let builder = reqwest::Client::builder()
-            .no_proxy()
-            // A worker talks to one orchestrator; a redirect elsewhere is not followed.
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(options.connect_timeout)
-            .tcp_nodelay(true)
-            .user_agent(concat!("rxon-core/", env!("CARGO_PKG_VERSION")))
-            .tls_backend_preconfigured((*config).clone());
-        let client = builder
-            .build()
-            .map_err(|e| RxonError::invalid_value(format!("HTTP client setup failed: {e}")))?;
+        let tls = if https {
+            Some(shared_client_config(&options.tls)?)
+        } else {
+            None
+        };
+        let client = Client::new(&base_url, tls.clone(), options.connect_timeout).map_err(|e| {
+            RxonError::invalid_value(format!("Invalid orchestrator URL: {e}")).with_detail("url", base_url.as_str())
+        })?;
+        let base_path = base_url
+            .split_once("://")
+            .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].trim_end_matches('/').to_string()))
+            .unwrap_or_default();
         Ok(HttpTransport {
             shared: Arc::new(Shared {
                 base_url,
                 worker_id: worker_id.to_string(),
                 options,
                 tls,
+                base_path,
                 client,
                 credentials: Mutex::new(Credentials {
                     token: token.to_string(),
@@ -231,27 +225,23 @@ impl HttpTransport {
         timeout: Duration,
     ) -> Result<Option<Value>> {
         self.ensure_open()?;
-        let mut url = reqwest::Url::parse(&format!("{}{endpoint}", self.shared.base_url))
-            .map_err(|e| RxonError::invalid_value(format!("Invalid orchestrator URL {}: {e}", self.shared.base_url)))?;
+        let mut target = format!("{}{endpoint}", self.shared.base_path);
         if !query.is_empty() {
-            url.query_pairs_mut()
-                .extend_pairs(query.iter().map(|(k, v)| (k, v.as_str())));
+            let mut pairs = form_urlencoded::Serializer::new(String::new());
+            pairs.extend_pairs(query.iter().map(|(k, v)| (k, v.as_str())));
+            target.push('?');
+            target.push_str(&pairs.finish());
         }
         for attempt in 0..2 {
-            let mut request = self
+            let bytes = self.body_bytes(&body)?;
+            let response = self
                 .shared
                 .client
-                .request(method.clone(), url.clone())
-                .headers(self.shared.headers())
-                .timeout(timeout);
-            if let Some(bytes) = self.body_bytes(&body)? {
-                request = request
-                    .header(reqwest::header::CONTENT_TYPE, "application/json")
-                    .body(bytes);
-            }
-            let response = request.send().await.map_err(|e| network_error(&method, endpoint, &e))?;
-            self.shared.check_version(response.headers());
-            let status = response.status();
+                .send(&method, &target, &self.shared.headers(), bytes, timeout)
+                .await
+                .map_err(|e| network_error(&method, endpoint, &e))?;
+            self.shared.check_version(&response.headers);
+            let status = response.status;
             match status {
                 StatusCode::NO_CONTENT => return Ok(None),
                 StatusCode::UNAUTHORIZED => {
@@ -263,14 +253,14 @@ impl HttpTransport {
                     );
                 }
                 StatusCode::FORBIDDEN => {
-                    let text = response.text().await.unwrap_or_default();
+                    let text = String::from_utf8_lossy(&response.body);
                     return Err(
                         RxonError::auth(format!("Forbidden (403) from {endpoint}: {text}")).with_detail("status", 403)
                     );
                 }
                 StatusCode::TOO_MANY_REQUESTS => {
-                    let retry_after = retry_after_seconds(response.headers());
-                    let text = response.text().await.unwrap_or_default();
+                    let retry_after = retry_after_seconds(&response.headers);
+                    let text = String::from_utf8_lossy(&response.body).into_owned();
                     let body = json::parse(text.as_bytes()).ok();
                     let code = body
                         .as_ref()
@@ -284,7 +274,7 @@ impl HttpTransport {
                     return Err(RxonError::rate_limit(message, retry_after, code).with_detail("status", 429));
                 }
                 _ if status.as_u16() >= 400 => {
-                    let text = response.text().await.unwrap_or_default();
+                    let text = String::from_utf8_lossy(&response.body);
                     return Err(RxonError::protocol(
                         format!("HTTP {}: {text}", status.as_u16()),
                         Some(status.as_u16()),
@@ -293,11 +283,7 @@ impl HttpTransport {
                 }
                 _ => {}
             }
-            let bytes = response
-                .bytes()
-                .await
-                .map_err(|e| network_error(&method, endpoint, &e))?;
-            return json::parse(&bytes).map(Some).map_err(|e| {
+            return json::parse(&response.body).map(Some).map_err(|e| {
                 RxonError::protocol(format!("Response is not a valid JSON: {e}"), Some(status.as_u16()))
                     .with_detail("endpoint", endpoint)
             });
@@ -306,35 +292,21 @@ impl HttpTransport {
     }
 
     async fn post_token(&self, endpoint: &str, body: Option<Vec<u8>>) -> Result<TokenResponse> {
-        let url = format!("{}{endpoint}", self.shared.base_url);
-        let mut request = self
+        let target = format!("{}{endpoint}", self.shared.base_path);
+        let timeout = self.shared.options.request_timeout;
+        let response = self
             .shared
             .client
-            .post(&url)
-            .headers(self.shared.headers())
-            .timeout(self.shared.options.request_timeout);
-        if let Some(bytes) = body {
-            request = request
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(bytes);
-        }
-        let response = request
-            .send()
+            .send(&Method::POST, &target, &self.shared.headers(), body, timeout)
             .await
             .map_err(|e| network_error(&Method::POST, endpoint, &e))?;
-        self.shared.check_version(response.headers());
-        let status = response.status();
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| network_error(&Method::POST, endpoint, &e))?;
-        if status != StatusCode::OK {
-            return Err(RxonError::protocol(
-                format!("HTTP {}: {}", status.as_u16(), String::from_utf8_lossy(&bytes)),
-                Some(status.as_u16()),
-            ));
+        self.shared.check_version(&response.headers);
+        if response.status != StatusCode::OK {
+            let text = String::from_utf8_lossy(&response.body);
+            let status = response.status.as_u16();
+            return Err(RxonError::protocol(format!("HTTP {status}: {text}"), Some(status)));
         }
-        TokenResponse::from_json(&bytes)
+        TokenResponse::from_json(&response.body)
     }
 }
 
@@ -350,6 +322,7 @@ impl Transport for HttpTransport {
 
     async fn close(&self) {
         self.shared.closing.store(true, Ordering::SeqCst);
+        self.shared.client.clear();
         self.shared.closed.notify_waiters();
         if let Some(mut sink) = self.shared.ws_sink.lock().await.take() {
             use futures_util::SinkExt;

@@ -5,6 +5,7 @@
 //! Everything is pull-based: the caller awaits `poll_task` and pulls commands from a
 //! [`CommandStream`]; nothing runs behind its back.
 
+mod client;
 mod commands;
 mod http;
 mod mock;
