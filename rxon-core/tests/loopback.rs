@@ -580,3 +580,44 @@ async fn the_command_stream_reconnects_after_the_listener_restarts() {
     worker.close().await;
     second.shutdown(Duration::from_secs(2)).await;
 }
+
+#[tokio::test]
+async fn kept_alive_connections_survive_a_listener_restart_and_slow_answers_time_out() {
+    let (first, _engine) = listener(ListenerOptions::default()).await;
+    let addr = first.local_addr();
+    let options = TransportOptions {
+        request_timeout: Duration::from_millis(300),
+        ..fast_options()
+    };
+    let worker = HttpTransport::new(&format!("http://{addr}"), "w1", "secret", options).unwrap();
+    let hb = Heartbeat {
+        worker_id: "w1".into(),
+        status: "idle".into(),
+        ..Default::default()
+    };
+    worker.send_heartbeat(&hb).await.unwrap();
+    first.shutdown(Duration::from_secs(2)).await;
+    let second = Listener::bind(&addr.to_string(), ListenerOptions::default())
+        .await
+        .expect("rebind");
+    second.set_handler(Arc::new(Engine::default()));
+    // The pooled connection died with the first listener; a fresh one is opened.
+    worker.send_heartbeat(&hb).await.expect("heartbeat after the restart");
+
+    let slow = TaskResult {
+        job_id: "slow".into(),
+        task_id: "t".into(),
+        ..Default::default()
+    };
+    let started = std::time::Instant::now();
+    let err = worker.send_result(&slow).await.unwrap_err();
+    assert!(
+        matches!(&err, RxonError::Network { message, .. } if message.contains("timeout")),
+        "{err:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "gave up after the request timeout, not the answer"
+    );
+    second.shutdown(Duration::from_secs(3)).await;
+}

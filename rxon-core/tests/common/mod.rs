@@ -64,6 +64,10 @@ impl Handler for Engine {
             Action::Result if payload["job_id"] == "late" => Ok(Some(
                 rxon_core::json!({"status": "ignored", "reason": "deadline_exceeded"}),
             )),
+            Action::Result if payload["job_id"] == "slow" => {
+                tokio::time::sleep(Duration::from_secs(2)).await;
+                Ok(None)
+            }
             Action::Result if payload["job_id"] == "bad" => Err(HandlerError::InvalidValue("unknown job".into())),
             Action::Heartbeat => Ok(Some(
                 rxon_core::json!({"status": "ok", "require_full_sync": true, "cancel_task_ids": ["t9"]}),
