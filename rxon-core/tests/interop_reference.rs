@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{fast_options, listener};
+use common::{fast_options, idle_heartbeat, listener, progress_event};
 use rxon_core::RxonError;
 use rxon_core::json::{self, Value};
 use rxon_core::listener::{Action, ListenerOptions};
@@ -142,24 +142,11 @@ async fn our_transport_against_the_reference_listener() {
         other => panic!("expected a rate limit, got {other:?}"),
     }
 
-    let answer = worker
-        .send_heartbeat(&Heartbeat {
-            worker_id: "w1".into(),
-            status: "idle".into(),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let answer = worker.send_heartbeat(&idle_heartbeat()).await.unwrap();
     assert!(answer.require_full_sync);
     assert_eq!(answer.cancel_task_ids, ["t9"]);
 
-    let event = WorkerEventPayload {
-        event_id: "e-http".into(),
-        worker_id: "w1".into(),
-        origin_worker_id: "w1".into(),
-        event_type: "progress".into(),
-        ..Default::default()
-    };
+    let event = progress_event("e-http");
     assert!(worker.emit_event(&event).await);
 
     // WebSocket: two frames that are no command are skipped, then the command arrives.
@@ -189,14 +176,7 @@ async fn our_transport_against_the_reference_listener() {
 
     // 401 → one token refresh → the retry carries the new token.
     let expired = HttpTransport::new(&base, "w1", "expired", fast_options()).unwrap();
-    expired
-        .send_heartbeat(&Heartbeat {
-            worker_id: "w1".into(),
-            status: "idle".into(),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    expired.send_heartbeat(&idle_heartbeat()).await.unwrap();
     assert_eq!(expired.token(), "sts-1");
 
     tokio::time::sleep(Duration::from_millis(200)).await;

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Engine, fast_options, listener, task, transport};
+use common::{Engine, fast_options, idle_heartbeat, listener, progress_event, task, transport};
 use rxon_core::RxonError;
 use rxon_core::constants::PROTOCOL_VERSION_HEADER;
 use rxon_core::json::Value;
@@ -75,24 +75,11 @@ async fn every_action_round_trips() {
         }
     );
 
-    let answer = worker
-        .send_heartbeat(&Heartbeat {
-            worker_id: "w1".into(),
-            status: "idle".into(),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let answer = worker.send_heartbeat(&idle_heartbeat()).await.unwrap();
     assert!(answer.require_full_sync);
     assert_eq!(answer.cancel_task_ids, ["t9"]);
 
-    let event = WorkerEventPayload {
-        event_id: "e1".into(),
-        worker_id: "w1".into(),
-        origin_worker_id: "w1".into(),
-        event_type: "progress".into(),
-        ..Default::default()
-    };
+    let event = progress_event("e1");
     assert!(worker.emit_event(&event).await, "event posted over HTTP");
     assert_eq!(engine.calls(Action::Event)[0].1.transport, "http");
 
@@ -148,13 +135,7 @@ async fn websocket_commands_down_and_events_up() {
         Some(("cancel_task".to_string(), Some("t1".to_string())))
     );
 
-    let event = WorkerEventPayload {
-        event_id: "e2".into(),
-        worker_id: "w1".into(),
-        origin_worker_id: "w1".into(),
-        event_type: "progress".into(),
-        ..Default::default()
-    };
+    let event = progress_event("e2");
     assert!(worker.emit_event(&event).await);
     for _ in 0..100 {
         if !engine.calls(Action::Event).is_empty() {
@@ -214,14 +195,7 @@ async fn unauthorized_refreshes_once_then_fails() {
     let (listener, engine) = listener(ListenerOptions::default()).await;
     let worker = transport(&listener, "expired");
     // 401 → the token endpoint gives "sts-1" → the retry succeeds.
-    let answer = worker
-        .send_heartbeat(&Heartbeat {
-            worker_id: "w1".into(),
-            status: "idle".into(),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let answer = worker.send_heartbeat(&idle_heartbeat()).await.unwrap();
     assert!(answer.require_full_sync);
     assert_eq!(worker.token(), "sts-1");
     assert_eq!(engine.calls(Action::StsToken).len(), 1);
@@ -462,11 +436,7 @@ async fn tls_and_mutual_tls() {
     let pki = Pki::new();
     let (listener, engine) = listener(pki.server(ClientAuth::Required)).await;
     let url = format!("https://127.0.0.1:{}", listener.local_addr().port());
-    let hb = Heartbeat {
-        worker_id: "w1".into(),
-        status: "idle".into(),
-        ..Default::default()
-    };
+    let hb = idle_heartbeat();
 
     let worker = HttpTransport::new(&url, "w1", "secret", pki.client(true)).unwrap();
     worker.send_heartbeat(&hb).await.unwrap();
@@ -590,11 +560,7 @@ async fn kept_alive_connections_survive_a_listener_restart_and_slow_answers_time
         ..fast_options()
     };
     let worker = HttpTransport::new(&format!("http://{addr}"), "w1", "secret", options).unwrap();
-    let hb = Heartbeat {
-        worker_id: "w1".into(),
-        status: "idle".into(),
-        ..Default::default()
-    };
+    let hb = idle_heartbeat();
     worker.send_heartbeat(&hb).await.unwrap();
     first.shutdown(Duration::from_secs(2)).await;
     let second = Listener::bind(&addr.to_string(), ListenerOptions::default())

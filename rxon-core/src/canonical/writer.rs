@@ -391,38 +391,27 @@ impl<'a, 'b> SeqState<'a, 'b> {
     }
 }
 
-impl ser::SerializeSeq for SeqState<'_, '_> {
-    type Ok = Emitted;
-    type Error = CanonicalError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), CanonicalError> {
-        self.element(value)
-    }
-    fn end(self) -> Result<Emitted, CanonicalError> {
-        self.finish()
-    }
+/// The sequence-like serde traits all append elements the same way.
+macro_rules! seq_like {
+    ($($trait:ident::$method:ident),*) => {$(
+        impl ser::$trait for SeqState<'_, '_> {
+            type Ok = Emitted;
+            type Error = CanonicalError;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), CanonicalError> {
+                self.element(value)
+            }
+            fn end(self) -> Result<Emitted, CanonicalError> {
+                self.finish()
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for SeqState<'_, '_> {
-    type Ok = Emitted;
-    type Error = CanonicalError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), CanonicalError> {
-        self.element(value)
-    }
-    fn end(self) -> Result<Emitted, CanonicalError> {
-        self.finish()
-    }
-}
-
-impl ser::SerializeTupleStruct for SeqState<'_, '_> {
-    type Ok = Emitted;
-    type Error = CanonicalError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), CanonicalError> {
-        self.element(value)
-    }
-    fn end(self) -> Result<Emitted, CanonicalError> {
-        self.finish()
-    }
-}
+seq_like!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field
+);
 
 /// One member written into the output: where its escaped key and its whole `"key":value`
 /// text are.

@@ -3,6 +3,7 @@
 
 use rxon_core::json::Value;
 use rxon_core::listener::{Action, Context, Handler, HandlerError, Listener, ListenerOptions, SessionEvent};
+use rxon_core::models::{Heartbeat, WorkerEventPayload};
 use rxon_core::transport::{HttpTransport, TransportOptions};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -116,4 +117,24 @@ pub fn transport(listener: &Listener, token: &str) -> HttpTransport {
 
 pub fn task(task_id: &str) -> Value {
     rxon_core::json!({"job_id": "j1", "task_id": task_id, "type": "echo", "params": {"x": 1}, "priority": 2.5})
+}
+
+/// An `idle` heartbeat of worker `w1`.
+pub fn idle_heartbeat() -> Heartbeat {
+    Heartbeat {
+        worker_id: "w1".into(),
+        status: "idle".into(),
+        ..Default::default()
+    }
+}
+
+/// A progress event of worker `w1`.
+pub fn progress_event(event_id: &str) -> WorkerEventPayload {
+    WorkerEventPayload {
+        event_id: event_id.into(),
+        worker_id: "w1".into(),
+        origin_worker_id: "w1".into(),
+        event_type: "progress".into(),
+        ..Default::default()
+    }
 }
