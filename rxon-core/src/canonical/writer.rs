@@ -65,7 +65,7 @@ impl<'a> Writer<'a> {
             out,
             depth: 0,
             skip_top_level,
-            entries: Vec::new(),
+            entries: Vec::with_capacity(32),
             scratch: Vec::new(),
             next_map_sorted: false,
         }
