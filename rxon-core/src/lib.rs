@@ -30,5 +30,7 @@ pub mod schema;
 pub mod security;
 #[cfg(feature = "transport")]
 pub mod transport;
+#[cfg(feature = "transport")]
+pub mod worker;
 
 pub use error::{Result, RxonError};

@@ -1,0 +1,84 @@
+//! What a worker is and how it behaves.
+
+use crate::models::{InstalledArtifact, Resources, SkillInfo, WorkerCapabilities};
+use std::time::Duration;
+
+/// How worker messages are signed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Signing {
+    /// `timestamp` + HMAC `security.signature` keyed with the master token (avtomatika's rule).
+    #[default]
+    MasterToken,
+    /// No signatures.
+    Off,
+}
+
+/// A worker's configuration; [`WorkerConfig::new`] gives the defaults.
+#[derive(Debug, Clone)]
+pub struct WorkerConfig {
+    /// The orchestrator (`http(s)://`, `ws(s)://` or `mock://`).
+    pub url: String,
+    /// The worker's id.
+    pub worker_id: String,
+    /// The master token.
+    pub token: String,
+    /// The skills offered, with their contracts.
+    pub skills: Vec<SkillInfo>,
+    /// Kind of worker (default `generic`).
+    pub worker_type: String,
+    /// Hardware.
+    pub resources: Option<Resources>,
+    /// Host, address, costs.
+    pub capabilities: Option<WorkerCapabilities>,
+    /// Installed artifacts.
+    pub installed_artifacts: Vec<InstalledArtifact>,
+    /// Tasks run at once (default 1).
+    pub max_concurrent_tasks: usize,
+    /// Time between heartbeats (default 15 s).
+    pub heartbeat_interval: Duration,
+    /// Long-poll timeout asked of the orchestrator (default 30 s).
+    pub poll_timeout: Duration,
+    /// How messages are signed (default: with the master token).
+    pub signing: Signing,
+    /// The orchestrator's secret: when given, each task's `sig` is verified and forged tasks
+    /// fail with `SECURITY_ERROR` without running.
+    pub task_secret: Option<String>,
+    /// First wait after a failed connection, doubled (with jitter) up to `max_backoff`
+    /// (default 1 s).
+    pub initial_backoff: Duration,
+    /// Longest wait between tries (default 60 s).
+    pub max_backoff: Duration,
+}
+
+impl WorkerConfig {
+    /// A worker `worker_id` at `url` with `token`, offering `skills`, with every default.
+    pub fn new(
+        url: impl Into<String>,
+        worker_id: impl Into<String>,
+        token: impl Into<String>,
+        skills: Vec<SkillInfo>,
+    ) -> Self {
+        WorkerConfig {
+            url: url.into(),
+            worker_id: worker_id.into(),
+            token: token.into(),
+            skills,
+            worker_type: "generic".into(),
+            resources: None,
+            capabilities: None,
+            installed_artifacts: Vec::new(),
+            max_concurrent_tasks: 1,
+            heartbeat_interval: Duration::from_secs(15),
+            poll_timeout: Duration::from_secs(30),
+            signing: Signing::MasterToken,
+            task_secret: None,
+            initial_backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(60),
+        }
+    }
+
+    /// The skill a task type names.
+    pub fn skill(&self, name: &str) -> Option<&SkillInfo> {
+        self.skills.iter().find(|s| s.name == name)
+    }
+}

@@ -1,0 +1,201 @@
+//! A task handed to the caller: its payload, its deadline, a cancellation signal, and the
+//! ways to report progress and an outcome. Exactly one outcome is reported per task; a
+//! handle dropped without one reports an `INTERNAL_ERROR` failure.
+
+use crate::constants::{ERROR_CODE_INTERNAL, EVENT_TYPE_PROGRESS};
+use crate::error::{Result, RxonError};
+use crate::json::{Object, Value};
+use crate::models::{TaskError, TaskPayload, WorkerEventPayload};
+use crate::transport::Transport;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::sync::{OwnedSemaphorePermit, mpsc, watch};
+
+/// How a task ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Done, with its data.
+    Completed(Object),
+    /// Failed.
+    Failed(TaskError),
+    /// Past its deadline before it finished.
+    TimedOut,
+}
+
+/// An outcome on its way to the orchestrator.
+pub(crate) struct Report {
+    pub(crate) task: TaskPayload,
+    pub(crate) outcome: Outcome,
+    pub(crate) cancelled: bool,
+    /// The task's slot, freed once the outcome is queued.
+    pub(crate) _permit: Option<OwnedSemaphorePermit>,
+}
+
+/// What the handle and the runtime share about one task.
+pub(crate) struct TaskState {
+    finished: AtomicBool,
+    cancelled: watch::Sender<bool>,
+}
+
+impl TaskState {
+    pub(crate) fn new() -> Arc<Self> {
+        Arc::new(TaskState {
+            finished: AtomicBool::new(false),
+            cancelled: watch::channel(false).0,
+        })
+    }
+
+    /// Fires the cancellation signal.
+    pub(crate) fn cancel(&self) {
+        self.cancelled.send_replace(true);
+    }
+
+    /// Claims the right to report the outcome; false when it was already reported.
+    pub(crate) fn claim(&self) -> bool {
+        !self.finished.swap(true, Ordering::SeqCst)
+    }
+
+    pub(crate) fn is_cancelled(&self) -> bool {
+        *self.cancelled.borrow()
+    }
+}
+
+/// A running task.
+pub struct TaskHandle {
+    payload: TaskPayload,
+    state: Arc<TaskState>,
+    reports: mpsc::UnboundedSender<Report>,
+    transport: Arc<dyn Transport>,
+    worker_id: String,
+    permit: Option<OwnedSemaphorePermit>,
+}
+
+static EVENT_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+fn event_id() -> String {
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    format!("evt-{nanos:x}-{}", EVENT_COUNTER.fetch_add(1, Ordering::Relaxed))
+}
+
+impl TaskHandle {
+    pub(crate) fn new(
+        payload: TaskPayload,
+        state: Arc<TaskState>,
+        reports: mpsc::UnboundedSender<Report>,
+        transport: Arc<dyn Transport>,
+        worker_id: String,
+        permit: Option<OwnedSemaphorePermit>,
+    ) -> Self {
+        TaskHandle {
+            payload,
+            state,
+            reports,
+            transport,
+            worker_id,
+            permit,
+        }
+    }
+
+    /// The task.
+    pub fn payload(&self) -> &TaskPayload {
+        &self.payload
+    }
+
+    /// The task's params (`{}` when it has none).
+    pub fn params(&self) -> Object {
+        self.payload.params.clone().unwrap_or_default()
+    }
+
+    /// How long until the deadline (`None` without one; zero once it passed).
+    pub fn time_left(&self) -> Option<Duration> {
+        let deadline = self.payload.deadline?;
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        Some(Duration::from_secs(deadline.saturating_sub(now).max(0) as u64))
+    }
+
+    /// Whether the orchestrator cancelled the task (or its deadline passed).
+    pub fn is_cancelled(&self) -> bool {
+        self.state.is_cancelled()
+    }
+
+    /// Resolves once the task is cancelled.
+    pub async fn cancelled(&self) {
+        let mut receiver = self.state.cancelled.subscribe();
+        let _ = receiver.wait_for(|cancelled| *cancelled).await.map(|_| ());
+    }
+
+    /// Emits an event about this task; false when it could not be delivered.
+    pub async fn emit(&self, event_type: &str, payload: Object) -> bool {
+        let event = WorkerEventPayload {
+            event_id: event_id(),
+            worker_id: self.worker_id.clone(),
+            origin_worker_id: self.worker_id.clone(),
+            event_type: event_type.to_string(),
+            payload,
+            origin_task_id: Some(self.payload.task_id.clone()),
+            target_job_id: Some(self.payload.job_id.clone()),
+            target_task_id: Some(self.payload.task_id.clone()),
+            ..Default::default()
+        };
+        self.transport.emit_event(&event).await
+    }
+
+    /// Reports progress (`fraction` from 0 to 1) as a `progress` event.
+    pub async fn progress(&self, fraction: f64, message: &str) -> bool {
+        let mut payload = Object::new();
+        payload.insert("progress", Value::from(fraction));
+        if !message.is_empty() {
+            payload.insert("message", message);
+        }
+        self.emit(EVENT_TYPE_PROGRESS, payload).await
+    }
+
+    fn report(&mut self, outcome: Outcome) -> Result<()> {
+        if !self.state.claim() {
+            return Err(RxonError::invalid_value(format!(
+                "task {} already has an outcome (its deadline passed)",
+                self.payload.task_id
+            )));
+        }
+        let report = Report {
+            task: self.payload.clone(),
+            outcome,
+            cancelled: self.state.is_cancelled(),
+            _permit: self.permit.take(),
+        };
+        self.reports
+            .send(report)
+            .map_err(|_| RxonError::invalid_value("the worker has stopped"))
+    }
+
+    /// Reports success with `data`.
+    pub fn complete(mut self, data: Object) -> Result<()> {
+        self.report(Outcome::Completed(data))
+    }
+
+    /// Reports a failure (`code` one of the `ERROR_CODE_*` constants).
+    pub fn fail(mut self, code: &str, message: &str, details: Option<Object>) -> Result<()> {
+        let error = TaskError {
+            code: code.to_string(),
+            message: message.to_string(),
+            details,
+        };
+        self.report(Outcome::Failed(error))
+    }
+}
+
+impl Drop for TaskHandle {
+    fn drop(&mut self) {
+        if self.permit.is_some() {
+            let error = TaskError {
+                code: ERROR_CODE_INTERNAL.to_string(),
+                message: "the task handle was dropped without an outcome".to_string(),
+                details: None,
+            };
+            let _ = self.report(Outcome::Failed(error));
+        }
+    }
+}
