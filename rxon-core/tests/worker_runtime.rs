@@ -236,7 +236,18 @@ async fn capacity_bounds_polling_and_priority_orders_the_queue() {
     mock.push_task(low);
     mock.push_task(high);
     mock.push_task(third);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Both slots fill (the heartbeat after the load change lists two tasks) before any is taken.
+    for _ in 0..250 {
+        if mock
+            .heartbeats()
+            .last()
+            .and_then(|h| h.current_tasks.clone())
+            .is_some_and(|t| t.len() == 2)
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     let first = worker.next_task().await.unwrap();
     let second = worker.next_task().await.unwrap();
     assert_eq!(
@@ -258,10 +269,18 @@ async fn capacity_bounds_polling_and_priority_orders_the_queue() {
         .unwrap();
     assert_eq!(third.payload().task_id, "third");
     // Heartbeats carry the running tasks and the busy status.
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let last = mock.heartbeats().last().cloned().unwrap();
-    assert_eq!(last.status, "busy");
-    assert_eq!(last.current_tasks.map(|t| t.len()), Some(2));
+    let mut busy = false;
+    for _ in 0..250 {
+        busy = mock
+            .heartbeats()
+            .last()
+            .is_some_and(|h| h.status == "busy" && h.current_tasks.as_ref().map(Vec::len) == Some(2));
+        if busy {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(busy, "{:?}", mock.heartbeats().last());
     second
         .complete(rxon_core::json!({"x": 2}).as_object().cloned().unwrap())
         .unwrap();
