@@ -1,0 +1,90 @@
+//! `rxon`: the RXON command line.
+//!
+//! `rxon worker … -- CMD ARGS…` is a worker for any language: it registers with the
+//! orchestrator and runs CMD once per task, params JSON on stdin, result data JSON on stdout.
+
+mod run;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "rxon", version, about = "RXON (Reverse Axon) workers from the command line")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run CMD once per task: params JSON on its stdin; its stdout must be the result data (a
+    /// JSON object); a non-zero exit is a failure; stderr lines `progress <fraction> <message>`
+    /// become progress events.
+    Worker(WorkerArgs),
+}
+
+/// Options of `rxon worker`.
+#[derive(clap::Args, Debug)]
+pub struct WorkerArgs {
+    /// The orchestrator (http://, https://, ws://, wss://).
+    #[arg(long, env = "RXON_URL")]
+    pub url: String,
+    /// The worker's id.
+    #[arg(long = "id", env = "RXON_WORKER_ID")]
+    pub worker_id: String,
+    /// The worker's master token.
+    #[arg(long, env = "RXON_TOKEN", hide_env_values = true)]
+    pub token: String,
+    /// The skill (task type) this worker runs.
+    #[arg(long)]
+    pub skill: String,
+    /// JSON Schema file the task params must meet (else INVALID_INPUT_ERROR, CMD not run).
+    #[arg(long)]
+    pub input_schema: Option<PathBuf>,
+    /// Tasks run at once.
+    #[arg(long, default_value_t = 1)]
+    pub concurrency: usize,
+    /// The orchestrator's secret: verify each task's `sig`.
+    #[arg(long, env = "RXON_TASK_SECRET", hide_env_values = true)]
+    pub task_secret: Option<String>,
+    /// Exit codes reported as TRANSIENT_ERROR (retried by the orchestrator), comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub transient_exit_codes: Vec<i32>,
+    /// Seconds between SIGTERM and SIGKILL when a task is cancelled, and of the shutdown grace.
+    #[arg(long, default_value_t = 10.0)]
+    pub grace_seconds: f64,
+    /// Seconds between heartbeats.
+    #[arg(long, default_value_t = 15.0)]
+    pub heartbeat_seconds: f64,
+    /// Log format.
+    #[arg(long, value_parser = ["text", "json"], default_value = "text")]
+    pub log_format: String,
+    /// The program and its arguments.
+    #[arg(last = true, required = true)]
+    pub command: Vec<String>,
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let Command::Worker(args) = cli.command;
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(ansi);
+    if args.log_format == "json" {
+        logs.json().init();
+    } else {
+        logs.init();
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("rxon: cannot start the runtime: {err}");
+            std::process::exit(1);
+        }
+    };
+    let code = runtime.block_on(run::worker(args));
+    std::process::exit(code);
+}

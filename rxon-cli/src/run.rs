@@ -1,0 +1,218 @@
+//! `rxon worker`: one child process per task.
+
+use crate::WorkerArgs;
+use rxon_core::constants::{ERROR_CODE_INTERNAL, ERROR_CODE_PERMANENT, ERROR_CODE_TRANSIENT};
+use rxon_core::json::{self, Object};
+use rxon_core::models::SkillInfo;
+use rxon_core::worker::{TaskHandle, Worker, WorkerConfig};
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::process::{Child, Command};
+
+/// Runs the worker until SIGINT or SIGTERM; the process exit code.
+pub async fn worker(args: WorkerArgs) -> i32 {
+    let input_schema = match &args.input_schema {
+        None => None,
+        Some(path) => match std::fs::read(path)
+            .map_err(|e| e.to_string())
+            .and_then(|b| json::parse(&b).map_err(|e| e.to_string()))
+        {
+            Ok(json::Value::Object(schema)) => Some(schema),
+            Ok(_) => return fail_start(&format!("{}: the schema is not a JSON object", path.display())),
+            Err(err) => return fail_start(&format!("{}: {err}", path.display())),
+        },
+    };
+    let skill = SkillInfo {
+        input_schema,
+        ..SkillInfo::named(args.skill.clone())
+    };
+    let mut config = WorkerConfig::new(&args.url, &args.worker_id, &args.token, vec![skill]);
+    config.max_concurrent_tasks = args.concurrency.max(1);
+    config.task_secret = args.task_secret.clone();
+    config.heartbeat_interval = Duration::from_secs_f64(args.heartbeat_seconds.max(0.1));
+    let worker = match Worker::start(config) {
+        Ok(worker) => Arc::new(worker),
+        Err(err) => return fail_start(&err.to_string()),
+    };
+    let args = Arc::new(args);
+    let grace = Duration::from_secs_f64(args.grace_seconds.max(0.0));
+    let runner = {
+        let (worker, args) = (worker.clone(), args.clone());
+        tokio::spawn(async move {
+            while let Some(task) = worker.next_task().await {
+                tokio::spawn(run_task(task, args.clone()));
+            }
+        })
+    };
+    stop_signal().await;
+    tracing::info!("stopping: finishing the tasks in flight");
+    worker.shutdown(grace).await;
+    runner.abort();
+    0
+}
+
+fn fail_start(message: &str) -> i32 {
+    tracing::error!(%message, "cannot start the worker");
+    2
+}
+
+async fn stop_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let Ok(mut term) = signal(SignalKind::terminate()) else {
+        let _ = tokio::signal::ctrl_c().await;
+        return;
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
+}
+
+/// Runs the command for one task and reports its outcome.
+async fn run_task(task: TaskHandle, args: Arc<WorkerArgs>) {
+    let task_id = task.payload().task_id.clone();
+    let outcome = execute(&task, &args).await;
+    let reported = match outcome {
+        Ok(data) => task.complete(data),
+        Err((code, message)) => task.fail(&code, &message, None),
+    };
+    if let Err(err) = reported {
+        tracing::warn!(task = %task_id, %err, "outcome not reported");
+    }
+}
+
+async fn execute(task: &TaskHandle, args: &WorkerArgs) -> Result<Object, (String, String)> {
+    let task_id = task.payload().task_id.clone();
+    let internal = |what: &str, err: std::io::Error| (ERROR_CODE_INTERNAL.to_string(), format!("{what}: {err}"));
+    let (program, rest) = args
+        .command
+        .split_first()
+        .ok_or_else(|| (ERROR_CODE_INTERNAL.to_string(), "no command".to_string()))?;
+    let mut child = Command::new(program)
+        .args(rest)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        // Its own process group, so cancellation reaches the programs it starts too.
+        .process_group(0)
+        .spawn()
+        .map_err(|e| internal(&format!("cannot start {program}"), e))?;
+    let params = json::to_text(&json::Value::Object(task.params()));
+    let mut stdin = child
+        .stdin
+        .take()
+        .ok_or_else(|| (ERROR_CODE_INTERNAL.to_string(), "no stdin".to_string()))?;
+    let mut stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| (ERROR_CODE_INTERNAL.to_string(), "no stdout".to_string()))?;
+    let stderr = child
+        .stderr
+        .take()
+        .ok_or_else(|| (ERROR_CODE_INTERNAL.to_string(), "no stderr".to_string()))?;
+    let writer = tokio::spawn(async move {
+        // A program that does not read its input is fine.
+        let _ = stdin.write_all(params.as_bytes()).await;
+        let _ = stdin.shutdown().await;
+    });
+    let reader = tokio::spawn(async move {
+        let mut out = Vec::new();
+        let _ = stdout.read_to_end(&mut out).await;
+        out
+    });
+    let mut lines = BufReader::new(stderr).lines();
+    let mut tail: Vec<String> = Vec::new();
+    let status = loop {
+        tokio::select! {
+            line = lines.next_line() => match line {
+                Ok(Some(line)) => on_stderr_line(task, &task_id, line, &mut tail).await,
+                _ => break wait_for_exit(&mut child, task, args).await,
+            },
+            _ = task.cancelled() => break terminate(&mut child, args).await,
+        }
+    };
+    writer.abort();
+    // Descendants may keep the pipe open after the command exits: read what is there, briefly.
+    let stdout = match tokio::time::timeout(Duration::from_secs(1), reader).await {
+        Ok(Ok(stdout)) => stdout,
+        _ => Vec::new(),
+    };
+    let status = status.map_err(|e| internal("waiting for the command", e))?;
+    if task.is_cancelled() {
+        return Err((ERROR_CODE_TRANSIENT.to_string(), "cancelled".to_string()));
+    }
+    if !status.success() {
+        let code = status.code();
+        let error_code = match code {
+            Some(c) if args.transient_exit_codes.contains(&c) => ERROR_CODE_TRANSIENT,
+            _ => ERROR_CODE_PERMANENT,
+        };
+        let exit = code.map_or_else(|| "a signal".to_string(), |c| format!("exit code {c}"));
+        return Err((
+            error_code.to_string(),
+            format!("command failed with {exit}: {}", tail.join(" | ")),
+        ));
+    }
+    match json::parse(&stdout) {
+        Ok(json::Value::Object(data)) => Ok(data),
+        Ok(_) => Err((
+            ERROR_CODE_PERMANENT.to_string(),
+            "the command's stdout is not a JSON object".to_string(),
+        )),
+        Err(err) => Err((
+            ERROR_CODE_PERMANENT.to_string(),
+            format!("the command's stdout is not JSON: {err}"),
+        )),
+    }
+}
+
+/// `progress <fraction> <message>` becomes a progress event; other lines are logged.
+async fn on_stderr_line(task: &TaskHandle, task_id: &str, line: String, tail: &mut Vec<String>) {
+    if let Some(rest) = line.strip_prefix("progress ") {
+        let (fraction, message) = rest.split_once(' ').unwrap_or((rest, ""));
+        if let Ok(fraction) = fraction.trim().parse::<f64>() {
+            task.progress(fraction, message.trim()).await;
+            return;
+        }
+    }
+    tracing::info!(task = task_id, "{line}");
+    tail.push(line);
+    if tail.len() > 5 {
+        tail.remove(0);
+    }
+}
+
+async fn wait_for_exit(
+    child: &mut Child,
+    task: &TaskHandle,
+    args: &WorkerArgs,
+) -> std::io::Result<std::process::ExitStatus> {
+    tokio::select! {
+        status = child.wait() => status,
+        _ = task.cancelled() => terminate(child, args).await,
+    }
+}
+
+/// SIGTERM to the command's process group, then SIGKILL after the grace period.
+async fn terminate(child: &mut Child, args: &WorkerArgs) -> std::io::Result<std::process::ExitStatus> {
+    let group = child.id().map(|pid| nix::unistd::Pid::from_raw(pid as i32));
+    if let Some(group) = group {
+        let _ = nix::sys::signal::killpg(group, nix::sys::signal::Signal::SIGTERM);
+    }
+    let grace = Duration::from_secs_f64(args.grace_seconds.max(0.0));
+    let status = match tokio::time::timeout(grace, child.wait()).await {
+        Ok(status) => status,
+        Err(_) => {
+            let _ = child.start_kill();
+            child.wait().await
+        }
+    };
+    // Whatever the command started is ended with it.
+    if let Some(group) = group {
+        let _ = nix::sys::signal::killpg(group, nix::sys::signal::Signal::SIGKILL);
+    }
+    status
+}

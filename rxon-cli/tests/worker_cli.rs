@@ -1,0 +1,216 @@
+//! `rxon worker` as a user runs it: the real binary, a real listener on loopback, shell
+//! commands as the skill. Success, failures (permanent and transient exit codes, bad stdout),
+//! progress lines, input contracts (the command is not run), cancellation (SIGTERM).
+
+use rxon_core::json::Value;
+use rxon_core::listener::{Action, Context, Handler, HandlerError, Listener, ListenerOptions};
+use rxon_core::models::{Message, TaskResult, WorkerCommand};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+#[derive(Default)]
+struct Engine {
+    tasks: Mutex<Vec<Value>>,
+    results: Mutex<Vec<TaskResult>>,
+    events: Mutex<Vec<Value>>,
+}
+
+#[async_trait::async_trait]
+impl Handler for Engine {
+    async fn handle(&self, action: Action, payload: Value, context: &Context) -> Result<Option<Value>, HandlerError> {
+        match action {
+            Action::Poll => {
+                let next = self.tasks.lock().unwrap().pop();
+                if next.is_none() {
+                    tokio::time::sleep(Duration::from_secs_f64(context.poll_timeout.unwrap_or(0.0).min(0.2))).await;
+                }
+                Ok(next)
+            }
+            Action::Result => {
+                let result = TaskResult::from_value(&payload).map_err(|e| HandlerError::InvalidValue(e.to_string()))?;
+                assert!(result.security.is_some(), "rxon worker signs its results");
+                self.results.lock().unwrap().push(result);
+                Ok(None)
+            }
+            Action::Event => {
+                self.events.lock().unwrap().push(payload);
+                Ok(None)
+            }
+            _ => Ok(None),
+        }
+    }
+}
+
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn rxon_worker(url: &str, extra: &[&str], command: &str) -> Running {
+    let child = Command::new(env!("CARGO_BIN_EXE_rxon"))
+        .args([
+            "worker",
+            "--url",
+            url,
+            "--id",
+            "cli-worker",
+            "--token",
+            "secret",
+            "--skill",
+            "job",
+            "--grace-seconds",
+            "1",
+        ])
+        .args(extra)
+        .args(["--", "sh", "-c", command])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start rxon worker");
+    Running(child)
+}
+
+async fn wait_results(engine: &Engine, count: usize) -> Vec<TaskResult> {
+    for _ in 0..500 {
+        if engine.results.lock().unwrap().len() >= count {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let mut results = engine.results.lock().unwrap().clone();
+    assert!(results.len() >= count, "expected {count} results, got {results:?}");
+    results.sort_by(|a, b| a.task_id.cmp(&b.task_id));
+    results
+}
+
+fn task(id: &str, params: serde_json::Value) -> Value {
+    Value::from(serde_json::json!({"job_id": format!("job-{id}"), "task_id": id, "type": "job", "params": params}))
+}
+
+async fn listener(engine: Arc<Engine>) -> (Listener, String) {
+    let listener = Listener::bind("127.0.0.1:0", ListenerOptions::default()).await.unwrap();
+    listener.set_handler(engine);
+    let url = format!("http://{}", listener.local_addr());
+    (listener, url)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn runs_commands_and_reports_their_outcomes() {
+    let engine = Arc::new(Engine::default());
+    for (id, params) in [
+        ("a-ok", serde_json::json!({"n": 1})),
+        ("b-permanent", serde_json::json!({"exit": 3})),
+        ("c-transient", serde_json::json!({"exit": 75})),
+        ("d-not-json", serde_json::json!({"garbage": true})),
+    ] {
+        engine.tasks.lock().unwrap().push(task(id, params));
+    }
+    let (listener, url) = listener(engine.clone()).await;
+    // Echo the params back, except: {"exit": N} exits N; {"garbage": …} prints no JSON.
+    let script = r#"p=$(cat); echo "progress 0.5 half way" >&2; echo "a log line" >&2
+        case "$p" in *'"exit":'*) code=$(echo "$p" | tr -dc 0-9); exit "$code";; *garbage*) echo not json; exit 0;; esac
+        echo "$p""#;
+    let _worker = rxon_worker(&url, &["--transient-exit-codes", "75,111"], script);
+    let results = wait_results(&engine, 4).await;
+    let summary: Vec<(String, String, Option<String>)> = results
+        .iter()
+        .map(|r| {
+            (
+                r.task_id.clone(),
+                r.status.clone(),
+                r.error.as_ref().map(|e| e.code.clone()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("a-ok".to_string(), "success".to_string(), None),
+            (
+                "b-permanent".to_string(),
+                "failure".to_string(),
+                Some("PERMANENT_ERROR".to_string())
+            ),
+            (
+                "c-transient".to_string(),
+                "failure".to_string(),
+                Some("TRANSIENT_ERROR".to_string())
+            ),
+            (
+                "d-not-json".to_string(),
+                "failure".to_string(),
+                Some("PERMANENT_ERROR".to_string())
+            ),
+        ]
+    );
+    assert_eq!(results[0].data.as_ref().unwrap()["n"], 1);
+    assert!(
+        results[1].error.as_ref().unwrap().message.contains("exit code 3"),
+        "{:?}",
+        results[1].error
+    );
+    let events = engine.events.lock().unwrap().clone();
+    assert!(
+        events
+            .iter()
+            .any(|e| e["event_type"] == "progress" && e["payload"]["progress"] == 0.5),
+        "{events:?}"
+    );
+    listener.shutdown(Duration::from_secs(2)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn input_contracts_and_cancellation() {
+    let engine = Arc::new(Engine::default());
+    engine
+        .tasks
+        .lock()
+        .unwrap()
+        .push(task("slow", serde_json::json!({"n": 1})));
+    engine
+        .tasks
+        .lock()
+        .unwrap()
+        .push(task("invalid", serde_json::json!({"m": 1})));
+    let (listener, url) = listener(engine.clone()).await;
+    let schema = std::env::temp_dir().join(format!("rxon-cli-schema-{}.json", std::process::id()));
+    std::fs::write(&schema, r#"{"type": "object", "required": ["n"]}"#).unwrap();
+    let marker = std::env::temp_dir().join(format!("rxon-cli-ran-{}", std::process::id()));
+    let script = format!("cat > /dev/null; touch {}; sleep 30; echo '{{}}'", marker.display());
+    let _worker = rxon_worker(&url, &["--input-schema", schema.to_str().unwrap()], &script);
+
+    let invalid = wait_results(&engine, 1).await.remove(0);
+    assert_eq!(invalid.task_id, "invalid");
+    let error = invalid.error.unwrap();
+    assert_eq!(
+        (error.code.as_str(), error.message.as_str()),
+        ("INVALID_INPUT_ERROR", "Missing required field: 'n'")
+    );
+
+    // The slow task starts; cancel it over the WebSocket: SIGTERM ends `sleep`.
+    let sessions = listener.sessions();
+    for _ in 0..500 {
+        if marker.exists() && sessions.is_connected("cli-worker") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(marker.exists(), "the command ran for the valid task");
+    let cancel = WorkerCommand {
+        command: "cancel_task".into(),
+        task_id: Some("slow".into()),
+        ..Default::default()
+    };
+    assert!(sessions.send_command("cli-worker", cancel).await);
+    let results = wait_results(&engine, 2).await;
+    let slow = results.iter().find(|r| r.task_id == "slow").unwrap();
+    assert_eq!(slow.status, "cancelled");
+    let _ = std::fs::remove_file(&marker);
+    let _ = std::fs::remove_file(&schema);
+    listener.shutdown(Duration::from_secs(2)).await;
+}
