@@ -14,6 +14,7 @@ use crate::security::{MessageSigner, verify_signature};
 use crate::transport::{ResultOutcome, Transport, TransportOptions, create_transport};
 use std::cmp::Ordering as CmpOrdering;
 use std::collections::{BinaryHeap, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, mpsc, watch};
@@ -61,8 +62,12 @@ struct Inner {
     ready: Mutex<BinaryHeap<Queued>>,
     ready_changed: Notify,
     reports: mpsc::UnboundedSender<Report>,
-    /// Re-register before polling again (full sync asked, or the connection was lost).
-    resync: Notify,
+    /// Re-register before polling again (the orchestrator asked for a full sync).
+    resync: AtomicBool,
+    /// Whether a poll is under way (a task it brings must still run, so drain waits for it).
+    polling: watch::Sender<bool>,
+    /// Ends a poll under way (shutdown, after its grace period).
+    abort_poll: Notify,
     load_changed: Notify,
 }
 
@@ -363,7 +368,9 @@ impl Worker {
             ready: Mutex::new(BinaryHeap::new()),
             ready_changed: Notify::new(),
             reports,
-            resync: Notify::new(),
+            resync: AtomicBool::new(false),
+            polling: watch::channel(false).0,
+            abort_poll: Notify::new(),
             load_changed: Notify::new(),
         });
         let delivering = Arc::new(tokio::sync::Mutex::new(tokio::task::JoinSet::new()));
@@ -426,6 +433,18 @@ impl Worker {
 
     async fn finish(&self, grace: Option<Duration>) {
         let started = tokio::time::Instant::now();
+        let mut polling = self.inner.polling.subscribe();
+        let poll_done = polling.wait_for(|busy| !*busy);
+        match grace {
+            None => {
+                let _ = poll_done.await;
+            }
+            Some(grace) => {
+                if tokio::time::timeout(grace, poll_done).await.is_err() {
+                    self.inner.abort_poll.notify_waiters();
+                }
+            }
+        }
         let mut cancelled = false;
         while !self.inner.running().is_empty() || !self.inner.ready().is_empty() {
             if let Some(grace) = grace {
@@ -493,11 +512,17 @@ async fn poll_loop(inner: &Arc<Inner>) {
             },
             _ = state.wait_for(|s| *s != WorkerState::Running) => return,
         };
+        // A poll once started is not abandoned on drain: the task it brings runs.
+        if inner.state() != WorkerState::Running || inner.resync.swap(false, Ordering::SeqCst) {
+            return;
+        }
+        inner.polling.send_replace(true);
         let polled = tokio::select! {
-            polled = inner.transport.poll_task(inner.config.poll_timeout, Some(&skills), None) => polled,
-            _ = state.wait_for(|s| *s != WorkerState::Running) => return,
-            _ = inner.resync.notified() => return,
+            polled = inner.transport.poll_task(inner.config.poll_timeout, Some(&skills), None) => Some(polled),
+            _ = inner.abort_poll.notified() => None,
         };
+        inner.polling.send_replace(false);
+        let Some(polled) = polled else { return };
         match polled {
             Ok(Some(task)) => {
                 delay = inner.config.initial_backoff;
@@ -548,7 +573,7 @@ async fn heartbeat_loop(inner: Arc<Inner>) {
                 answer.cancel_task_ids.iter().for_each(|id| inner.cancel(id));
                 if answer.require_full_sync {
                     tracing::info!("orchestrator asked for a full sync; registering again");
-                    inner.resync.notify_one();
+                    inner.resync.store(true, Ordering::SeqCst);
                 }
             }
             Err(err) => tracing::warn!(%err, "heartbeat failed"),
