@@ -62,8 +62,10 @@ struct Inner {
     ready: Mutex<BinaryHeap<Queued>>,
     ready_changed: Notify,
     reports: mpsc::UnboundedSender<Report>,
-    /// Re-register before polling again (the orchestrator asked for a full sync).
+    /// Re-register before polling again (the orchestrator asked for a full sync, or heartbeats
+    /// were lost: it may have restarted and forgotten the worker).
     resync: AtomicBool,
+    resync_requested: Notify,
     /// Whether a poll is under way (a task it brings must still run, so drain waits for it).
     polling: watch::Sender<bool>,
     /// Ends a poll under way (shutdown, after its grace period).
@@ -163,6 +165,11 @@ impl Inner {
             skills_hash: self.skills_hash(),
             ..Default::default()
         }
+    }
+
+    fn request_resync(&self) {
+        self.resync.store(true, Ordering::SeqCst);
+        self.resync_requested.notify_one();
     }
 
     fn cancel(&self, task_id: &str) {
@@ -369,6 +376,7 @@ impl Worker {
             ready_changed: Notify::new(),
             reports,
             resync: AtomicBool::new(false),
+            resync_requested: Notify::new(),
             polling: watch::channel(false).0,
             abort_poll: Notify::new(),
             load_changed: Notify::new(),
@@ -482,6 +490,7 @@ async fn lifecycle(inner: Arc<Inner>) {
         match inner.transport.register(&inner.registration()).await {
             Ok(_) => {
                 delay = inner.config.initial_backoff;
+                inner.resync.store(false, Ordering::SeqCst);
                 inner.set_state(WorkerState::Running);
                 poll_loop(&inner).await;
                 inner.set_state(WorkerState::Connecting);
@@ -511,6 +520,8 @@ async fn poll_loop(inner: &Arc<Inner>) {
                 Err(_) => return,
             },
             _ = state.wait_for(|s| *s != WorkerState::Running) => return,
+            // Waiting for a slot does not delay re-registering.
+            _ = inner.resync_requested.notified() => return,
         };
         // A poll once started is not abandoned on drain: the task it brings runs.
         if inner.state() != WorkerState::Running || inner.resync.swap(false, Ordering::SeqCst) {
@@ -573,10 +584,15 @@ async fn heartbeat_loop(inner: Arc<Inner>) {
                 answer.cancel_task_ids.iter().for_each(|id| inner.cancel(id));
                 if answer.require_full_sync {
                     tracing::info!("orchestrator asked for a full sync; registering again");
-                    inner.resync.store(true, Ordering::SeqCst);
+                    inner.request_resync();
                 }
             }
-            Err(err) => tracing::warn!(%err, "heartbeat failed"),
+            Err(err) => {
+                tracing::warn!(%err, "heartbeat failed");
+                if matches!(err, RxonError::Network { .. } | RxonError::Auth { .. }) {
+                    inner.request_resync();
+                }
+            }
         }
     }
 }
