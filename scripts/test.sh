@@ -15,7 +15,10 @@ fi
 # The reference package (rxon==1.0b17) in its own virtualenv, for the interoperability tests.
 RXON_REFERENCE_PYTHON="$("$root/scripts/reference-venv.sh")"
 export RXON_REFERENCE_PYTHON
+# The real orchestrator (avtomatika==1.0b30) for the end-to-end tests.
+RXON_AVTOMATIKA_PYTHON="$("$root/scripts/avtomatika-venv.sh")"
+export RXON_AVTOMATIKA_PYTHON
 
-echo "== Rust: rxon-core (unit, vectors, properties, loopback, interop with the reference, doc tests)"
+echo "== Rust: rxon-core and rxon-cli (unit, vectors, properties, loopback, faults, interop with the reference, end to end with avtomatika, doc tests)"
 # --nocapture shows the per-file vector counts ("<file>.json: N passed").
 cargo test --workspace --locked -- --nocapture

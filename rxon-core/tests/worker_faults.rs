@@ -56,6 +56,7 @@ fn config(url: &str) -> WorkerConfig {
     let mut config = WorkerConfig::new(url, "w-faults", "master", vec![SkillInfo::named("echo")]);
     config.poll_timeout = Duration::from_millis(200);
     config.heartbeat_interval = Duration::from_millis(200);
+    config.heartbeat_cooldown = Duration::from_millis(200);
     config.initial_backoff = Duration::from_millis(50);
     config.max_backoff = Duration::from_millis(400);
     config

@@ -25,6 +25,7 @@ fn config() -> WorkerConfig {
     let mut config = WorkerConfig::new("mock://", "w1", "secret", vec![skill]);
     config.poll_timeout = Duration::from_millis(50);
     config.heartbeat_interval = Duration::from_millis(100);
+    config.heartbeat_cooldown = Duration::from_millis(100);
     config.initial_backoff = Duration::from_millis(20);
     config
 }

@@ -36,6 +36,10 @@ pub struct WorkerConfig {
     pub max_concurrent_tasks: usize,
     /// Time between heartbeats (default 15 s).
     pub heartbeat_interval: Duration,
+    /// Shortest time between two heartbeats, also when load changes call for an extra one
+    /// (default 2 s, like the reference SDK; avtomatika refuses two identically signed
+    /// heartbeats within a second as a replay).
+    pub heartbeat_cooldown: Duration,
     /// Long-poll timeout asked of the orchestrator (default 30 s).
     pub poll_timeout: Duration,
     /// How messages are signed (default: with the master token).
@@ -69,6 +73,7 @@ impl WorkerConfig {
             installed_artifacts: Vec::new(),
             max_concurrent_tasks: 1,
             heartbeat_interval: Duration::from_secs(15),
+            heartbeat_cooldown: Duration::from_secs(2),
             poll_timeout: Duration::from_secs(30),
             signing: Signing::MasterToken,
             task_secret: None,

@@ -565,14 +565,17 @@ async fn heartbeat_loop(inner: Arc<Inner>) {
     let mut state = inner.state.subscribe();
     let _ = state.wait_for(|s| *s == WorkerState::Running).await.map(|_| ());
     let mut ticker = tokio::time::interval(inner.config.heartbeat_interval);
+    let mut last_sent: Option<tokio::time::Instant> = None;
     loop {
         tokio::select! {
             _ = ticker.tick() => {}
-            _ = inner.load_changed.notified() => {
-                // Debounce: one heartbeat for a burst of load changes.
-                tokio::time::sleep(Duration::from_millis(200)).await;
-            }
+            _ = inner.load_changed.notified() => {}
         }
+        // One heartbeat for a burst of load changes, never two within the cooldown.
+        let cooldown = inner.config.heartbeat_cooldown.max(Duration::from_millis(200));
+        let due = last_sent.map_or_else(tokio::time::Instant::now, |at| at + cooldown);
+        tokio::time::sleep_until(due.max(tokio::time::Instant::now() + Duration::from_millis(50))).await;
+        last_sent = Some(tokio::time::Instant::now());
         if inner.state() == WorkerState::Stopped {
             return;
         }

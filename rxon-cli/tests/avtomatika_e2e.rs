@@ -1,0 +1,217 @@
+//! End to end with the real orchestrator, avtomatika 1.0b30 (in-memory storage, started here
+//! from the virtualenv `RXON_AVTOMATIKA_PYTHON` names): `rxon worker` completes a job; params
+//! violating the worker's advertised contract never reach it; a transient failure is
+//! re-dispatched and then succeeds; a worker killed mid-task and started again does not lose
+//! the job.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const CLIENT_TOKEN: &str = "client-token";
+const WORKER_TOKEN: &str = "worker-token";
+
+struct Process(Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn orchestrator() -> (Process, String) {
+    let python = std::env::var("RXON_AVTOMATIKA_PYTHON").unwrap_or_else(|_| {
+        panic!(
+            "RXON_AVTOMATIKA_PYTHON is not set: run ./scripts/test.sh, or point it at a python with avtomatika==1.0b30"
+        )
+    });
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/interop/avtomatika_orchestrator.py");
+    let mut child = Command::new(python)
+        .arg(script)
+        .args([
+            "--client-token",
+            CLIENT_TOKEN,
+            "--worker-token",
+            WORKER_TOKEN,
+            "--lifetime",
+            "180",
+        ])
+        .env("E2E_TASK_TIMEOUT", "6")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start avtomatika");
+    // avtomatika logs to stdout too: skip to the READY line, then keep draining.
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let port = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|line| line.trim().strip_prefix("READY ").map(str::to_string))
+        .expect("avtomatika never became ready");
+    std::thread::spawn(move || lines.for_each(drop));
+    (Process(child), format!("http://127.0.0.1:{port}"))
+}
+
+/// The skill: `sum` of `a` and `b`. `flaky` exits 75 (transient) the first time;
+/// `sleep` sleeps that long first, after touching the marker.
+const PROGRAM: &str = r#"
+import json, os, sys, time
+p = json.load(sys.stdin)
+marker = os.environ["E2E_MARKER"]
+if p.get("flaky") and not os.path.exists(marker + ".flaky"):
+    open(marker + ".flaky", "w").close()
+    sys.exit(75)
+if p.get("sleep"):
+    open(marker + ".started", "w").close()
+    time.sleep(p["sleep"])
+print(json.dumps({"sum": p["a"] + p["b"]}))
+"#;
+
+fn worker(url: &str, marker: &str, schema: &PathBuf) -> Process {
+    let child = Command::new(env!("CARGO_BIN_EXE_rxon"))
+        .args([
+            "worker",
+            "--url",
+            url,
+            "--id",
+            "e2e-worker",
+            "--token",
+            WORKER_TOKEN,
+            "--skill",
+            "add",
+        ])
+        .args([
+            "--input-schema",
+            schema.to_str().unwrap(),
+            "--transient-exit-codes",
+            "75",
+            "--heartbeat-seconds",
+            "2",
+        ])
+        .args(["--", "python3", "-c", PROGRAM])
+        .env("E2E_MARKER", marker)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start rxon worker");
+    Process(child)
+}
+
+fn submit(client: &reqwest::blocking::Client, url: &str, data: serde_json::Value) -> String {
+    let response: serde_json::Value = client
+        .post(format!("{url}/api/v1/jobs/e2e"))
+        .header("X-Client-Token", CLIENT_TOKEN)
+        .json(&serde_json::json!({ "initial_data": data }))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    response["job_id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no job id in {response}"))
+        .to_string()
+}
+
+/// Waits for a job to reach a terminal status and returns the job.
+fn outcome(client: &reqwest::blocking::Client, url: &str, job_id: &str, within: Duration) -> serde_json::Value {
+    let started = Instant::now();
+    loop {
+        let job: serde_json::Value = client
+            .get(format!("{url}/api/v1/jobs/{job_id}"))
+            .header("X-Client-Token", CLIENT_TOKEN)
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        let status = job["status"].as_str().unwrap_or_default();
+        if ["finished", "failed", "error", "quarantined", "cancelled"].contains(&status) || started.elapsed() > within {
+            return job;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// Waits until the orchestrator lists the worker (it dispatches only to registered workers).
+fn wait_for_worker(client: &reqwest::blocking::Client, url: &str) {
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(30) {
+        let listed = client
+            .get(format!("{url}/api/v1/workers"))
+            .header("X-Client-Token", CLIENT_TOKEN)
+            .send()
+            .and_then(|r| r.text())
+            .unwrap_or_default();
+        if listed.contains("e2e-worker") {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("the worker never appeared in {url}/api/v1/workers");
+}
+
+#[test]
+fn jobs_run_end_to_end_on_avtomatika() {
+    let (_orchestrator, url) = orchestrator();
+    let dir = std::env::temp_dir().join(format!("rxon-e2e-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let schema = dir.join("add.schema.json");
+    std::fs::write(&schema, r#"{"type": "object", "properties": {"a": {"type": "integer"}, "b": {"type": "integer"}}, "required": ["a", "b"]}"#).unwrap();
+    let marker = dir.join("marker").to_string_lossy().into_owned();
+    let client = reqwest::blocking::Client::new();
+    let mut running = worker(&url, &marker, &schema);
+    wait_for_worker(&client, &url);
+
+    let job = outcome(
+        &client,
+        &url,
+        &submit(&client, &url, serde_json::json!({"a": 2, "b": 3})),
+        Duration::from_secs(30),
+    );
+    assert_eq!(job["status"], "finished", "{job}");
+
+    // The worker advertises its input contract, so avtomatika checks it before dispatching
+    // (with rxon's messages: "schema_validation_failed: Missing required field: 'b'"), finds
+    // no worker whose contract the params meet, and quarantines the job. The worker-side
+    // INVALID_INPUT_ERROR is covered by the worker_cli and worker_runtime tests.
+    let job = outcome(
+        &client,
+        &url,
+        &submit(&client, &url, serde_json::json!({"a": 2})),
+        Duration::from_secs(30),
+    );
+    assert_eq!(
+        job["status"], "quarantined",
+        "a schema violation never reaches a worker: {job}"
+    );
+
+    let job = outcome(
+        &client,
+        &url,
+        &submit(&client, &url, serde_json::json!({"a": 1, "b": 1, "flaky": true})),
+        Duration::from_secs(30),
+    );
+    assert_eq!(job["status"], "finished", "re-dispatched after TRANSIENT_ERROR: {job}");
+    assert!(
+        std::path::Path::new(&format!("{marker}.flaky")).exists(),
+        "the first attempt did fail"
+    );
+
+    // Killed mid-task (no chance to report), started again: the job is not lost.
+    let job_id = submit(&client, &url, serde_json::json!({"a": 4, "b": 5, "sleep": 2}));
+    let started = Instant::now();
+    while !std::path::Path::new(&format!("{marker}.started")).exists() && started.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        std::path::Path::new(&format!("{marker}.started")).exists(),
+        "the task started"
+    );
+    drop(running);
+    running = worker(&url, &marker, &schema);
+    let job = outcome(&client, &url, &job_id, Duration::from_secs(60));
+    assert_eq!(job["status"], "finished", "the job survived the worker's death: {job}");
+    drop(running);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,83 @@
+"""The real orchestrator, avtomatika 1.0b30, with in-memory storage and one blueprint, for
+end-to-end tests of rxon workers.
+
+Blueprint `e2e` (POST /api/v1/jobs/e2e): dispatches task type `add` with the job's initial
+data as params; `success` → `finished`, `failure` → `failed` (avtomatika calls a job
+`finished` only when it ends in the state of that name).
+
+Prints `READY <port>` once serving on 127.0.0.1; stops by itself after --lifetime seconds.
+"""
+
+import argparse
+import asyncio
+import logging
+import os
+import socket
+import sys
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--client-token", default="client-token")
+    parser.add_argument("--worker-token", default="worker-token")
+    parser.add_argument("--secret", default="orchestrator-secret")
+    parser.add_argument("--lifetime", type=float, default=300)
+    args = parser.parse_args()
+    port = free_port()
+    os.environ.update(
+        {
+            "API_HOST": "127.0.0.1",
+            "API_PORT": str(port),
+            "CLIENT_TOKEN": args.client_token,
+            "GLOBAL_WORKER_TOKEN": args.worker_token,
+            "ORCHESTRATOR_SECRET_KEY": args.secret,
+            "WORKER_POLL_TIMEOUT_SECONDS": "2",
+            "WORKER_HEALTH_CHECK_INTERVAL_SECONDS": "5",
+            "WATCHER_INTERVAL_SECONDS": "1",
+            "RATE_LIMITING_ENABLED": "false",
+            "LOG_LEVEL": "WARNING",
+            "LOG_FORMAT": "text",
+        }
+    )
+    from avtomatika import Blueprint, OrchestratorEngine
+    from avtomatika.config import Config
+    from avtomatika.storage import MemoryStorage
+
+    bp = Blueprint(name="e2e", api_version="v1", api_endpoint="/jobs/e2e")
+
+    @bp.handler(is_start=True)
+    async def start(initial_data, actions):
+        actions.dispatch_task(
+            task_type="add",
+            params=initial_data,
+            transitions={"success": "finished", "failure": "failed"},
+            timeout_seconds=int(os.environ.get("E2E_TASK_TIMEOUT", "8")),
+        )
+
+    @bp.handler(is_end=True)
+    async def finished(context):
+        pass
+
+    @bp.handler(is_end=True)
+    async def failed(context):
+        pass
+
+    engine = OrchestratorEngine(MemoryStorage(), Config())
+    engine.register_blueprint(bp)
+    await engine.start()
+    print(f"READY {port}", flush=True)
+    try:
+        await asyncio.sleep(args.lifetime)
+    finally:
+        await engine.stop()
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    asyncio.run(main())
