@@ -69,7 +69,7 @@ if p.get("sleep"):
 print(json.dumps({"sum": p["a"] + p["b"]}))
 "#;
 
-fn worker(url: &str, marker: &str, schema: &PathBuf) -> Process {
+fn worker(url: &str, marker: &str, schema: &std::path::Path) -> Process {
     let child = Command::new(env!("CARGO_BIN_EXE_rxon"))
         .args([
             "worker",
