@@ -97,7 +97,12 @@ async fn registers_runs_and_reports() {
 
     worker.drain().await;
     assert_eq!(worker.state(), WorkerState::Stopped);
-    assert_eq!(mock.heartbeats().last().map(|h| h.status.as_str()), Some("draining"));
+    let last = mock.heartbeats().last().cloned().unwrap();
+    assert_eq!(last.status, "draining");
+    assert!(
+        last.usage.is_some_and(|u| u.ram_used_gb > 0.0),
+        "heartbeats carry RAM read from the OS"
+    );
     assert!(!mock.is_connected());
 }
 

@@ -1,5 +1,6 @@
 //! What a worker is and how it behaves.
 
+use super::usage::DeviceProviders;
 use crate::models::{InstalledArtifact, Resources, SkillInfo, WorkerCapabilities};
 use std::time::Duration;
 
@@ -52,6 +53,8 @@ pub struct WorkerConfig {
     pub initial_backoff: Duration,
     /// Longest wait between tries (default 60 s).
     pub max_backoff: Duration,
+    /// Report the usage of these devices in heartbeats (CPU and RAM are always reported).
+    pub device_providers: DeviceProviders,
 }
 
 impl WorkerConfig {
@@ -79,6 +82,7 @@ impl WorkerConfig {
             task_secret: None,
             initial_backoff: Duration::from_secs(1),
             max_backoff: Duration::from_secs(60),
+            device_providers: DeviceProviders::default(),
         }
     }
 

@@ -20,8 +20,10 @@ mod config;
 mod runtime;
 mod state;
 mod task;
+mod usage;
 
 pub use config::{Signing, WorkerConfig};
 pub use runtime::Worker;
 pub use state::WorkerState;
 pub use task::{Outcome, TaskHandle};
+pub use usage::{DeviceProviders, DeviceUsageProvider};

@@ -5,6 +5,7 @@
 use super::config::{Signing, WorkerConfig};
 use super::state::WorkerState;
 use super::task::{Outcome, Report, TaskHandle, TaskState};
+use super::usage::UsageSampler;
 use crate::canonical::calculate_dict_hash;
 use crate::constants::*;
 use crate::error::{Result, RxonError};
@@ -71,6 +72,7 @@ struct Inner {
     /// Ends a poll under way (shutdown, after its grace period).
     abort_poll: Notify,
     load_changed: Notify,
+    usage: UsageSampler,
 }
 
 impl Inner {
@@ -160,6 +162,7 @@ impl Inner {
         Heartbeat {
             worker_id: self.config.worker_id.clone(),
             status: status.to_string(),
+            usage: Some(self.usage.sample()),
             current_tasks: Some(current),
             available_skills: (!names.is_empty()).then_some(names),
             skills_hash: self.skills_hash(),
@@ -366,6 +369,7 @@ impl Worker {
     pub fn with_transport(config: WorkerConfig, transport: Arc<dyn Transport>) -> Worker {
         let (reports, mut report_queue) = mpsc::unbounded_channel::<Report>();
         let capacity = config.max_concurrent_tasks.max(1);
+        let usage = UsageSampler::new(config.device_providers.clone());
         let inner = Arc::new(Inner {
             config,
             transport,
@@ -380,6 +384,7 @@ impl Worker {
             polling: watch::channel(false).0,
             abort_poll: Notify::new(),
             load_changed: Notify::new(),
+            usage,
         });
         let delivering = Arc::new(tokio::sync::Mutex::new(tokio::task::JoinSet::new()));
         // Reporter: every outcome becomes a result, delivered on its own.
