@@ -6,7 +6,7 @@ use rxon_core::models::*;
 use rxon_core::security::sign_payload;
 use rxon_core::transport::{MockTransport, Transport};
 use rxon_core::worker::{Worker, WorkerConfig, WorkerState};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 fn now() -> i64 {
@@ -296,4 +296,145 @@ async fn capacity_bounds_polling_and_priority_orders_the_queue() {
     worker.drain().await;
     assert_eq!(mock.results().len(), 3);
     let _ = mock.close().await;
+}
+
+#[tokio::test]
+async fn heartbeat_answers_cancel_tasks_and_ask_for_a_full_sync() {
+    let (worker, mock) = started(config()).await;
+    mock.push_task(task("hb", serde_json::json!({"x": 1})));
+    let handle = tokio::time::timeout(Duration::from_secs(5), worker.next_task())
+        .await
+        .unwrap()
+        .unwrap();
+    mock.push_heartbeat_answer(rxon_core::json!({"cancel_task_ids": ["hb"], "require_full_sync": true}));
+    tokio::time::timeout(Duration::from_secs(5), handle.cancelled())
+        .await
+        .expect("cancelled by a heartbeat answer");
+    for _ in 0..250 {
+        if mock.registered().len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(mock.registered().len() >= 2, "a full sync registers again");
+    handle
+        .complete(rxon_core::json!({"x": 1}).as_object().cloned().unwrap())
+        .unwrap();
+    assert_eq!(results(&mock, 1).await[0].status, "cancelled");
+    worker.shutdown(Duration::from_secs(1)).await;
+}
+
+#[tokio::test]
+async fn output_statuses_are_part_of_the_contract() {
+    let mut config = config();
+    config.skills[0].output_statuses = Some(vec!["success".into(), "needs_review".into()]);
+    let (worker, mock) = started(config).await;
+    for id in ["review", "bogus"] {
+        mock.push_task(task(id, serde_json::json!({"x": 1})));
+        let handle = tokio::time::timeout(Duration::from_secs(5), worker.next_task())
+            .await
+            .unwrap()
+            .unwrap();
+        let status = if id == "review" { "needs_review" } else { "made_up" };
+        handle
+            .complete_with_status(status, rxon_core::json!({"x": 1}).as_object().cloned().unwrap())
+            .unwrap();
+    }
+    let results = results(&mock, 2).await;
+    assert_eq!(results[0].status, "needs_review");
+    assert_eq!(
+        results[1].error.as_ref().map(|e| e.code.as_str()),
+        Some("CONTRACT_VIOLATION_ERROR")
+    );
+    worker.shutdown(Duration::from_secs(1)).await;
+}
+
+/// A transport whose first registrations fail, for backoff tests on tokio's paused clock.
+struct FlakyRegistration {
+    inner: MockTransport,
+    failures: std::sync::atomic::AtomicUsize,
+    attempts: Mutex<Vec<tokio::time::Instant>>,
+}
+
+#[async_trait::async_trait]
+impl Transport for FlakyRegistration {
+    async fn connect(&self) -> rxon_core::Result<()> {
+        self.inner.connect().await
+    }
+    async fn close(&self) {
+        self.inner.close().await
+    }
+    async fn register(&self, registration: &WorkerRegistration) -> rxon_core::Result<rxon_core::json::Value> {
+        self.attempts.lock().unwrap().push(tokio::time::Instant::now());
+        let left = self.failures.load(std::sync::atomic::Ordering::SeqCst);
+        if left > 0 {
+            self.failures.store(left - 1, std::sync::atomic::Ordering::SeqCst);
+            return Err(rxon_core::RxonError::network("connection refused"));
+        }
+        self.inner.register(registration).await
+    }
+    async fn poll_task(
+        &self,
+        t: Duration,
+        a: Option<&[String]>,
+        h: Option<&[String]>,
+    ) -> rxon_core::Result<Option<TaskPayload>> {
+        self.inner.poll_task(t, a, h).await
+    }
+    async fn send_result(&self, r: &TaskResult) -> rxon_core::Result<rxon_core::transport::ResultOutcome> {
+        self.inner.send_result(r).await
+    }
+    async fn send_heartbeat(&self, h: &Heartbeat) -> rxon_core::Result<rxon_core::transport::HeartbeatAnswer> {
+        self.inner.send_heartbeat(h).await
+    }
+    async fn emit_event(&self, e: &WorkerEventPayload) -> bool {
+        self.inner.emit_event(e).await
+    }
+    async fn refresh_token(&self) -> Option<TokenResponse> {
+        self.inner.refresh_token().await
+    }
+    fn commands(&self, reconnect: bool) -> Box<dyn rxon_core::transport::CommandStream> {
+        self.inner.commands(reconnect)
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn registration_backs_off_exponentially_with_jitter_and_a_cap() {
+    let mut config = config();
+    config.initial_backoff = Duration::from_secs(1);
+    config.max_backoff = Duration::from_secs(4);
+    let transport = Arc::new(FlakyRegistration {
+        inner: MockTransport::new("w1", "secret"),
+        failures: std::sync::atomic::AtomicUsize::new(5),
+        attempts: Mutex::new(Vec::new()),
+    });
+    let worker = Worker::with_transport(config, transport.clone());
+    let mut state = worker.state_changes();
+    state.wait_for(|s| *s == WorkerState::Running).await.unwrap();
+    let attempts = transport.attempts.lock().unwrap().clone();
+    assert_eq!(attempts.len(), 6, "five failures, then success");
+    let waits: Vec<f64> = attempts.windows(2).map(|w| (w[1] - w[0]).as_secs_f64()).collect();
+    // 1, 2, 4, 4, 4 seconds (capped), each within ±25 % jitter.
+    for (wait, nominal) in waits.iter().zip([1.0, 2.0, 4.0, 4.0, 4.0]) {
+        assert!(
+            (nominal * 0.75..=nominal * 1.25).contains(wait),
+            "waited {wait} s for a nominal {nominal} s: {waits:?}"
+        );
+    }
+    worker.shutdown(Duration::from_secs(1)).await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_running_task_past_its_deadline_times_out_on_the_paused_clock() {
+    let (worker, mock) = started(config()).await;
+    let mut long = task("long", serde_json::json!({"x": 1}));
+    long.deadline = Some(now() + 30);
+    mock.push_task(long);
+    let handle = worker.next_task().await.unwrap();
+    // Thirty virtual seconds pass at once while the handle sits unfinished.
+    tokio::time::sleep(Duration::from_secs(31)).await;
+    let result = results(&mock, 1).await.remove(0);
+    assert_eq!(result.error.map(|e| e.code).as_deref(), Some("TIMEOUT_ERROR"));
+    assert!(handle.is_cancelled());
+    worker.shutdown(Duration::from_secs(1)).await;
 }

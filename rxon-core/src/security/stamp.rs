@@ -2,6 +2,7 @@
 //! `security: {signature, signer_id}`, the signature an HMAC over the canonical form keyed with
 //! the worker's master token. A retry is re-stamped, so it never replays the same bytes.
 
+use super::ed25519::Ed25519Signer;
 use super::hmac::HmacSigner;
 use crate::error::Result;
 use crate::models::{Heartbeat, SecurityContext, TaskResult, WorkerEventPayload, WorkerRegistration};
@@ -34,18 +35,34 @@ macro_rules! stampable {
 
 stampable!(WorkerRegistration, Heartbeat, TaskResult, WorkerEventPayload => &["bubbling_chain"]);
 
-/// Signs worker messages with the master token in the worker's name.
+/// The key a [`MessageSigner`] signs with.
+#[derive(Debug, Clone)]
+enum Key {
+    Hmac(HmacSigner),
+    Ed25519(Ed25519Signer),
+}
+
+/// Signs worker messages in the worker's name: HMAC with the master token (what avtomatika
+/// verifies), or Ed25519 with a private key.
 #[derive(Debug, Clone)]
 pub struct MessageSigner {
-    signer: HmacSigner,
+    key: Key,
     signer_id: String,
 }
 
 impl MessageSigner {
-    /// Signs as `signer_id` (the worker id) with `master_token`.
+    /// Signs as `signer_id` (the worker id) with `master_token` (HMAC-SHA256).
     pub fn new(master_token: &str, signer_id: impl Into<String>) -> Result<Self> {
         Ok(MessageSigner {
-            signer: HmacSigner::new(master_token)?,
+            key: Key::Hmac(HmacSigner::new(master_token)?),
+            signer_id: signer_id.into(),
+        })
+    }
+
+    /// Signs as `signer_id` with an Ed25519 private key (PKCS#8 PEM).
+    pub fn ed25519(private_key_pem: &str, signer_id: impl Into<String>) -> Result<Self> {
+        Ok(MessageSigner {
+            key: Key::Ed25519(Ed25519Signer::from_pem(private_key_pem)?),
             signer_id: signer_id.into(),
         })
     }
@@ -61,7 +78,10 @@ impl MessageSigner {
     /// Stamps `message` with the given time and signs it.
     pub fn stamp_at<M: Stampable>(&self, message: &mut M, unix_seconds: i64) -> Result<()> {
         message.set_timestamp(unix_seconds);
-        let signature = self.signer.sign(message, M::UNSIGNED)?;
+        let signature = match &self.key {
+            Key::Hmac(signer) => signer.sign(message, M::UNSIGNED)?,
+            Key::Ed25519(signer) => signer.sign(message, M::UNSIGNED)?,
+        };
         message.set_security(SecurityContext {
             signature: Some(signature),
             signer_id: Some(self.signer_id.clone()),
@@ -75,6 +95,24 @@ impl MessageSigner {
 mod tests {
     use super::*;
     use crate::security::verify_signature;
+
+    #[test]
+    fn ed25519_stamps_verify_with_the_public_key() {
+        let pem = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIPVS64R9LMyG1pF5a9QiXR3nzc5b6WT+41dviIDKsRNp\n-----END PRIVATE KEY-----\n";
+        let signer = MessageSigner::ed25519(pem, "w1").unwrap();
+        let mut heartbeat = Heartbeat {
+            worker_id: "w1".into(),
+            status: "idle".into(),
+            ..Default::default()
+        };
+        signer.stamp_at(&mut heartbeat, 1_700_000_000).unwrap();
+        let signature = heartbeat.security.clone().unwrap().signature.unwrap();
+        let verifier = crate::security::Ed25519Signer::from_pem(pem)
+            .unwrap()
+            .verifier()
+            .unwrap();
+        assert!(verifier.verify(&heartbeat, &signature, &[]).unwrap());
+    }
 
     #[test]
     fn stamped_messages_verify_and_events_leave_the_chain_out() {

@@ -19,6 +19,7 @@ struct Recorded {
     results: Vec<TaskResult>,
     emitted_events: Vec<WorkerEventPayload>,
     token: String,
+    heartbeat_answers: std::collections::VecDeque<Value>,
 }
 
 /// The mock transport (scheme `mock://`).
@@ -59,6 +60,12 @@ impl MockTransport {
     pub fn push_task(&self, task: TaskPayload) {
         // The receiver lives as long as `self`.
         let _ = self.tasks_in.send(task);
+    }
+
+    /// Queues the answer to a coming heartbeat (`{"status": "ok"}` when none is queued), e.g.
+    /// `{"cancel_task_ids": ["t1"]}` or `{"require_full_sync": true}`.
+    pub fn push_heartbeat_answer(&self, answer: Value) {
+        self.recorded().heartbeat_answers.push_back(answer);
     }
 
     /// Queues a command for the command stream.
@@ -144,8 +151,13 @@ impl Transport for MockTransport {
     }
 
     async fn send_heartbeat(&self, heartbeat: &Heartbeat) -> Result<HeartbeatAnswer> {
-        self.recorded().heartbeats.push(heartbeat.clone());
-        Ok(HeartbeatAnswer::from_value(crate::json!({"status": "ok"})))
+        let mut recorded = self.recorded();
+        recorded.heartbeats.push(heartbeat.clone());
+        let answer = recorded
+            .heartbeat_answers
+            .pop_front()
+            .unwrap_or_else(|| crate::json!({"status": "ok"}));
+        Ok(HeartbeatAnswer::from_value(answer))
     }
 
     async fn emit_event(&self, event: &WorkerEventPayload) -> bool {

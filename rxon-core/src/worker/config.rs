@@ -10,6 +10,8 @@ pub enum Signing {
     /// `timestamp` + HMAC `security.signature` keyed with the master token (avtomatika's rule).
     #[default]
     MasterToken,
+    /// `timestamp` + Ed25519 `security.signature` with this private key (PKCS#8 PEM).
+    Ed25519(String),
     /// No signatures.
     Off,
 }

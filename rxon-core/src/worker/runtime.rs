@@ -280,16 +280,24 @@ impl Inner {
             return result;
         }
         match &report.outcome {
-            Outcome::Completed(data) => {
-                let contract = self
-                    .config
-                    .skill(&task.type_)
-                    .map(|skill| skill.validate_output(Some(data)));
-                if let Some(Err(err)) = contract {
-                    result.status = TASK_STATUS_FAILURE.to_string();
-                    result.error = Some(failure(ERROR_CODE_CONTRACT_VIOLATION, err.message().to_string()));
-                } else {
-                    result.data = Some(data.clone());
+            Outcome::Completed { status, data } => {
+                let skill = self.config.skill(&task.type_);
+                let violation = match skill {
+                    Some(skill) if !skill.allows_status(status) => {
+                        Some(format!("Status '{status}' is not one of the skill's output statuses"))
+                    }
+                    Some(skill) => skill.validate_output(Some(data)).err().map(|e| e.message().to_string()),
+                    None => None,
+                };
+                match violation {
+                    Some(message) => {
+                        result.status = TASK_STATUS_FAILURE.to_string();
+                        result.error = Some(failure(ERROR_CODE_CONTRACT_VIOLATION, message));
+                    }
+                    None => {
+                        result.status = status.clone();
+                        result.data = Some(data.clone());
+                    }
                 }
             }
             Outcome::Failed(error) => {
@@ -352,10 +360,15 @@ impl Worker {
     /// Connects to `config.url` (signing as configured) and starts the runtime on the current
     /// tokio runtime.
     pub fn start(config: WorkerConfig) -> Result<Worker> {
-        let mut options = TransportOptions::default();
-        if config.signing == Signing::MasterToken {
-            options.signing = Some(MessageSigner::new(&config.token, config.worker_id.clone())?);
-        }
+        let signing = match &config.signing {
+            Signing::MasterToken => Some(MessageSigner::new(&config.token, config.worker_id.clone())?),
+            Signing::Ed25519(pem) => Some(MessageSigner::ed25519(pem, config.worker_id.clone())?),
+            Signing::Off => None,
+        };
+        let options = TransportOptions {
+            signing,
+            ..TransportOptions::default()
+        };
         let transport: Arc<dyn Transport> = Arc::from(create_transport(
             &config.url,
             &config.worker_id,

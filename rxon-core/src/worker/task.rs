@@ -2,7 +2,7 @@
 //! ways to report progress and an outcome. Exactly one outcome is reported per task; a
 //! handle dropped without one reports an `INTERNAL_ERROR` failure.
 
-use crate::constants::{ERROR_CODE_INTERNAL, EVENT_TYPE_PROGRESS};
+use crate::constants::{ERROR_CODE_INTERNAL, EVENT_TYPE_PROGRESS, TASK_STATUS_SUCCESS};
 use crate::error::{Result, RxonError};
 use crate::json::{Object, Value};
 use crate::models::{TaskError, TaskPayload, WorkerEventPayload};
@@ -15,8 +15,14 @@ use tokio::sync::{OwnedSemaphorePermit, mpsc, watch};
 /// How a task ended.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
-    /// Done, with its data.
-    Completed(Object),
+    /// Done, with a result status (`success`, or one of the skill's `output_statuses`) and
+    /// its data.
+    Completed {
+        /// The result status.
+        status: String,
+        /// The result data.
+        data: Object,
+    },
     /// Failed.
     Failed(TaskError),
     /// Past its deadline before it finished.
@@ -172,8 +178,18 @@ impl TaskHandle {
     }
 
     /// Reports success with `data`.
-    pub fn complete(mut self, data: Object) -> Result<()> {
-        self.report(Outcome::Completed(data))
+    pub fn complete(self, data: Object) -> Result<()> {
+        self.complete_with_status(TASK_STATUS_SUCCESS, data)
+    }
+
+    /// Reports an outcome with a status of the skill's `output_statuses` (e.g.
+    /// `needs_review`, which the orchestrator's blueprint maps to its next state); a status
+    /// the skill does not declare is reported as a `CONTRACT_VIOLATION_ERROR`.
+    pub fn complete_with_status(mut self, status: &str, data: Object) -> Result<()> {
+        self.report(Outcome::Completed {
+            status: status.to_string(),
+            data,
+        })
     }
 
     /// Reports a failure (`code` one of the `ERROR_CODE_*` constants).
