@@ -41,6 +41,10 @@ pub struct WorkerArgs {
     /// JSON Schema file the task params must meet (else INVALID_INPUT_ERROR, CMD not run).
     #[arg(long)]
     pub input_schema: Option<PathBuf>,
+    /// Check the input schema here only, without advertising it to the orchestrator
+    /// (avtomatika checks advertised schemas itself before dispatching).
+    #[arg(long)]
+    pub private_contract: bool,
     /// Tasks run at once.
     #[arg(long, default_value_t = 1)]
     pub concurrency: usize,

@@ -70,6 +70,10 @@ print(json.dumps({"sum": p["a"] + p["b"]}))
 "#;
 
 fn worker(url: &str, marker: &str, schema: &std::path::Path) -> Process {
+    worker_with(url, marker, schema, &[])
+}
+
+fn worker_with(url: &str, marker: &str, schema: &std::path::Path, extra: &[&str]) -> Process {
     let child = Command::new(env!("CARGO_BIN_EXE_rxon"))
         .args([
             "worker",
@@ -82,6 +86,7 @@ fn worker(url: &str, marker: &str, schema: &std::path::Path) -> Process {
             "--skill",
             "add",
         ])
+        .args(extra)
         .args([
             "--input-schema",
             schema.to_str().unwrap(),
@@ -213,5 +218,17 @@ fn jobs_run_end_to_end_on_avtomatika() {
     let job = outcome(&client, &url, &job_id, Duration::from_secs(60));
     assert_eq!(job["status"], "finished", "the job survived the worker's death: {job}");
     drop(running);
+
+    // A contract kept private reaches the worker, which fails the job with INVALID_INPUT_ERROR.
+    let private = worker_with(&url, &marker, &schema, &["--private-contract"]);
+    std::thread::sleep(Duration::from_secs(1));
+    let job = outcome(
+        &client,
+        &url,
+        &submit(&client, &url, serde_json::json!({"a": 7})),
+        Duration::from_secs(30),
+    );
+    assert_eq!(job["status"], "failed", "INVALID_INPUT_ERROR fails the job: {job}");
+    drop(private);
     let _ = std::fs::remove_dir_all(&dir);
 }

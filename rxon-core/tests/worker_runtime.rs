@@ -438,3 +438,33 @@ async fn a_running_task_past_its_deadline_times_out_on_the_paused_clock() {
     assert!(handle.is_cancelled());
     worker.shutdown(Duration::from_secs(1)).await;
 }
+
+#[tokio::test]
+async fn hot_skills_are_announced_and_contracts_can_stay_private() {
+    let mut config = config();
+    config.advertise_contracts = false;
+    let (worker, mock) = started(config).await;
+    let skill = &mock.registered()[0].supported_skills.clone().unwrap()[0];
+    assert!(
+        skill.input_schema.is_none() && skill.output_schema.is_none(),
+        "contracts kept private"
+    );
+    worker.set_hot_skills(vec!["echo".into()]);
+    for _ in 0..250 {
+        if mock.heartbeats().last().and_then(|h| h.hot_skills.clone()) == Some(vec!["echo".to_string()]) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        mock.heartbeats().last().and_then(|h| h.hot_skills.clone()),
+        Some(vec!["echo".to_string()])
+    );
+    // A private contract is still checked here.
+    mock.push_task(task("bad", serde_json::json!({"y": 1})));
+    assert_eq!(
+        results(&mock, 1).await[0].error.as_ref().map(|e| e.code.as_str()),
+        Some("INVALID_INPUT_ERROR")
+    );
+    worker.shutdown(Duration::from_secs(1)).await;
+}

@@ -57,6 +57,10 @@ pub struct WorkerConfig {
     pub max_backoff: Duration,
     /// Report the usage of these devices in heartbeats (CPU and RAM are always reported).
     pub device_providers: DeviceProviders,
+    /// Send the skills' input/output schemas to the orchestrator (default true). avtomatika
+    /// checks advertised input schemas before dispatching; with `false` the contracts are
+    /// only checked here, and a violation fails the job with `INVALID_INPUT_ERROR`.
+    pub advertise_contracts: bool,
 }
 
 impl WorkerConfig {
@@ -85,6 +89,7 @@ impl WorkerConfig {
             initial_backoff: Duration::from_secs(1),
             max_backoff: Duration::from_secs(60),
             device_providers: DeviceProviders::default(),
+            advertise_contracts: true,
         }
     }
 

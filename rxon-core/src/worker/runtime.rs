@@ -10,7 +10,7 @@ use crate::canonical::calculate_dict_hash;
 use crate::constants::*;
 use crate::error::{Result, RxonError};
 use crate::json::{Object, Value};
-use crate::models::{Heartbeat, TaskError, TaskPayload, TaskResult, WorkerRegistration};
+use crate::models::{Heartbeat, SkillInfo, TaskError, TaskPayload, TaskResult, WorkerRegistration};
 use crate::security::{MessageSigner, verify_signature};
 use crate::transport::{ResultOutcome, Transport, TransportOptions, create_transport};
 use std::cmp::Ordering as CmpOrdering;
@@ -73,6 +73,8 @@ struct Inner {
     abort_poll: Notify,
     load_changed: Notify,
     usage: UsageSampler,
+    /// Skills loaded and ready at once (announced in polls and heartbeats).
+    hot: Mutex<Vec<String>>,
 }
 
 impl Inner {
@@ -137,12 +139,30 @@ impl Inner {
         calculate_dict_hash(&contract).ok()
     }
 
+    /// The skills as the orchestrator sees them (without schemas unless advertised).
+    fn advertised_skills(&self) -> Vec<SkillInfo> {
+        let mut skills = self.config.skills.clone();
+        if !self.config.advertise_contracts {
+            for skill in &mut skills {
+                skill.input_schema = None;
+                skill.output_schema = None;
+            }
+        }
+        skills
+    }
+
+    fn hot_skills(&self) -> Option<Vec<String>> {
+        let hot = self.hot.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+        (!hot.is_empty()).then_some(hot)
+    }
+
     fn registration(&self) -> WorkerRegistration {
         let names: Vec<String> = self.config.skills.iter().map(|s| s.name.clone()).collect();
         WorkerRegistration {
             worker_id: self.config.worker_id.clone(),
             worker_type: self.config.worker_type.clone(),
-            supported_skills: Some(self.config.skills.clone()),
+            supported_skills: Some(self.advertised_skills()),
+            hot_skills: self.hot_skills(),
             available_skills: (!names.is_empty()).then_some(names),
             resources: self.config.resources.clone(),
             installed_artifacts: (!self.config.installed_artifacts.is_empty())
@@ -165,6 +185,7 @@ impl Inner {
             usage: Some(self.usage.sample()),
             current_tasks: Some(current),
             available_skills: (!names.is_empty()).then_some(names),
+            hot_skills: self.hot_skills(),
             skills_hash: self.skills_hash(),
             ..Default::default()
         }
@@ -398,6 +419,7 @@ impl Worker {
             abort_poll: Notify::new(),
             load_changed: Notify::new(),
             usage,
+            hot: Mutex::new(Vec::new()),
         });
         let delivering = Arc::new(tokio::sync::Mutex::new(tokio::task::JoinSet::new()));
         // Reporter: every outcome becomes a result, delivered on its own.
@@ -413,6 +435,13 @@ impl Worker {
         });
         tokio::spawn(lifecycle(inner.clone()));
         Worker { inner, delivering }
+    }
+
+    /// Announces the skills that are loaded and ready at once (hot), in the next poll and
+    /// an extra heartbeat.
+    pub fn set_hot_skills(&self, skills: Vec<String>) {
+        *self.inner.hot.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = skills;
+        self.inner.load_changed.notify_one();
     }
 
     /// The current state.
@@ -546,8 +575,9 @@ async fn poll_loop(inner: &Arc<Inner>) {
             return;
         }
         inner.polling.send_replace(true);
+        let hot = inner.hot_skills();
         let polled = tokio::select! {
-            polled = inner.transport.poll_task(inner.config.poll_timeout, Some(&skills), None) => Some(polled),
+            polled = inner.transport.poll_task(inner.config.poll_timeout, Some(&skills), hot.as_deref()) => Some(polled),
             _ = inner.abort_poll.notified() => None,
         };
         inner.polling.send_replace(false);
