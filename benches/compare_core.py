@@ -42,8 +42,9 @@ def run_rust():
 
 
 def run_reference():
+    venv_script = str(ROOT / "scripts" / "python-venv.sh")
     python = subprocess.run(
-        [str(ROOT / "scripts" / "reference-venv.sh")], check=True, capture_output=True, text=True
+        [venv_script, "reference", "rxon==1.0b17"], check=True, capture_output=True, text=True
     ).stdout.strip()
     out = subprocess.run([python, str(ROOT / "benches" / "reference_core.py")], check=True, capture_output=True, text=True)
     return json.loads(out.stdout)

@@ -136,7 +136,10 @@ def main():
         subprocess.run(["apt-get", "update", "-qq"], check=True)
         subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
     subprocess.run(["cargo", "build", "--release", "-p", "rxon-core", "--examples"], cwd=ROOT, check=True)
-    python = subprocess.run([str(ROOT / "scripts" / "reference-venv.sh")], check=True, capture_output=True, text=True).stdout.strip()
+    venv_script = str(ROOT / "scripts" / "python-venv.sh")
+    python = subprocess.run(
+        [venv_script, "reference", "rxon==1.0b17"], check=True, capture_output=True, text=True
+    ).stdout.strip()
     raise_fd_limit()
 
     cycles = {}

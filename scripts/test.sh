@@ -13,10 +13,10 @@ if [ ! -d "$RXON_VECTORS_DIR" ]; then
 fi
 
 # The reference package (rxon==1.0b17) in its own virtualenv, for the interoperability tests.
-RXON_REFERENCE_PYTHON="$("$root/scripts/reference-venv.sh")"
+RXON_REFERENCE_PYTHON="$("$root/scripts/python-venv.sh" reference 'rxon==1.0b17')"
 export RXON_REFERENCE_PYTHON
 # The real orchestrator (avtomatika==1.0b30) for the end-to-end tests.
-RXON_AVTOMATIKA_PYTHON="$("$root/scripts/avtomatika-venv.sh")"
+RXON_AVTOMATIKA_PYTHON="$("$root/scripts/python-venv.sh" avtomatika 'avtomatika==1.0b30')"
 export RXON_AVTOMATIKA_PYTHON
 
 echo "== Rust: rxon-core and rxon-cli (unit, vectors, properties, loopback, faults, interop with the reference, end to end with avtomatika, doc tests)"

@@ -3,7 +3,7 @@
 //! (and its `listen_for_commands`) against our listener.
 //!
 //! The reference runs from a virtualenv named by `RXON_REFERENCE_PYTHON` (the README's test
-//! command, `scripts/test.sh`, creates it with `scripts/reference-venv.sh`).
+//! command, `scripts/test.sh`, creates it with `scripts/python-venv.sh`).
 
 mod common;
 
