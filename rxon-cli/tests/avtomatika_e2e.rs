@@ -43,12 +43,12 @@ fn orchestrator() -> (Process, String) {
         .stderr(Stdio::null())
         .spawn()
         .expect("start avtomatika");
-    // avtomatika logs to stdout too: skip to the READY line, then keep draining.
+    // avtomatika logs to stdout too: find the READY marker (even mid-line), then keep draining.
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let port = lines
         .by_ref()
         .map_while(Result::ok)
-        .find_map(|line| line.trim().strip_prefix("READY ").map(str::to_string))
+        .find_map(|line| ready_port(&line))
         .expect("avtomatika never became ready");
     std::thread::spawn(move || lines.for_each(drop));
     (Process(child), format!("http://127.0.0.1:{port}"))
@@ -136,6 +136,13 @@ fn outcome(client: &reqwest::blocking::Client, url: &str, job_id: &str, within: 
         }
         std::thread::sleep(Duration::from_millis(200));
     }
+}
+
+/// The port announced by `READY <port>` anywhere in `line`.
+fn ready_port(line: &str) -> Option<u16> {
+    let after = &line[line.find("READY ")? + "READY ".len()..];
+    let digits = after.find(|c: char| !c.is_ascii_digit()).unwrap_or(after.len());
+    after[..digits].parse().ok()
 }
 
 /// Waits until the orchestrator lists the worker (it dispatches only to registered workers).

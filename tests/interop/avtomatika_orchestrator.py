@@ -71,7 +71,10 @@ async def main():
     engine = OrchestratorEngine(MemoryStorage(), Config())
     engine.register_blueprint(bp)
     await engine.start()
-    print(f"READY {port}", flush=True)
+    # One write(2) on the raw descriptor: avtomatika's own log lines share stdout and must not
+    # split the READY line.
+    sys.stdout.flush()
+    os.write(1, f"READY {port}\n".encode())
     try:
         await asyncio.sleep(args.lifetime)
     finally:
