@@ -74,10 +74,19 @@ async fn stop_signal() {
 /// Runs the command for one task and reports its outcome.
 async fn run_task(task: TaskHandle, args: Arc<WorkerArgs>) {
     let task_id = task.payload().task_id.clone();
+    let started = std::time::Instant::now();
+    tracing::info!(task = %task_id, job = %task.payload().job_id, "task started");
     let outcome = execute(&task, &args).await;
+    let elapsed_ms = started.elapsed().as_millis() as u64;
     let reported = match outcome {
-        Ok(data) => task.complete(data),
-        Err((code, message)) => task.fail(&code, &message, None),
+        Ok(data) => {
+            tracing::info!(task = %task_id, elapsed_ms, "task succeeded");
+            task.complete(data)
+        }
+        Err((code, message)) => {
+            tracing::warn!(task = %task_id, elapsed_ms, code, %message, "task failed");
+            task.fail(&code, &message, None)
+        }
     };
     if let Err(err) = reported {
         tracing::warn!(task = %task_id, %err, "outcome not reported");

@@ -2,7 +2,7 @@
 //! from the virtualenv `RXON_AVTOMATIKA_PYTHON` names): `rxon worker` completes a job; params
 //! violating the worker's advertised contract never reach it; a transient failure is
 //! re-dispatched and then succeeds; a worker killed mid-task and started again does not lose
-//! the job.
+//! the job. And the README's command, configured from the environment, with `examples/add.py`.
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -146,7 +146,7 @@ fn ready_port(line: &str) -> Option<u16> {
 }
 
 /// Waits until the orchestrator lists the worker (it dispatches only to registered workers).
-fn wait_for_worker(client: &reqwest::blocking::Client, url: &str) {
+fn wait_for_worker(client: &reqwest::blocking::Client, url: &str, worker_id: &str) {
     let started = Instant::now();
     while started.elapsed() < Duration::from_secs(30) {
         let listed = client
@@ -155,7 +155,7 @@ fn wait_for_worker(client: &reqwest::blocking::Client, url: &str) {
             .send()
             .and_then(|r| r.text())
             .unwrap_or_default();
-        if listed.contains("e2e-worker") {
+        if listed.contains(worker_id) {
             return;
         }
         std::thread::sleep(Duration::from_millis(100));
@@ -173,7 +173,7 @@ fn jobs_run_end_to_end_on_avtomatika() {
     let marker = dir.join("marker").to_string_lossy().into_owned();
     let client = reqwest::blocking::Client::new();
     let mut running = worker(&url, &marker, &schema);
-    wait_for_worker(&client, &url);
+    wait_for_worker(&client, &url, "e2e-worker");
 
     let job = outcome(
         &client,
@@ -238,4 +238,40 @@ fn jobs_run_end_to_end_on_avtomatika() {
     assert_eq!(job["status"], "failed", "INVALID_INPUT_ERROR fails the job: {job}");
     drop(private);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The README's example: `RXON_URL=… RXON_WORKER_ID=… RXON_TOKEN=… rxon worker --skill add --
+/// python3 examples/add.py` completes a submitted job.
+#[test]
+fn the_readme_worker_completes_a_job() {
+    let (_orchestrator, url) = orchestrator();
+    let add_py = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/add.py");
+    let _worker = Process(
+        Command::new(env!("CARGO_BIN_EXE_rxon"))
+            .args(["worker", "--skill", "add", "--", "python3"])
+            .arg(add_py)
+            .env("RXON_URL", &url)
+            .env("RXON_WORKER_ID", "adder-1")
+            .env("RXON_TOKEN", WORKER_TOKEN)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start rxon worker"),
+    );
+    let client = reqwest::blocking::Client::new();
+    wait_for_worker(&client, &url, "adder-1");
+    let job = outcome(
+        &client,
+        &url,
+        &submit(&client, &url, serde_json::json!({"a": 2, "b": 40})),
+        Duration::from_secs(30),
+    );
+    assert_eq!(job["status"], "finished", "{job}");
+    // avtomatika 1.0b30 reports a one-member `data` object by its value.
+    let sum = if job["result"].is_object() {
+        &job["result"]["sum"]
+    } else {
+        &job["result"]
+    };
+    assert_eq!(*sum, serde_json::json!(42), "the sum is the job's result: {job}");
 }
