@@ -7,12 +7,12 @@
 
 mod common;
 
-use common::{fast_options, idle_heartbeat, listener, progress_event};
+use common::{fast_options, idle_heartbeat, listener, progress_event, results_accepted_then_late_ignored};
 use rxon_core::RxonError;
 use rxon_core::json::{self, Value};
 use rxon_core::listener::{Action, ListenerOptions};
 use rxon_core::models::*;
-use rxon_core::transport::{HttpTransport, ResultOutcome, Transport};
+use rxon_core::transport::{HttpTransport, Transport};
 use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -114,23 +114,7 @@ async fn our_transport_against_the_reference_listener() {
         "204 means no task"
     );
 
-    let result = TaskResult {
-        job_id: "j1".into(),
-        task_id: "t1".into(),
-        worker_id: Some("w1".into()),
-        ..Default::default()
-    };
-    assert_eq!(worker.send_result(&result).await.unwrap(), ResultOutcome::Accepted);
-    let late = TaskResult {
-        job_id: "late".into(),
-        ..result.clone()
-    };
-    assert_eq!(
-        worker.send_result(&late).await.unwrap(),
-        ResultOutcome::Ignored {
-            reason: Some("deadline_exceeded".into())
-        }
-    );
+    let result = results_accepted_then_late_ignored(&worker).await;
     let busy = TaskResult {
         job_id: "busy".into(),
         ..result.clone()

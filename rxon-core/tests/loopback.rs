@@ -3,14 +3,16 @@
 
 mod common;
 
-use common::{Engine, fast_options, idle_heartbeat, listener, progress_event, task, transport};
+use common::{
+    Engine, fast_options, idle_heartbeat, listener, progress_event, results_accepted_then_late_ignored, task, transport,
+};
 use rxon_core::RxonError;
 use rxon_core::constants::PROTOCOL_VERSION_HEADER;
 use rxon_core::json::Value;
 use rxon_core::listener::{Action, Context, Handler, HandlerError, Listener, ListenerOptions, SessionEvent};
 use rxon_core::models::*;
 use rxon_core::security::tls::{ClientAuth, ClientTlsOptions, ServerTlsOptions};
-use rxon_core::transport::{HttpTransport, ResultOutcome, Transport, TransportOptions};
+use rxon_core::transport::{HttpTransport, Transport, TransportOptions};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -57,23 +59,7 @@ async fn every_action_round_trips() {
         None
     );
 
-    let result = TaskResult {
-        job_id: "j1".into(),
-        task_id: "t1".into(),
-        worker_id: Some("w1".into()),
-        ..Default::default()
-    };
-    assert_eq!(worker.send_result(&result).await.unwrap(), ResultOutcome::Accepted);
-    let late = TaskResult {
-        job_id: "late".into(),
-        ..result.clone()
-    };
-    assert_eq!(
-        worker.send_result(&late).await.unwrap(),
-        ResultOutcome::Ignored {
-            reason: Some("deadline_exceeded".into())
-        }
-    );
+    results_accepted_then_late_ignored(&worker).await;
 
     let answer = worker.send_heartbeat(&idle_heartbeat()).await.unwrap();
     assert!(answer.require_full_sync);

@@ -468,3 +468,39 @@ async fn hot_skills_are_announced_and_contracts_can_stay_private() {
     );
     worker.shutdown(Duration::from_secs(1)).await;
 }
+
+/// A poll already in flight when the worker drains may still bring a task: it is handed out
+/// and runs, and `drain()` returns once its result is in.
+#[tokio::test]
+async fn a_task_polled_while_draining_is_still_handed_out() {
+    let mut config = config();
+    config.poll_timeout = Duration::from_secs(5);
+    let (worker, mock) = started(config).await;
+    let worker = Arc::new(worker);
+    let runner = tokio::spawn({
+        let worker = worker.clone();
+        async move {
+            let mut ran = Vec::new();
+            while let Some(handle) = worker.next_task().await {
+                ran.push(handle.payload().task_id.clone());
+                let params = handle.params();
+                handle.complete(params).unwrap();
+            }
+            ran
+        }
+    });
+    let drained = tokio::spawn({
+        let worker = worker.clone();
+        async move { worker.drain().await }
+    });
+    // next_task has seen the worker draining with nothing queued, while the poll still waits.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    mock.push_task(task("late", serde_json::json!({"x": 1})));
+    tokio::time::timeout(Duration::from_secs(3), drained)
+        .await
+        .expect("drain returns once the late task is reported")
+        .unwrap();
+    assert_eq!(runner.await.unwrap(), ["late"]);
+    let result = mock.results().remove(0);
+    assert_eq!((result.task_id.as_str(), result.status.as_str()), ("late", "success"));
+}

@@ -67,7 +67,8 @@ struct Inner {
     /// were lost: it may have restarted and forgotten the worker).
     resync: AtomicBool,
     resync_requested: Notify,
-    /// Whether a poll is under way (a task it brings must still run, so drain waits for it).
+    /// Whether a poll is under way, until the task it brings is queued (that task must still
+    /// run, so drain and `next_task` wait for it).
     polling: watch::Sender<bool>,
     /// Ends a poll under way (shutdown, after its grace period).
     abort_poll: Notify,
@@ -454,20 +455,25 @@ impl Worker {
         self.inner.state.subscribe()
     }
 
-    /// The next task to run; `None` once the worker stops or drains with nothing left.
+    /// The next task to run; `None` once the worker stops, or drains with nothing queued and
+    /// no poll under way.
     pub async fn next_task(&self) -> Option<TaskHandle> {
         let mut state = self.inner.state.subscribe();
+        let mut polling = self.inner.polling.subscribe();
         loop {
             let notified = self.inner.ready_changed.notified();
             if let Some(Queued(handle)) = self.inner.ready().pop() {
                 return Some(handle);
             }
-            if matches!(self.state(), WorkerState::Draining | WorkerState::Stopped) {
-                return None;
+            match self.state() {
+                WorkerState::Stopped => return None,
+                WorkerState::Draining if !*polling.borrow_and_update() => return None,
+                _ => {}
             }
             tokio::select! {
                 _ = notified => {}
                 _ = state.changed() => {}
+                _ = polling.changed() => {}
             }
         }
     }
@@ -574,13 +580,12 @@ async fn poll_loop(inner: &Arc<Inner>) {
         if inner.state() != WorkerState::Running || inner.resync.swap(false, Ordering::SeqCst) {
             return;
         }
-        inner.polling.send_replace(true);
+        let in_flight = PollInFlight::start(&inner.polling);
         let hot = inner.hot_skills();
         let polled = tokio::select! {
             polled = inner.transport.poll_task(inner.config.poll_timeout, Some(&skills), hot.as_deref()) => Some(polled),
             _ = inner.abort_poll.notified() => None,
         };
-        inner.polling.send_replace(false);
         let Some(polled) = polled else { return };
         match polled {
             Ok(Some(task)) => {
@@ -589,7 +594,7 @@ async fn poll_loop(inner: &Arc<Inner>) {
             }
             Ok(None) => delay = inner.config.initial_backoff,
             Err(err) => {
-                drop(permit);
+                drop((permit, in_flight));
                 tracing::warn!(%err, retry_in = ?delay, "poll failed");
                 let wait = match err {
                     RxonError::RateLimit {
@@ -606,6 +611,22 @@ async fn poll_loop(inner: &Arc<Inner>) {
                 }
             }
         }
+    }
+}
+
+/// Marks a poll under way until dropped.
+struct PollInFlight<'a>(&'a watch::Sender<bool>);
+
+impl<'a> PollInFlight<'a> {
+    fn start(polling: &'a watch::Sender<bool>) -> Self {
+        polling.send_replace(true);
+        PollInFlight(polling)
+    }
+}
+
+impl Drop for PollInFlight<'_> {
+    fn drop(&mut self) {
+        self.0.send_replace(false);
     }
 }
 

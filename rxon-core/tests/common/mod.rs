@@ -3,8 +3,8 @@
 
 use rxon_core::json::Value;
 use rxon_core::listener::{Action, Context, Handler, HandlerError, Listener, ListenerOptions, SessionEvent};
-use rxon_core::models::{Heartbeat, WorkerEventPayload};
-use rxon_core::transport::{HttpTransport, TransportOptions};
+use rxon_core::models::{Heartbeat, TaskResult, WorkerEventPayload};
+use rxon_core::transport::{HttpTransport, ResultOutcome, Transport, TransportOptions};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -137,4 +137,27 @@ pub fn progress_event(event_id: &str) -> WorkerEventPayload {
         event_type: "progress".into(),
         ..Default::default()
     }
+}
+
+/// Sends result `t1` of job `j1` (accepted) and the same for job `late`, which both test
+/// orchestrators ignore as `deadline_exceeded`; returns the first result.
+pub async fn results_accepted_then_late_ignored(worker: &HttpTransport) -> TaskResult {
+    let result = TaskResult {
+        job_id: "j1".into(),
+        task_id: "t1".into(),
+        worker_id: Some("w1".into()),
+        ..Default::default()
+    };
+    assert_eq!(worker.send_result(&result).await.unwrap(), ResultOutcome::Accepted);
+    let late = TaskResult {
+        job_id: "late".into(),
+        ..result.clone()
+    };
+    assert_eq!(
+        worker.send_result(&late).await.unwrap(),
+        ResultOutcome::Ignored {
+            reason: Some("deadline_exceeded".into())
+        }
+    );
+    result
 }
