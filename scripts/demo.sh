@@ -19,7 +19,8 @@ sleep 0.5
 
 echo "== rxon worker on http://127.0.0.1:$port for $seconds s: each task's params are echoed back with a progress event"
 # Per-task log lines (thousands here) are hidden; the worker's state changes are shown.
-RUST_LOG="${RUST_LOG:-info,rxon::run=warn}" timeout -s INT "$seconds" "$bin/rxon" worker --url "http://127.0.0.1:$port" --id demo-worker --token demo-token \
+# --foreground: SIGINT goes to rxon alone, which then drains, not to the task commands too.
+RUST_LOG="${RUST_LOG:-info,rxon::run=warn}" timeout --foreground -s INT "$seconds" "$bin/rxon" worker --url "http://127.0.0.1:$port" --id demo-worker --token demo-token \
     --skill echo --concurrency 4 -- sh -c 'p=$(cat); echo "progress 1 done" >&2; echo "$p"' || true
 
 kill -INT "$orchestrator"

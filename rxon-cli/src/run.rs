@@ -155,12 +155,15 @@ async fn execute(task: &TaskHandle, args: &WorkerArgs) -> Result<Object, (String
         return Err((ERROR_CODE_TRANSIENT.to_string(), "cancelled".to_string()));
     }
     if !status.success() {
-        let code = status.code();
-        let error_code = match code {
-            Some(c) if args.transient_exit_codes.contains(&c) => ERROR_CODE_TRANSIENT,
-            _ => ERROR_CODE_PERMANENT,
+        use std::os::unix::process::ExitStatusExt;
+        // A signal we did not send (the OOM killer, a Ctrl-C reaching a command just forked,
+        // before it left our process group) says nothing about the input: worth another try.
+        let (error_code, exit) = match (status.code(), status.signal()) {
+            (Some(c), _) if args.transient_exit_codes.contains(&c) => (ERROR_CODE_TRANSIENT, format!("exit code {c}")),
+            (Some(c), _) => (ERROR_CODE_PERMANENT, format!("exit code {c}")),
+            (None, Some(signal)) => (ERROR_CODE_TRANSIENT, format!("signal {signal}")),
+            (None, None) => (ERROR_CODE_PERMANENT, "an unknown status".to_string()),
         };
-        let exit = code.map_or_else(|| "a signal".to_string(), |c| format!("exit code {c}"));
         return Err((
             error_code.to_string(),
             format!("command failed with {exit}: {}", tail.join(" | ")),

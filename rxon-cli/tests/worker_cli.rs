@@ -107,16 +107,18 @@ async fn runs_commands_and_reports_their_outcomes() {
         ("b-permanent", serde_json::json!({"exit": 3})),
         ("c-transient", serde_json::json!({"exit": 75})),
         ("d-not-json", serde_json::json!({"garbage": true})),
+        ("e-killed", serde_json::json!({"signal": true})),
     ] {
         engine.tasks.lock().unwrap().push(task(id, params));
     }
     let (listener, url) = listener(engine.clone()).await;
-    // Echo the params back, except: {"exit": N} exits N; {"garbage": …} prints no JSON.
+    // Echo the params back, except: {"exit": N} exits N; {"garbage": …} prints no JSON;
+    // {"signal": …} is killed by SIGKILL.
     let script = r#"p=$(cat); echo "progress 0.5 half way" >&2; echo "a log line" >&2
-        case "$p" in *'"exit":'*) code=$(echo "$p" | tr -dc 0-9); exit "$code";; *garbage*) echo not json; exit 0;; esac
+        case "$p" in *'"exit":'*) code=$(echo "$p" | tr -dc 0-9); exit "$code";; *garbage*) echo not json; exit 0;; *signal*) kill -KILL $$;; esac
         echo "$p""#;
     let _worker = rxon_worker(&url, &["--transient-exit-codes", "75,111"], script);
-    let results = wait_results(&engine, 4).await;
+    let results = wait_results(&engine, 5).await;
     let summary: Vec<(String, String, Option<String>)> = results
         .iter()
         .map(|r| {
@@ -146,7 +148,17 @@ async fn runs_commands_and_reports_their_outcomes() {
                 "failure".to_string(),
                 Some("PERMANENT_ERROR".to_string())
             ),
+            (
+                "e-killed".to_string(),
+                "failure".to_string(),
+                Some("TRANSIENT_ERROR".to_string())
+            ),
         ]
+    );
+    assert!(
+        results[4].error.as_ref().unwrap().message.contains("signal 9"),
+        "{:?}",
+        results[4].error
     );
     assert_eq!(results[0].data.as_ref().unwrap()["n"], 1);
     assert!(
