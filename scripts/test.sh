@@ -22,3 +22,10 @@ export RXON_AVTOMATIKA_PYTHON
 echo "== Rust: rxon-core and rxon-cli (unit, vectors, properties, loopback, faults, interop with the reference, end to end with avtomatika, doc tests)"
 # --nocapture shows the per-file vector counts ("<file>.json: N passed").
 cargo test --workspace --locked -- --nocapture
+
+echo "== Python binding (bindings-python): built into a virtualenv with pip, tested with pytest"
+python="$("$root/scripts/python-venv.sh" python 'pytest')"
+# A debug build (tests), installed fresh from this checkout every run.
+MATURIN_PEP517_ARGS="--profile dev" "$python" -m pip install --quiet --disable-pip-version-check \
+    --force-reinstall --no-deps "$root/bindings-python"
+"$python" -m pytest -q -rA "$root/bindings-python/tests" -s

@@ -1,0 +1,38 @@
+"""Python values cross into the core without loss, and bad input raises typed errors."""
+
+import pytest
+
+import rxon_core as rxon
+
+
+def test_big_integers_and_order_survive():
+    big = 123456789012345678901234567890
+    value = rxon.loads(rxon.json_dumps({"b": big, "a": [-(2**70), 1.5, None, True]}))
+    assert value == {"a": [-(2**70), 1.5, None, True], "b": big}
+    assert list(rxon.loads('{"z": 1, "a": 2}')) == ["z", "a"]
+
+
+def test_unserializable_values_raise_type_error():
+    with pytest.raises(TypeError, match="Object of type set is not JSON serializable"):
+        rxon.json_dumps({"a": {1, 2}})
+    with pytest.raises(TypeError, match="Keys must be str"):
+        rxon.json_dumps({1: "a"})
+
+
+def test_malformed_json_raises_value_error():
+    with pytest.raises(ValueError, match="Invalid JSON"):
+        rxon.loads(b'{"a": ')
+
+
+def test_deep_nesting_is_refused_not_a_crash():
+    deep: list = []
+    for _ in range(10_000):
+        deep = [deep]
+    with pytest.raises(TypeError, match="nested too deeply"):
+        rxon.json_dumps(deep)
+
+
+def test_exceptions_carry_message_and_details():
+    err = rxon.RxonRateLimitError("slow down")
+    assert isinstance(err, rxon.RxonProtocolError)
+    assert (err.message, err.details) == ("slow down", {"code": "LIMIT_EXCEEDED_ERROR"})
