@@ -36,3 +36,17 @@ def test_exceptions_carry_message_and_details():
     err = rxon.RxonRateLimitError("slow down")
     assert isinstance(err, rxon.RxonProtocolError)
     assert (err.message, err.details) == ("slow down", {"code": "LIMIT_EXCEEDED_ERROR"})
+
+
+def test_bad_keys_and_identifiers_raise_value_error():
+    with pytest.raises(ValueError):
+        rxon.sign_payload_ed25519({"a": 1}, "not a key")
+    assert rxon.verify_signature_ed25519({"a": 1}, "00", "not a key") is False
+    with pytest.raises(ValueError, match="Invalid worker_id: 'a b'"):
+        rxon.validate_identifier("a b", "worker_id")
+
+
+def test_schema_must_be_a_dict():
+    assert rxon.validate_data({"a": 1}, None) == (True, None)
+    with pytest.raises(TypeError, match="schema must be a dict"):
+        rxon.validate_data({"a": 1}, [1])

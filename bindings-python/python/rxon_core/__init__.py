@@ -1,18 +1,30 @@
 """rxon-core: the RXON (Reverse Axon) protocol on a Rust core, with the reference ``rxon``
 package's names and meaning (``import rxon_core as rxon``).
 
-This release covers the canonical form, JSON and HMAC signatures; messages, transports, the
+This release covers the canonical form, JSON, HMAC and Ed25519 signatures (payloads and
+bubbling chains), identifiers, blob locations and schema contracts; messages, transports, the
 worker runtime and the listener follow.
 """
 
 from rxon_core._native import (
     PROTOCOL_VERSION,
+    calculate_config_hash,
     calculate_dict_hash,
+    is_valid_identifier,
     json_dumps,
     loads,
+    parse_uri,
+    sign_bubbling_chain,
+    sign_bubbling_chain_hmac,
     sign_payload,
+    sign_payload_ed25519,
     to_dict,
+    validate_data,
+    validate_identifier,
+    verify_bubbling_chain_hmac,
+    verify_bubbling_chain_signature,
     verify_signature,
+    verify_signature_ed25519,
 )
 from rxon_core.exceptions import (
     IntegrityError,
@@ -27,12 +39,23 @@ from rxon_core.exceptions import (
 
 __all__ = [
     "PROTOCOL_VERSION",
+    "calculate_config_hash",
     "calculate_dict_hash",
+    "is_valid_identifier",
     "json_dumps",
     "loads",
+    "parse_uri",
+    "sign_bubbling_chain",
+    "sign_bubbling_chain_hmac",
     "sign_payload",
+    "sign_payload_ed25519",
     "to_dict",
+    "validate_data",
+    "validate_identifier",
+    "verify_bubbling_chain_hmac",
+    "verify_bubbling_chain_signature",
     "verify_signature",
+    "verify_signature_ed25519",
     "IntegrityError",
     "ParamValidationError",
     "RxonAuthError",

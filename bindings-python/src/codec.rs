@@ -1,0 +1,37 @@
+//! The canonical form and JSON: `json_dumps`, `to_dict`, `loads`, `calculate_dict_hash`.
+
+use crate::convert::{to_python, to_value};
+use crate::errors::to_pyerr;
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+
+/// The compact, key-sorted JSON text signatures and hashes are computed over.
+#[pyfunction]
+pub fn json_dumps(obj: &Bound<'_, PyAny>) -> PyResult<String> {
+    rxon_core::canonical::json_dumps(&to_value(obj)?).map_err(to_pyerr)
+}
+
+/// `obj` without null members and with integral floats as integers, as the reference's
+/// `to_dict` gives it for plain data.
+#[pyfunction]
+pub fn to_dict<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let dict = rxon_core::canonical::to_dict(&to_value(obj)?).map_err(to_pyerr)?;
+    to_python(obj.py(), &dict)
+}
+
+/// Parses JSON text (str or bytes), keeping every number exactly.
+#[pyfunction]
+pub fn loads<'py>(py: Python<'py>, text: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let value = match text.cast::<PyBytes>() {
+        Ok(bytes) => rxon_core::canonical::loads(bytes.as_bytes()),
+        Err(_) => rxon_core::canonical::loads(text.extract::<&str>()?.as_bytes()),
+    }
+    .map_err(to_pyerr)?;
+    to_python(py, &value)
+}
+
+/// Hex SHA-256 of the canonical form.
+#[pyfunction]
+pub fn calculate_dict_hash(obj: &Bound<'_, PyAny>) -> PyResult<String> {
+    rxon_core::canonical::calculate_dict_hash(&to_value(obj)?).map_err(to_pyerr)
+}

@@ -1,0 +1,81 @@
+//! Payload and bubbling-chain signatures, HMAC-SHA256 and Ed25519 (PEM keys), as the
+//! reference's `rxon.security` functions.
+
+use crate::convert::to_value;
+use crate::errors::to_pyerr;
+use pyo3::prelude::*;
+
+/// Hex HMAC-SHA256 of the canonical payload without `security`, `_signature` and `ignore_fields`.
+#[pyfunction]
+#[pyo3(signature = (payload, secret, ignore_fields=None))]
+pub fn sign_payload(payload: &Bound<'_, PyAny>, secret: &str, ignore_fields: Option<Vec<String>>) -> PyResult<String> {
+    let ignore: Vec<&str> = ignore_fields.iter().flatten().map(String::as_str).collect();
+    rxon_core::security::sign_payload(&to_value(payload)?, secret, &ignore).map_err(to_pyerr)
+}
+
+/// Whether `signature` is the payload's HMAC (compared in constant time).
+#[pyfunction]
+#[pyo3(signature = (payload, signature, secret, ignore_fields=None))]
+pub fn verify_signature(
+    payload: &Bound<'_, PyAny>,
+    signature: &str,
+    secret: &str,
+    ignore_fields: Option<Vec<String>>,
+) -> PyResult<bool> {
+    let ignore: Vec<&str> = ignore_fields.iter().flatten().map(String::as_str).collect();
+    rxon_core::security::verify_signature(&to_value(payload)?, signature, secret, &ignore).map_err(to_pyerr)
+}
+
+/// Hex Ed25519 signature of the canonical payload (PKCS#8 PEM private key).
+#[pyfunction]
+#[pyo3(signature = (payload, private_key_pem, ignore_fields=None))]
+pub fn sign_payload_ed25519(
+    payload: &Bound<'_, PyAny>,
+    private_key_pem: &str,
+    ignore_fields: Option<Vec<String>>,
+) -> PyResult<String> {
+    let ignore: Vec<&str> = ignore_fields.iter().flatten().map(String::as_str).collect();
+    rxon_core::security::sign_payload_ed25519(&to_value(payload)?, private_key_pem, &ignore).map_err(to_pyerr)
+}
+
+/// Whether `signature_hex` is the payload's Ed25519 signature; `False` for a bad key or
+/// signature, as in the reference.
+#[pyfunction]
+#[pyo3(signature = (payload, signature_hex, public_key_pem, ignore_fields=None))]
+pub fn verify_signature_ed25519(
+    payload: &Bound<'_, PyAny>,
+    signature_hex: &str,
+    public_key_pem: &str,
+    ignore_fields: Option<Vec<String>>,
+) -> PyResult<bool> {
+    let ignore: Vec<&str> = ignore_fields.iter().flatten().map(String::as_str).collect();
+    let payload = to_value(payload)?;
+    Ok(
+        rxon_core::security::verify_signature_ed25519(&payload, signature_hex, public_key_pem, &ignore)
+            .unwrap_or(false),
+    )
+}
+
+/// Ed25519 signature over the bubbling chain.
+#[pyfunction]
+pub fn sign_bubbling_chain(bubbling_chain: Vec<String>, private_key_pem: &str) -> PyResult<String> {
+    rxon_core::security::sign_bubbling_chain(&bubbling_chain, private_key_pem).map_err(to_pyerr)
+}
+
+/// Whether `signature_hex` signs the bubbling chain (Ed25519).
+#[pyfunction]
+pub fn verify_bubbling_chain_signature(bubbling_chain: Vec<String>, signature_hex: &str, public_key_pem: &str) -> bool {
+    rxon_core::security::verify_bubbling_chain_signature(&bubbling_chain, signature_hex, public_key_pem)
+}
+
+/// HMAC-SHA256 over the bubbling chain.
+#[pyfunction]
+pub fn sign_bubbling_chain_hmac(bubbling_chain: Vec<String>, secret: &str) -> PyResult<String> {
+    rxon_core::security::sign_bubbling_chain_hmac(&bubbling_chain, secret).map_err(to_pyerr)
+}
+
+/// Whether `signature` is the chain's HMAC.
+#[pyfunction]
+pub fn verify_bubbling_chain_hmac(bubbling_chain: Vec<String>, signature: &str, secret: &str) -> bool {
+    rxon_core::security::verify_bubbling_chain_hmac(&bubbling_chain, signature, secret)
+}
