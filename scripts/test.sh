@@ -25,6 +25,8 @@ cargo test --workspace --locked -- --nocapture
 
 echo "== Python binding (bindings-python): built into a virtualenv with pip, tested with pytest"
 python="$("$root/scripts/python-venv.sh" python 'pytest')"
+# The reference beside it: the tests compare against it and run it against rxon_core.
+"$python" -m pip install --quiet --disable-pip-version-check 'rxon==1.0b17'
 # A debug build (tests), installed fresh from this checkout every run.
 MATURIN_PEP517_ARGS="--profile dev" "$python" -m pip install --quiet --disable-pip-version-check \
     --force-reinstall --no-deps "$root/bindings-python"

@@ -3,6 +3,7 @@
 //! Python package around it (`bindings-python/python/rxon_core`).
 
 mod codec;
+mod constants;
 mod convert;
 mod errors;
 mod helpers;
@@ -29,6 +30,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(helpers::calculate_config_hash, m)?)?;
     m.add_function(wrap_pyfunction!(helpers::parse_uri, m)?)?;
     m.add_function(wrap_pyfunction!(helpers::validate_data, m)?)?;
-    m.add("PROTOCOL_VERSION", rxon_core::constants::PROTOCOL_VERSION)?;
+    constants::add(m)?;
     Ok(())
 }

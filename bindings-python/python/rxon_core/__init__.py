@@ -6,8 +6,9 @@ bubbling chains), identifiers, blob locations and schema contracts; messages, tr
 worker runtime and the listener follow.
 """
 
+from rxon_core import constants
+from rxon_core.constants import *  # noqa: F403 (every constant, as the reference exports them)
 from rxon_core._native import (
-    PROTOCOL_VERSION,
     calculate_config_hash,
     calculate_dict_hash,
     is_valid_identifier,
@@ -38,7 +39,7 @@ from rxon_core.exceptions import (
 )
 
 __all__ = [
-    "PROTOCOL_VERSION",
+    *constants.__all__,
     "calculate_config_hash",
     "calculate_dict_hash",
     "is_valid_identifier",

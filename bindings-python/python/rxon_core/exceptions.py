@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from rxon_core.constants import ERROR_CODE_LIMIT_EXCEEDED
+
 __all__ = [
     "RxonError",
     "RxonNetworkError",
@@ -12,8 +14,6 @@ __all__ = [
     "IntegrityError",
     "ParamValidationError",
 ]
-
-ERROR_CODE_LIMIT_EXCEEDED = "LIMIT_EXCEEDED_ERROR"
 
 
 class RxonError(Exception):
