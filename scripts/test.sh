@@ -25,9 +25,10 @@ cargo test --workspace --locked -- --nocapture
 
 echo "== Python binding (bindings-python): built into a virtualenv with pip, tested with pytest"
 python="$("$root/scripts/python-venv.sh" python 'pytest')"
-# The reference beside it: the tests compare against it and run it against rxon_core.
-"$python" -m pip install --quiet --disable-pip-version-check 'rxon==1.0b17'
+# The reference beside it (the tests compare against it), and mypy for the type stubs.
+"$python" -m pip install --quiet --disable-pip-version-check 'rxon==1.0b17' 'mypy==1.*'
 # A debug build (tests), installed fresh from this checkout every run.
 MATURIN_PEP517_ARGS="--profile dev" "$python" -m pip install --quiet --disable-pip-version-check \
     --force-reinstall --no-deps "$root/bindings-python"
+"$python" -m mypy --strict "$root/bindings-python/python/rxon_core" "$root/bindings-python/tests"
 "$python" -m pytest -q -rA "$root/bindings-python/tests" -s

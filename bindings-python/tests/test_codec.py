@@ -5,40 +5,40 @@ import pytest
 import rxon_core as rxon
 
 
-def test_big_integers_and_order_survive():
+def test_big_integers_and_order_survive() -> None:
     big = 123456789012345678901234567890
     value = rxon.loads(rxon.json_dumps({"b": big, "a": [-(2**70), 1.5, None, True]}))
     assert value == {"a": [-(2**70), 1.5, None, True], "b": big}
     assert list(rxon.loads('{"z": 1, "a": 2}')) == ["z", "a"]
 
 
-def test_unserializable_values_raise_type_error():
+def test_unserializable_values_raise_type_error() -> None:
     with pytest.raises(TypeError, match="Object of type set is not JSON serializable"):
         rxon.json_dumps({"a": {1, 2}})
     with pytest.raises(TypeError, match="Keys must be str"):
         rxon.json_dumps({1: "a"})
 
 
-def test_malformed_json_raises_value_error():
+def test_malformed_json_raises_value_error() -> None:
     with pytest.raises(ValueError, match="Invalid JSON"):
         rxon.loads(b'{"a": ')
 
 
-def test_deep_nesting_is_refused_not_a_crash():
-    deep: list = []
+def test_deep_nesting_is_refused_not_a_crash() -> None:
+    deep: list[object] = []
     for _ in range(10_000):
         deep = [deep]
     with pytest.raises(TypeError, match="nested too deeply"):
         rxon.json_dumps(deep)
 
 
-def test_exceptions_carry_message_and_details():
+def test_exceptions_carry_message_and_details() -> None:
     err = rxon.RxonRateLimitError("slow down")
     assert isinstance(err, rxon.RxonProtocolError)
     assert (err.message, err.details) == ("slow down", {"code": "LIMIT_EXCEEDED_ERROR"})
 
 
-def test_bad_keys_and_identifiers_raise_value_error():
+def test_bad_keys_and_identifiers_raise_value_error() -> None:
     with pytest.raises(ValueError):
         rxon.sign_payload_ed25519({"a": 1}, "not a key")
     assert rxon.verify_signature_ed25519({"a": 1}, "00", "not a key") is False
@@ -46,7 +46,7 @@ def test_bad_keys_and_identifiers_raise_value_error():
         rxon.validate_identifier("a b", "worker_id")
 
 
-def test_schema_must_be_a_dict():
+def test_schema_must_be_a_dict() -> None:
     assert rxon.validate_data({"a": 1}, None) == (True, None)
     with pytest.raises(TypeError, match="schema must be a dict"):
-        rxon.validate_data({"a": 1}, [1])
+        rxon.validate_data({"a": 1}, [1])  # type: ignore[arg-type]

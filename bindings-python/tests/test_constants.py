@@ -6,7 +6,7 @@ import rxon.constants as reference
 import rxon_core
 
 
-def test_every_reference_constant_is_here_with_its_value():
+def test_every_reference_constant_is_here_with_its_value() -> None:
     names = [name for name in dir(reference) if name.isupper()]
     assert len(names) > 40
     for name in names:

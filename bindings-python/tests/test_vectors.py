@@ -5,9 +5,10 @@ import json
 import pytest
 
 import rxon_core as rxon
+from conftest import Vectors
 
 
-def test_canonical(vectors):
+def test_canonical(vectors: Vectors) -> None:
     cases = vectors("canonical")
     for i, case in enumerate(cases):
         assert rxon.json_dumps(case["input"]) == case["canonical"], i
@@ -17,7 +18,7 @@ def test_canonical(vectors):
     print(f"canonical.json: {len(cases)} passed")
 
 
-def test_hmac(vectors):
+def test_hmac(vectors: Vectors) -> None:
     cases = vectors("hmac")
     for i, case in enumerate(cases):
         payload, secret, signature = case["payload"], case["secret"], case["signature"]
@@ -28,14 +29,14 @@ def test_hmac(vectors):
     print(f"hmac.json: {len(cases)} passed")
 
 
-def test_floats(vectors):
+def test_floats(vectors: Vectors) -> None:
     cases = vectors("floats")
     for case in cases:
         assert rxon.json_dumps(float(case["repr"])) == case["json"], case
     print(f"floats.json: {len(cases)} passed")
 
 
-def test_ed25519(vectors):
+def test_ed25519(vectors: Vectors) -> None:
     cases = vectors("ed25519")
     public_keys = {case["public_key_pem"] for case in cases}
     assert len(public_keys) > 1, "the vectors hold several keys"
@@ -50,7 +51,7 @@ def test_ed25519(vectors):
     print(f"ed25519.json: {len(cases)} passed")
 
 
-def test_bubbling_chain(vectors):
+def test_bubbling_chain(vectors: Vectors) -> None:
     cases = vectors("bubbling_chain")
     for i, case in enumerate(cases):
         chain, secret = case["chain"], case["secret"]
@@ -63,30 +64,30 @@ def test_bubbling_chain(vectors):
     print(f"bubbling_chain.json: {len(cases)} passed")
 
 
-def test_identifiers(vectors):
+def test_identifiers(vectors: Vectors) -> None:
     cases = vectors("identifiers")
     for case in cases:
         assert rxon.is_valid_identifier(case["value"]) == case["valid"], case
     print(f"identifiers.json: {len(cases)} passed")
 
 
-def test_blob(vectors):
+def test_blob(vectors: Vectors) -> None:
     cases = vectors("blob")
     for case in cases:
         if case["fn"] == "calculate_config_hash":
-            got = rxon.calculate_config_hash(case["endpoint"], case["access_key"], case["bucket"])
-            assert got == case["result"], case
+            config_hash = rxon.calculate_config_hash(case["endpoint"], case["access_key"], case["bucket"])
+            assert config_hash == case["result"], case
         elif "error" in case:
             with pytest.raises(ValueError) as raised:
                 rxon.parse_uri(case["uri"], case["default_bucket"], case["prefix"])
             assert str(raised.value) == case["error"], case
         else:
-            got = rxon.parse_uri(case["uri"], case["default_bucket"], case["prefix"])
-            assert list(got) == case["result"], case
+            location = rxon.parse_uri(case["uri"], case["default_bucket"], case["prefix"])
+            assert list(location) == case["result"], case
     print(f"blob.json: {len(cases)} passed")
 
 
-def test_schema(vectors):
+def test_schema(vectors: Vectors) -> None:
     cases = vectors("schema")
     for case in cases:
         valid, message = rxon.validate_data(case["data"], case["schema"])
