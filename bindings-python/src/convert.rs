@@ -46,12 +46,9 @@ fn to_value_at(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
     if let Ok(dict) = obj.cast::<PyDict>() {
         let mut object = Object::with_capacity(dict.len());
         for (key, value) in dict.iter() {
-            let key = key.cast::<PyString>().map_err(|_| {
-                PyTypeError::new_err(format!(
-                    "Keys must be str, not {}",
-                    key.get_type().name().map(|n| n.to_string()).unwrap_or_default()
-                ))
-            })?;
+            let key = key
+                .cast::<PyString>()
+                .map_err(|_| PyTypeError::new_err(format!("Keys must be str, not {}", type_name(&key))))?;
             object.insert(key.to_cow()?.as_ref(), to_value_at(&value, depth + 1)?);
         }
         return Ok(Value::Object(object));
@@ -64,10 +61,15 @@ fn to_value_at(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
         }
         return Ok(Value::Array(array));
     }
-    let type_name = obj.get_type().name().map(|n| n.to_string()).unwrap_or_default();
     Err(PyTypeError::new_err(format!(
-        "Object of type {type_name} is not JSON serializable"
+        "Object of type {} is not JSON serializable",
+        type_name(obj)
     )))
+}
+
+/// The Python type name of `obj`, for error messages.
+fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type().name().map(|n| n.to_string()).unwrap_or_default()
 }
 
 /// A JSON tree as Python objects (dict, list, str, int, float, bool, None).

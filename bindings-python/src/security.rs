@@ -5,11 +5,16 @@ use crate::convert::to_value;
 use crate::errors::to_pyerr;
 use pyo3::prelude::*;
 
+/// The optional `ignore_fields` list as the core takes it.
+fn as_strs(fields: &Option<Vec<String>>) -> Vec<&str> {
+    fields.iter().flatten().map(String::as_str).collect()
+}
+
 /// Hex HMAC-SHA256 of the canonical payload without `security`, `_signature` and `ignore_fields`.
 #[pyfunction]
 #[pyo3(signature = (payload, secret, ignore_fields=None))]
 pub fn sign_payload(payload: &Bound<'_, PyAny>, secret: &str, ignore_fields: Option<Vec<String>>) -> PyResult<String> {
-    let ignore: Vec<&str> = ignore_fields.iter().flatten().map(String::as_str).collect();
+    let ignore = as_strs(&ignore_fields);
     rxon_core::security::sign_payload(&to_value(payload)?, secret, &ignore).map_err(to_pyerr)
 }
 
@@ -22,7 +27,7 @@ pub fn verify_signature(
     secret: &str,
     ignore_fields: Option<Vec<String>>,
 ) -> PyResult<bool> {
-    let ignore: Vec<&str> = ignore_fields.iter().flatten().map(String::as_str).collect();
+    let ignore = as_strs(&ignore_fields);
     rxon_core::security::verify_signature(&to_value(payload)?, signature, secret, &ignore).map_err(to_pyerr)
 }
 
@@ -34,7 +39,7 @@ pub fn sign_payload_ed25519(
     private_key_pem: &str,
     ignore_fields: Option<Vec<String>>,
 ) -> PyResult<String> {
-    let ignore: Vec<&str> = ignore_fields.iter().flatten().map(String::as_str).collect();
+    let ignore = as_strs(&ignore_fields);
     rxon_core::security::sign_payload_ed25519(&to_value(payload)?, private_key_pem, &ignore).map_err(to_pyerr)
 }
 
@@ -48,7 +53,7 @@ pub fn verify_signature_ed25519(
     public_key_pem: &str,
     ignore_fields: Option<Vec<String>>,
 ) -> PyResult<bool> {
-    let ignore: Vec<&str> = ignore_fields.iter().flatten().map(String::as_str).collect();
+    let ignore = as_strs(&ignore_fields);
     let payload = to_value(payload)?;
     Ok(
         rxon_core::security::verify_signature_ed25519(&payload, signature_hex, public_key_pem, &ignore)
