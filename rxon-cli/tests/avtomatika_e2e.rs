@@ -4,24 +4,18 @@
 //! re-dispatched and then succeeds; a worker killed mid-task and started again does not lose
 //! the job. And the README's command, configured from the environment, with `examples/add.py`.
 
+mod common;
+
+use common::KillOnDrop;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const CLIENT_TOKEN: &str = "client-token";
 const WORKER_TOKEN: &str = "worker-token";
 
-struct Process(Child);
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn orchestrator() -> (Process, String) {
+fn orchestrator() -> (KillOnDrop, String) {
     let python = std::env::var("RXON_AVTOMATIKA_PYTHON").unwrap_or_else(|_| {
         panic!(
             "RXON_AVTOMATIKA_PYTHON is not set: run ./scripts/test.sh, or point it at a python with avtomatika==1.0b30"
@@ -51,7 +45,7 @@ fn orchestrator() -> (Process, String) {
         .find_map(|line| ready_port(&line))
         .expect("avtomatika never became ready");
     std::thread::spawn(move || lines.for_each(drop));
-    (Process(child), format!("http://127.0.0.1:{port}"))
+    (KillOnDrop(child), format!("http://127.0.0.1:{port}"))
 }
 
 /// The skill: `sum` of `a` and `b`. `flaky` exits 75 (transient) the first time;
@@ -69,11 +63,11 @@ if p.get("sleep"):
 print(json.dumps({"sum": p["a"] + p["b"]}))
 "#;
 
-fn worker(url: &str, marker: &str, schema: &std::path::Path) -> Process {
+fn worker(url: &str, marker: &str, schema: &std::path::Path) -> KillOnDrop {
     worker_with(url, marker, schema, &[])
 }
 
-fn worker_with(url: &str, marker: &str, schema: &std::path::Path, extra: &[&str]) -> Process {
+fn worker_with(url: &str, marker: &str, schema: &std::path::Path, extra: &[&str]) -> KillOnDrop {
     let child = Command::new(env!("CARGO_BIN_EXE_rxon"))
         .args([
             "worker",
@@ -101,7 +95,7 @@ fn worker_with(url: &str, marker: &str, schema: &std::path::Path, extra: &[&str]
         .stderr(Stdio::null())
         .spawn()
         .expect("start rxon worker");
-    Process(child)
+    KillOnDrop(child)
 }
 
 fn submit(client: &reqwest::blocking::Client, url: &str, data: serde_json::Value) -> String {
@@ -246,7 +240,7 @@ fn jobs_run_end_to_end_on_avtomatika() {
 fn the_readme_worker_completes_a_job() {
     let (_orchestrator, url) = orchestrator();
     let add_py = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/add.py");
-    let _worker = Process(
+    let _worker = KillOnDrop(
         Command::new(env!("CARGO_BIN_EXE_rxon"))
             .args(["worker", "--skill", "add", "--", "python3"])
             .arg(add_py)

@@ -2,10 +2,13 @@
 //! commands as the skill. Success, failures (permanent and transient exit codes, bad stdout),
 //! progress lines, input contracts (the command is not run), cancellation (SIGTERM).
 
+mod common;
+
+use common::KillOnDrop;
 use rxon_core::json::Value;
 use rxon_core::listener::{Action, Context, Handler, HandlerError, Listener, ListenerOptions};
 use rxon_core::models::{Message, TaskResult, WorkerCommand};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -42,16 +45,7 @@ impl Handler for Engine {
     }
 }
 
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn rxon_worker(url: &str, extra: &[&str], command: &str) -> Running {
+fn rxon_worker(url: &str, extra: &[&str], command: &str) -> KillOnDrop {
     let child = Command::new(env!("CARGO_BIN_EXE_rxon"))
         .args([
             "worker",
@@ -72,7 +66,7 @@ fn rxon_worker(url: &str, extra: &[&str], command: &str) -> Running {
         .stderr(Stdio::null())
         .spawn()
         .expect("start rxon worker");
-    Running(child)
+    KillOnDrop(child)
 }
 
 async fn wait_results(engine: &Engine, count: usize) -> Vec<TaskResult> {
