@@ -9,7 +9,7 @@ use rxon_core::json::{Number, Object, Value};
 /// Nesting deeper than this is refused (as the core's reader does), never a stack overflow.
 const MAX_DEPTH: usize = 128;
 
-/// A Python value (None, bool, int, float, str, list, tuple, dict with str keys) as JSON.
+/// A Python value (None, bool, int, float, str, list, tuple, dict with str keys, message) as JSON.
 pub fn to_value(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
     to_value_at(obj, 0)
 }
@@ -60,6 +60,9 @@ fn to_value_at(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
             array.push(to_value_at(&item?, depth + 1)?);
         }
         return Ok(Value::Array(array));
+    }
+    if let Some(message) = crate::models::message_value(obj, |field| to_value_at(field, depth + 1)) {
+        return message;
     }
     Err(PyTypeError::new_err(format!(
         "Object of type {} is not JSON serializable",

@@ -7,6 +7,7 @@ mod constants;
 mod convert;
 mod errors;
 mod helpers;
+mod models;
 mod security;
 
 use pyo3::prelude::*;
@@ -30,6 +31,12 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(helpers::calculate_config_hash, m)?)?;
     m.add_function(wrap_pyfunction!(helpers::parse_uri, m)?)?;
     m.add_function(wrap_pyfunction!(helpers::validate_data, m)?)?;
+    m.add_class::<models::FieldTable>()?;
+    m.add_function(wrap_pyfunction!(models::model_init, m)?)?;
+    m.add_function(wrap_pyfunction!(models::model_setattr, m)?)?;
+    m.add_function(wrap_pyfunction!(models::from_dict, m)?)?;
+    m.add_function(wrap_pyfunction!(models::matches, m)?)?;
+    m.add_function(wrap_pyfunction!(models::validate_params, m)?)?;
     constants::add(m)?;
     Ok(())
 }

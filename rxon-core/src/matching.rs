@@ -14,13 +14,30 @@
 //! meets a minimum of 1), and integers equal floats of the same value.
 
 use crate::json::{Number, Value};
-use crate::models::{HardwareDevice, InstalledArtifact, JsonObject, Resources, SkillInfo};
+use crate::models::{HardwareDevice, InstalledArtifact, JsonObject, Message, Resources, SkillInfo};
 use std::cmp::Ordering;
 
 /// Something a worker has that can meet a requirement of the same type.
 pub trait Matches {
     /// Whether `self` (what the worker has) meets `required`.
     fn matches(&self, required: &Self) -> bool;
+}
+
+/// `have.matches(required)` for the model called `name` (`HardwareDevice`, `Resources`,
+/// `InstalledArtifact` or `SkillInfo`), both given as JSON trees; for bindings.
+pub fn matches_named(name: &str, have: &Value, required: &Value) -> crate::Result<bool> {
+    fn decoded<M: Matches + Message>(have: &Value, required: &Value) -> crate::Result<bool> {
+        Ok(M::from_value(have)?.matches(&M::from_value(required)?))
+    }
+    match name {
+        "HardwareDevice" => decoded::<HardwareDevice>(have, required),
+        "Resources" => decoded::<Resources>(have, required),
+        "InstalledArtifact" => decoded::<InstalledArtifact>(have, required),
+        "SkillInfo" => decoded::<SkillInfo>(have, required),
+        other => Err(crate::error::RxonError::invalid_value(format!(
+            "{other} has no matches()"
+        ))),
+    }
 }
 
 impl Matches for HardwareDevice {

@@ -71,11 +71,25 @@ pub trait Message: Serialize + DeserializeOwned + Clone + PartialEq + std::fmt::
 }
 
 macro_rules! message {
-    ($($ty:ident),*) => {$(
-        impl Message for $ty {
-            const NAME: &'static str = stringify!($ty);
+    ($($ty:ident),*) => {
+        $(
+            impl Message for $ty {
+                const NAME: &'static str = stringify!($ty);
+            }
+        )*
+
+        /// The names of every message type, as [`check`] knows them.
+        pub const MESSAGE_NAMES: &[&str] = &[$(stringify!($ty)),*];
+
+        /// Decodes `value` as the message called `name` (for bindings, which know messages by
+        /// name) and answers with the decode error, if any.
+        pub fn check(name: &str, value: &Value) -> Result<()> {
+            match name {
+                $(stringify!($ty) => $ty::from_value(value).map(drop),)*
+                other => Err(crate::error::RxonError::invalid_value(format!("Unknown message type {other}"))),
+            }
         }
-    )*};
+    };
 }
 
 message!(

@@ -1,0 +1,329 @@
+//! Message classes. Their fields are declared in `rxon_core/models.py` (the reference's
+//! names, types and defaults); filling, checking, encoding and decoding them happens here, so
+//! decoding and its error messages stay in the core.
+
+use crate::convert::{to_python, to_value};
+use crate::errors::to_pyerr;
+use pyo3::exceptions::{PyAttributeError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyFloat, PyInt, PyList, PyModule, PyTuple, PyType};
+use rxon_core::json::{Object, Value};
+use rxon_core::models::Message;
+
+/// How a field's value is built from plain data.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Kept as given (str, int, free-form dict, list of str, …).
+    Plain,
+    /// A nested message.
+    Model,
+    /// A list of nested messages.
+    ModelList,
+    /// A dict of nested messages by name.
+    ModelDict,
+    /// A float (integers are converted, as msgspec does).
+    Float,
+}
+
+struct Field {
+    name: Py<PyAny>,
+    name_text: String,
+    /// `None` for a required field.
+    default: Option<Py<PyAny>>,
+    kind: Kind,
+    nested: Option<Py<PyType>>,
+}
+
+/// One field as `models.py` describes it: `(name, required, default, kind, nested_class)`.
+type FieldSpec = (Py<PyAny>, bool, Py<PyAny>, String, Option<Py<PyType>>);
+
+/// The fields of one message class, in declaration order; set by `models.py` as
+/// `cls.__rxon_fields__` when the class is created.
+#[pyclass(frozen, module = "rxon_core._native")]
+pub struct FieldTable {
+    model: String,
+    fields: Vec<Field>,
+}
+
+#[pymethods]
+impl FieldTable {
+    /// `fields`: `(name, required, default, kind, nested_class)` tuples, `kind` one of
+    /// `"plain"`, `"model"`, `"list"`, `"dict"`, `"float"`.
+    #[new]
+    fn new(model: String, fields: Vec<FieldSpec>) -> PyResult<Self> {
+        if !rxon_core::models::MESSAGE_NAMES.contains(&model.as_str()) {
+            return Err(PyValueError::new_err(format!("{model} is not an RXON message")));
+        }
+        let fields = Python::attach(|py| {
+            fields
+                .into_iter()
+                .map(|(name, required, default, kind, nested)| {
+                    let kind = match kind.as_str() {
+                        "plain" => Kind::Plain,
+                        "model" => Kind::Model,
+                        "list" => Kind::ModelList,
+                        "dict" => Kind::ModelDict,
+                        "float" => Kind::Float,
+                        other => return Err(PyValueError::new_err(format!("unknown field kind {other}"))),
+                    };
+                    let name_text = name.bind(py).extract::<String>()?;
+                    Ok(Field {
+                        name,
+                        name_text,
+                        default: (!required).then_some(default),
+                        kind,
+                        nested,
+                    })
+                })
+                .collect::<PyResult<Vec<_>>>()
+        })?;
+        Ok(FieldTable { model, fields })
+    }
+
+    /// The field names, in declaration order.
+    fn names(&self) -> Vec<String> {
+        self.fields.iter().map(|f| f.name_text.clone()).collect()
+    }
+}
+
+/// The field table of `obj`'s class, if it is a message class.
+fn table_of<'py>(obj: &Bound<'py, PyAny>) -> Option<Bound<'py, FieldTable>> {
+    let table = obj
+        .get_type()
+        .getattr(pyo3::intern!(obj.py(), "__rxon_fields__"))
+        .ok()?;
+    table.cast_into::<FieldTable>().ok()
+}
+
+fn table_of_class<'py>(cls: &Bound<'py, PyType>) -> PyResult<Bound<'py, FieldTable>> {
+    cls.getattr(pyo3::intern!(cls.py(), "__rxon_fields__"))?
+        .cast_into::<FieldTable>()
+        .map_err(|_| PyTypeError::new_err(format!("{cls} is not an RXON message class")))
+}
+
+fn instance_dict<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
+    Ok(obj
+        .getattr(pyo3::intern!(obj.py(), "__dict__"))?
+        .cast_into::<PyDict>()?)
+}
+
+/// `Model.__init__`: positional arguments in field order, then keywords, then defaults.
+#[pyfunction]
+#[pyo3(signature = (obj, args, kwargs=None))]
+pub fn model_init(
+    obj: &Bound<'_, PyAny>,
+    args: &Bound<'_, PyTuple>,
+    kwargs: Option<&Bound<'_, PyDict>>,
+) -> PyResult<()> {
+    let py = obj.py();
+    let table = table_of(obj).ok_or_else(|| PyTypeError::new_err("not an RXON message"))?;
+    let table = table.get();
+    if args.len() > table.fields.len() {
+        return Err(PyTypeError::new_err("Extra positional arguments provided"));
+    }
+    let slots = instance_dict(obj)?;
+    let mut used_keywords = 0;
+    for (i, field) in table.fields.iter().enumerate() {
+        let keyword = kwargs.map(|k| k.get_item(&field.name)).transpose()?.flatten();
+        let value = match (args.get_item(i).ok(), keyword) {
+            (Some(_), Some(_)) => {
+                return Err(PyTypeError::new_err(format!(
+                    "Argument '{}' given by name and position",
+                    field.name_text
+                )));
+            }
+            (Some(value), None) => value,
+            (None, Some(value)) => {
+                used_keywords += 1;
+                value
+            }
+            (None, None) => match &field.default {
+                Some(default) => default.bind(py).clone(),
+                None => {
+                    return Err(PyTypeError::new_err(format!(
+                        "Missing required argument '{}'",
+                        field.name_text
+                    )));
+                }
+            },
+        };
+        slots.set_item(&field.name, value)?;
+    }
+    if let Some(kwargs) = kwargs.filter(|k| k.len() > used_keywords) {
+        for key in kwargs.keys() {
+            if !table
+                .fields
+                .iter()
+                .any(|f| f.name_text == key.extract::<String>().unwrap_or_default())
+            {
+                return Err(PyTypeError::new_err(format!("Unexpected keyword argument '{key}'")));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Refuses attribute assignment: messages are immutable, as the reference's frozen structs.
+#[pyfunction]
+pub fn model_setattr(obj: &Bound<'_, PyAny>) -> PyResult<()> {
+    Err(PyAttributeError::new_err(format!(
+        "immutable type: '{}'",
+        obj.get_type().name()?
+    )))
+}
+
+/// The message `obj` as a JSON object: null members and members equal to their default left
+/// out (the reference's `omit_defaults`, compared by value). `None` if `obj` is no message.
+pub fn message_value(
+    obj: &Bound<'_, PyAny>,
+    encode: impl Fn(&Bound<'_, PyAny>) -> PyResult<Value>,
+) -> Option<PyResult<Value>> {
+    let table = table_of(obj)?;
+    Some((|| {
+        let slots = instance_dict(obj)?;
+        let mut object = Object::with_capacity(table.get().fields.len());
+        for field in &table.get().fields {
+            let Some(value) = slots.get_item(&field.name)? else {
+                continue;
+            };
+            if value.is_none() {
+                continue;
+            }
+            if let Some(default) = &field.default
+                && value.eq(default.bind(obj.py()))?
+            {
+                continue;
+            }
+            object.insert(&field.name_text, encode(&value)?);
+        }
+        Ok(Value::Object(object))
+    })())
+}
+
+/// The reference's `from_dict(cls, data)`: `None` stays `None`, an instance of `cls` is
+/// returned as is, anything but a dict is returned unchanged (as the reference does); a dict
+/// is decoded by the core (a `ValueError` with the reference's message if it does not fit)
+/// and built into `cls`.
+#[pyfunction]
+pub fn from_dict<'py>(cls: &Bound<'py, PyAny>, data: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    if data.is_none() || data.is_instance(cls)? {
+        return Ok(data.clone());
+    }
+    let Ok(cls) = cls.cast::<PyType>() else {
+        return Ok(data.clone());
+    };
+    let Ok(table) = table_of_class(cls) else {
+        return Err(PyTypeError::new_err(format!(
+            "from_dict: {} is not an RXON message class",
+            cls.name()?
+        )));
+    };
+    let Ok(dict) = data.cast::<PyDict>() else {
+        return Ok(data.clone());
+    };
+    rxon_core::models::check(&table.get().model, &to_value(data)?).map_err(to_pyerr)?;
+    build(cls, table.get(), dict)
+}
+
+/// Builds an instance of `cls` from a dict the core has accepted as that message.
+fn build<'py>(cls: &Bound<'py, PyType>, table: &FieldTable, data: &Bound<'py, PyDict>) -> PyResult<Bound<'py, PyAny>> {
+    let py = cls.py();
+    let obj = object_new(py)?.call1((cls,))?;
+    let slots = instance_dict(&obj)?;
+    for field in &table.fields {
+        let given = data.get_item(&field.name)?.filter(|v| !v.is_none());
+        let value = match (given, &field.default) {
+            (Some(value), _) => built(field, value)?,
+            (None, Some(default)) => default.bind(py).clone(),
+            (None, None) => py.None().into_bound(py),
+        };
+        slots.set_item(&field.name, value)?;
+    }
+    Ok(obj)
+}
+
+/// One field's value, with nested messages built.
+fn built<'py>(field: &Field, value: Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let py = value.py();
+    let nested = |item: &Bound<'py, PyAny>| -> PyResult<Bound<'py, PyAny>> {
+        let cls = field
+            .nested
+            .as_ref()
+            .ok_or_else(|| PyTypeError::new_err("nested class missing"))?
+            .bind(py);
+        match item.cast::<PyDict>() {
+            Ok(dict) => build(cls, table_of_class(cls)?.get(), dict),
+            Err(_) => Ok(item.clone()),
+        }
+    };
+    Ok(match field.kind {
+        Kind::Plain => value,
+        Kind::Float if value.is_instance_of::<PyInt>() => PyFloat::new(py, value.extract::<f64>()?).into_any(),
+        Kind::Float => value,
+        Kind::Model => nested(&value)?,
+        Kind::ModelList => {
+            let list = PyList::empty(py);
+            for item in value.try_iter()? {
+                list.append(nested(&item?)?)?;
+            }
+            list.into_any()
+        }
+        Kind::ModelDict => {
+            let dict = PyDict::new(py);
+            for (key, item) in value.cast::<PyDict>()?.iter() {
+                dict.set_item(key, nested(&item)?)?;
+            }
+            dict.into_any()
+        }
+    })
+}
+
+fn object_new(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    static NEW: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    NEW.get_or_try_init(py, || {
+        PyModule::import(py, "builtins")?
+            .getattr("object")?
+            .getattr("__new__")
+            .map(Bound::unbind)
+    })
+    .map(|f| f.bind(py).clone())
+}
+
+/// The Python class of message `M` (from `rxon_core.models`).
+fn class_of<M: Message>(py: Python<'_>) -> PyResult<Bound<'_, PyType>> {
+    static MODULE: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+    let module = MODULE.get_or_try_init(py, || PyModule::import(py, "rxon_core.models").map(Bound::unbind))?;
+    Ok(module.bind(py).getattr(M::NAME)?.cast_into::<PyType>()?)
+}
+
+/// A core message as an instance of its Python class.
+pub fn to_py<'py, M: Message>(py: Python<'py>, message: &M) -> PyResult<Bound<'py, PyAny>> {
+    let tree = message.to_dict().map_err(to_pyerr)?;
+    let data = to_python(py, &tree)?;
+    let cls = class_of::<M>(py)?;
+    build(&cls, table_of_class(&cls)?.get(), data.cast::<PyDict>()?)
+}
+
+/// A Python message (an instance or a plain dict) as the core's message.
+pub fn from_py<M: Message>(obj: &Bound<'_, PyAny>) -> PyResult<M> {
+    M::from_value(&to_value(obj)?).map_err(to_pyerr)
+}
+
+/// `have.matches(required)` for devices, resources, artifacts and skills.
+#[pyfunction]
+pub fn matches(have: &Bound<'_, PyAny>, required: &Bound<'_, PyAny>) -> PyResult<bool> {
+    let table = table_of(have).ok_or_else(|| PyTypeError::new_err("matches() needs an RXON message"))?;
+    rxon_core::matching::matches_named(&table.get().model, &to_value(have)?, &to_value(required)?).map_err(to_pyerr)
+}
+
+/// `TaskPayload.validate_params(skill)`: `(True, None)` or `(False, reason)`.
+#[pyfunction]
+pub fn validate_params(task: &Bound<'_, PyAny>, skill: &Bound<'_, PyAny>) -> PyResult<(bool, Option<String>)> {
+    let task: rxon_core::models::TaskPayload = from_py(task)?;
+    let skill: rxon_core::models::SkillInfo = from_py(skill)?;
+    Ok(match task.validate_params(&skill) {
+        Ok(()) => (true, None),
+        Err(err) => (false, Some(err.message().to_string())),
+    })
+}

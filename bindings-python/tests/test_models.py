@@ -1,0 +1,84 @@
+"""The message classes against the reference's: the same fields and defaults, the same
+encoding, immutability, equality, repr and pickling."""
+
+import pickle
+
+import msgspec
+import pytest
+import rxon as reference
+
+import rxon_core as rxon
+from rxon_core.models import Model
+
+MESSAGE_NAMES = [name for name in rxon.models.__all__ if name != "Model"]
+
+
+@pytest.mark.parametrize("name", MESSAGE_NAMES)
+def test_fields_and_defaults_are_the_references(name: str) -> None:
+    ours, theirs = getattr(rxon, name), getattr(reference.models, name)
+    assert ours.__struct_fields__ == theirs.__struct_fields__
+    for field, default in zip(reversed(theirs.__struct_fields__), reversed(theirs.__struct_defaults__)):
+        assert getattr(ours, field) == default, field
+
+
+def test_construction_equality_repr_and_immutability() -> None:
+    task = rxon.TaskPayload(job_id="j", task_id="t", type="echo", params={"x": 1})
+    assert task == rxon.TaskPayload("j", "t", "echo", {"x": 1})
+    assert task != rxon.TaskPayload(job_id="j", task_id="t2", type="echo")
+    assert task.priority == 0.0 and task.step == 0 and task.sig is None
+    assert repr(task).startswith("TaskPayload(job_id='j', task_id='t', type='echo', params={'x': 1},")
+    with pytest.raises(AttributeError, match="immutable type: 'TaskPayload'"):
+        task.job_id = "other"  # type: ignore[misc]
+    with pytest.raises(TypeError, match="Missing required argument 'task_id'"):
+        rxon.TaskPayload(job_id="j")  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="Unexpected keyword argument 'colour'"):
+        rxon.TaskPayload(job_id="j", task_id="t", type="echo", colour="red")  # type: ignore[call-arg]
+    assert pickle.loads(pickle.dumps(task)) == task
+    assert hash(rxon.TaskError(code="c", message="m")) == hash(rxon.TaskError(code="c", message="m"))
+
+
+def test_encoding_matches_the_reference() -> None:
+    wire = {
+        "job_id": "j",
+        "task_id": "t",
+        "status": "failure",
+        "error": {"code": "TRANSIENT_ERROR", "message": "later", "details": {"try": 2}},
+        "data_metadata": {"out": {"uri": "s3://b/k", "size": 10}},
+        "costs": {"gpu_seconds": 1.5, "tokens": 2.0},
+        "timestamp": 1767225600,
+    }
+    ours = rxon.from_dict(rxon.TaskResult, wire)
+    theirs = reference.from_dict(reference.TaskResult, wire)
+    assert rxon.to_dict(ours) == reference.to_dict(theirs)
+    assert rxon.json_dumps(ours) == reference.utils.json_dumps(theirs)
+    assert rxon.sign_payload(ours, "s") == reference.security.sign_payload(theirs, "s")
+    assert isinstance(ours.error, rxon.TaskError) and ours.error.details == {"try": 2}
+    assert ours.data_metadata is not None and ours.data_metadata["out"].size == 10
+    # A reference message encodes the same through rxon_core (it is plain msgspec data).
+    assert rxon.to_dict(msgspec.to_builtins(theirs)) == rxon.to_dict(ours)
+
+
+def test_from_dict_keeps_the_references_pass_through_cases() -> None:
+    task = rxon.TaskPayload(job_id="j", task_id="t", type="echo")
+    assert rxon.from_dict(rxon.TaskPayload, None) is None
+    assert rxon.from_dict(rxon.TaskPayload, task) is task
+    assert rxon.from_dict(rxon.TaskPayload, [1, 2]) == [1, 2]
+    assert rxon.from_dict(rxon.TaskPayload, {"job_id": "j", "task_id": "t", "type": "e", "priority": 3}).priority == 3.0
+    with pytest.raises(ValueError, match=r"Expected `str`, got `int` - at `\$.job_id`"):
+        rxon.from_dict(rxon.TaskPayload, {"job_id": 1, "task_id": "t", "type": "e"})
+
+
+def test_validate_params_uses_the_skill_schema() -> None:
+    skill = rxon.SkillInfo(name="add", input_schema={"type": "object", "required": ["a"]})
+    ok = rxon.TaskPayload(job_id="j", task_id="t", type="add", params={"a": 1})
+    bad = rxon.TaskPayload(job_id="j", task_id="t", type="add", params={})
+    assert ok.validate_params(skill) == (True, None)
+    valid, reason = bad.validate_params(skill)
+    assert not valid and reason is not None and "a" in reason
+    theirs = reference.TaskPayload(job_id="j", task_id="t", type="add", params={})
+    assert (valid, reason) == theirs.validate_params(reference.SkillInfo(name="add", input_schema=skill.input_schema))
+
+
+def test_every_message_is_a_model() -> None:
+    assert all(issubclass(getattr(rxon, name), Model) for name in MESSAGE_NAMES)
+    assert len(MESSAGE_NAMES) == 17
