@@ -7,8 +7,12 @@ mod constants;
 mod convert;
 mod errors;
 mod helpers;
+mod listener;
 mod models;
+mod runtime;
 mod security;
+mod transport;
+mod worker;
 
 use pyo3::prelude::*;
 
@@ -37,6 +41,13 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(models::from_dict, m)?)?;
     m.add_function(wrap_pyfunction!(models::matches, m)?)?;
     m.add_function(wrap_pyfunction!(models::validate_params, m)?)?;
+    m.add_class::<transport::PyTransport>()?;
+    m.add_class::<transport::PyHttpTransport>()?;
+    m.add_class::<transport::PyMockTransport>()?;
+    m.add_class::<transport::Commands>()?;
+    m.add_class::<listener::PyListener>()?;
+    m.add_class::<worker::PyWorkerCore>()?;
+    m.add_class::<worker::PyTask>()?;
     constants::add(m)?;
     Ok(())
 }

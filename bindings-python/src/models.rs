@@ -327,3 +327,16 @@ pub fn validate_params(task: &Bound<'_, PyAny>, skill: &Bound<'_, PyAny>) -> PyR
         Err(err) => (false, Some(err.message().to_string())),
     })
 }
+
+/// A core message handed to Python as an instance of its class (what an awaitable returns).
+pub struct PyMessage<M>(pub M);
+
+impl<'py, M: Message> IntoPyObject<'py> for PyMessage<M> {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0)
+    }
+}

@@ -1,9 +1,8 @@
 """rxon-core: the RXON (Reverse Axon) protocol on a Rust core, with the reference ``rxon``
 package's names and meaning (``import rxon_core as rxon``).
 
-This release covers the canonical form, JSON, HMAC and Ed25519 signatures (payloads and
-bubbling chains), identifiers, blob locations and schema contracts; messages, transports, the
-worker runtime and the listener follow.
+Messages, the canonical form, signatures, schema contracts, transports, the worker runtime
+and the orchestrator-side listener all run in Rust; this package only translates.
 """
 
 from rxon_core import constants
@@ -47,6 +46,9 @@ from rxon_core.models import (
     WorkerEventPayload,
     WorkerRegistration,
 )
+from rxon_core._native import Listener
+from rxon_core.transports import HttpTransport, MockTransport, Transport, create_transport
+from rxon_core.worker import Task, TaskFailed, Worker
 from rxon_core.exceptions import (
     IntegrityError,
     ParamValidationError,
@@ -103,4 +105,12 @@ __all__ = [
     "WorkerCommand",
     "WorkerEventPayload",
     "WorkerRegistration",
+    "Transport",
+    "HttpTransport",
+    "MockTransport",
+    "create_transport",
+    "Listener",
+    "Worker",
+    "Task",
+    "TaskFailed",
 ]

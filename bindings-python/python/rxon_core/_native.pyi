@@ -1,4 +1,9 @@
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable
+from os import PathLike
+from types import TracebackType
+from typing import Any, Self
+
+from rxon_core.models import TaskPayload, TokenResponse, WorkerCommand
 
 PROTOCOL_VERSION: str
 
@@ -85,3 +90,114 @@ JOB_STATUS_WAITING_FOR_PARALLEL: str
 WORKER_STATUS_ACTIVE: str
 WORKER_STATUS_DRAINING: str
 TERMINAL_STATES: frozenset[str]
+
+class Transport:
+    worker_id: str
+    extra_config: dict[str, Any]
+    async def connect(self) -> None: ...
+    async def close(self) -> None: ...
+    async def register(self, registration: Any) -> Any: ...
+    async def poll_task(
+        self, timeout: float = 30.0, available_skills: list[str] | None = None, hot_skills: list[str] | None = None
+    ) -> TaskPayload | None: ...
+    async def send_result(self, result: Any) -> bool: ...
+    async def send_heartbeat(self, heartbeat: Any) -> dict[str, Any] | None: ...
+    async def emit_event(self, event: Any) -> bool: ...
+    async def refresh_token(self) -> TokenResponse | None: ...
+    def listen_for_commands(self, reconnect: bool = True) -> AsyncIterator[WorkerCommand]: ...
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+
+class HttpTransport(Transport):
+    base_url: str
+    def __init__(
+        self,
+        base_url: str,
+        worker_id: str,
+        token: str,
+        ssl_context: Any = None,
+        verify_ssl: bool = True,
+        result_retries: int = 3,
+        result_retry_delay: float = 0.1,
+        *,
+        request_timeout: float = 30.0,
+        connect_timeout: float = 10.0,
+        ca_file: str | PathLike[str] | None = None,
+        client_cert: tuple[str | PathLike[str], str | PathLike[str]] | None = None,
+        signing_token: str | None = None,
+        **kwargs: Any,
+    ) -> None: ...
+
+class MockTransport(Transport):
+    connected: bool
+    token: str
+    registered: list[Any]
+    heartbeats: list[Any]
+    results: list[Any]
+    emitted_events: list[Any]
+    def __init__(self, worker_id: str = "mock-worker", token: str = "mock-token", **kwargs: Any) -> None: ...
+    def push_task(self, task: Any) -> None: ...
+    def push_command(self, command: Any) -> None: ...
+    def push_heartbeat_answer(self, answer: Any) -> None: ...
+
+class Listener:
+    port: int | None
+    host: str
+    connected_workers: list[str]
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        handler: Callable[[str, Any, dict[str, Any]], Awaitable[Any]] | None = None,
+        *,
+        tls: dict[str, Any] | tuple[str, str] | None = None,
+        body_limit: int = 16777216,
+    ) -> None: ...
+    async def start(self, handler: Callable[[str, Any, dict[str, Any]], Awaitable[Any]] | None = None) -> int: ...
+    async def stop(self, grace: float = 5.0) -> None: ...
+    async def send_command(self, worker_id: str, command: Any) -> bool: ...
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+
+class Task:
+    payload: TaskPayload
+    params: dict[str, Any]
+    task_id: str
+    job_id: str
+    type: str
+    time_left: float | None
+    cancelled: bool
+    async def wait_cancelled(self) -> None: ...
+    async def progress(self, fraction: float, message: str = "") -> bool: ...
+    async def emit(self, event_type: str, payload: dict[str, Any]) -> bool: ...
+    def complete(self, data: Any = None, status: str = "success") -> None: ...
+    def fail(self, code: str, message: str, details: dict[str, Any] | None = None) -> None: ...
+
+class WorkerCore:
+    state: str
+    def __init__(
+        self,
+        url: str,
+        worker_id: str,
+        token: str,
+        skills: list[Any],
+        *,
+        max_concurrent_tasks: int = 1,
+        worker_type: str = "generic",
+        heartbeat_interval: float = 15.0,
+        poll_timeout: float = 30.0,
+        signing: str = "master_token",
+        task_secret: str | None = None,
+        resources: Any = None,
+        capabilities: Any = None,
+        advertise_contracts: bool = True,
+        transport: Transport | None = None,
+    ) -> None: ...
+    async def next_task(self) -> Task | None: ...
+    async def drain(self) -> None: ...
+    async def shutdown(self, grace: float = 10.0) -> None: ...
+    def set_hot_skills(self, skills: list[str]) -> None: ...

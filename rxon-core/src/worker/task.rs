@@ -74,7 +74,9 @@ pub struct TaskHandle {
     reports: mpsc::UnboundedSender<Report>,
     transport: Arc<dyn Transport>,
     worker_id: String,
-    permit: Option<OwnedSemaphorePermit>,
+    /// The concurrency slot, given back with the outcome (a lock so that outcomes can be
+    /// reported through a shared handle, as bindings hold it).
+    permit: std::sync::Mutex<Option<OwnedSemaphorePermit>>,
 }
 
 static EVENT_COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -99,7 +101,7 @@ impl TaskHandle {
             reports,
             transport,
             worker_id,
-            permit,
+            permit: std::sync::Mutex::new(permit),
         }
     }
 
@@ -159,18 +161,19 @@ impl TaskHandle {
         self.emit(EVENT_TYPE_PROGRESS, payload).await
     }
 
-    fn report(&mut self, outcome: Outcome) -> Result<()> {
+    fn report(&self, outcome: Outcome) -> Result<()> {
         if !self.state.claim() {
             return Err(RxonError::invalid_value(format!(
-                "task {} already has an outcome (its deadline passed)",
+                "task {} already has an outcome (reported before, or its deadline passed)",
                 self.payload.task_id
             )));
         }
+        let permit = self.permit.lock().unwrap_or_else(|p| p.into_inner()).take();
         let report = Report {
             task: self.payload.clone(),
             outcome,
             cancelled: self.state.is_cancelled(),
-            _permit: self.permit.take(),
+            _permit: permit,
         };
         self.reports
             .send(report)
@@ -178,14 +181,14 @@ impl TaskHandle {
     }
 
     /// Reports success with `data`.
-    pub fn complete(self, data: Object) -> Result<()> {
+    pub fn complete(&self, data: Object) -> Result<()> {
         self.complete_with_status(TASK_STATUS_SUCCESS, data)
     }
 
     /// Reports an outcome with a status of the skill's `output_statuses` (e.g.
     /// `needs_review`, which the orchestrator's blueprint maps to its next state); a status
     /// the skill does not declare is reported as a `CONTRACT_VIOLATION_ERROR`.
-    pub fn complete_with_status(mut self, status: &str, data: Object) -> Result<()> {
+    pub fn complete_with_status(&self, status: &str, data: Object) -> Result<()> {
         self.report(Outcome::Completed {
             status: status.to_string(),
             data,
@@ -193,7 +196,7 @@ impl TaskHandle {
     }
 
     /// Reports a failure (`code` one of the `ERROR_CODE_*` constants).
-    pub fn fail(mut self, code: &str, message: &str, details: Option<Object>) -> Result<()> {
+    pub fn fail(&self, code: &str, message: &str, details: Option<Object>) -> Result<()> {
         let error = TaskError {
             code: code.to_string(),
             message: message.to_string(),
@@ -205,7 +208,8 @@ impl TaskHandle {
 
 impl Drop for TaskHandle {
     fn drop(&mut self) {
-        if self.permit.is_some() {
+        let unreported = self.permit.get_mut().map_or(true, |permit| permit.is_some());
+        if unreported {
             let error = TaskError {
                 code: ERROR_CODE_INTERNAL.to_string(),
                 message: "the task handle was dropped without an outcome".to_string(),

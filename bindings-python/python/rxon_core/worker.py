@@ -1,0 +1,271 @@
+"""The worker runtime: register, heartbeat, poll while there are free slots, run handlers,
+send results — the core's runtime (Rust) with an asyncio surface.
+
+    worker = Worker(url="http://127.0.0.1:8080", worker_id="w1", token="secret")
+
+    @worker.skill("add", input_schema={"type": "object", "required": ["a", "b"]})
+    async def add(task: Task) -> dict[str, Any]:
+        return {"sum": task.params["a"] + task.params["b"]}
+
+    await worker.run()
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from typing import Any, TypeAlias
+
+from rxon_core import _native
+from rxon_core.constants import (
+    ERROR_CODE_INTEGRITY_MISMATCH,
+    ERROR_CODE_INVALID_INPUT,
+    ERROR_CODE_PERMANENT,
+    ERROR_CODE_RESOURCE_EXHAUSTED,
+    ERROR_CODE_SECURITY,
+    ERROR_CODE_TIMEOUT,
+    ERROR_CODE_TRANSIENT,
+)
+from rxon_core.exceptions import IntegrityError, ParamValidationError
+from rxon_core.models import Resources, SkillInfo, WorkerCapabilities
+from rxon_core.transports import Transport
+
+__all__ = ["Task", "TaskFailed", "Handler", "Worker", "failure_code"]
+
+logger = logging.getLogger("rxon_core")
+
+Task = _native.Task
+Handler: TypeAlias = Callable[[Task], Awaitable[Mapping[str, Any] | None]]
+
+
+class TaskFailed(Exception):
+    """Raise from a handler to fail the task with a chosen ``code`` (an ``ERROR_CODE_*``)."""
+
+    def __init__(self, code: str, message: str, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.code, self.message, self.details = code, message, details
+
+
+def failure_code(error: BaseException) -> str:
+    """The error code a handler's exception reports (first match wins):
+
+    ``TaskFailed`` its own code; ``ParamValidationError`` and ``ValueError``
+    ``INVALID_INPUT_ERROR``; ``IntegrityError`` ``INTEGRITY_MISMATCH_ERROR``; ``PermissionError``
+    ``SECURITY_ERROR``; ``TimeoutError`` ``TIMEOUT_ERROR``; ``MemoryError``
+    ``RESOURCE_EXHAUSTED_ERROR``; ``NotImplementedError`` ``PERMANENT_ERROR``; anything else
+    ``TRANSIENT_ERROR`` (the orchestrator may retry it elsewhere).
+    """
+    if isinstance(error, TaskFailed):
+        return error.code
+    if isinstance(error, IntegrityError):
+        return ERROR_CODE_INTEGRITY_MISMATCH
+    if isinstance(error, (ParamValidationError, ValueError)):
+        return ERROR_CODE_INVALID_INPUT
+    if isinstance(error, PermissionError):
+        return ERROR_CODE_SECURITY
+    if isinstance(error, TimeoutError):
+        return ERROR_CODE_TIMEOUT
+    if isinstance(error, MemoryError):
+        return ERROR_CODE_RESOURCE_EXHAUSTED
+    if isinstance(error, NotImplementedError):
+        return ERROR_CODE_PERMANENT
+    return ERROR_CODE_TRANSIENT
+
+
+class Worker:
+    """A worker: ``async with worker:`` starts and registers it and drains it on exit;
+    ``async for task in worker`` hands out tasks; ``await worker.run()`` runs the handlers
+    registered with ``@worker.skill(...)`` (or one ``handler`` for every skill).
+
+    ``signing`` is ``"master_token"`` (HMAC with ``token``, as avtomatika demands), ``"off"``
+    or an Ed25519 private key (PEM). ``transport`` runs the worker on a given transport (a
+    ``MockTransport`` in tests) instead of one made from ``url``.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        worker_id: str,
+        token: str,
+        skills: Iterable[SkillInfo | str | Mapping[str, Any]] = (),
+        *,
+        max_concurrent_tasks: int = 1,
+        worker_type: str = "generic",
+        heartbeat_interval: float = 15.0,
+        poll_timeout: float = 30.0,
+        signing: str = "master_token",
+        task_secret: str | None = None,
+        resources: Resources | None = None,
+        capabilities: WorkerCapabilities | None = None,
+        advertise_contracts: bool = True,
+        shutdown_grace: float = 10.0,
+        transport: Transport | None = None,
+    ) -> None:
+        self.url, self.worker_id, self._token = url, worker_id, token
+        self._skills: dict[str, SkillInfo] = {}
+        for skill in skills:
+            self._add_skill(skill)
+        self._handlers: dict[str, Handler] = {}
+        self._options: dict[str, Any] = {
+            "max_concurrent_tasks": max_concurrent_tasks,
+            "worker_type": worker_type,
+            "heartbeat_interval": heartbeat_interval,
+            "poll_timeout": poll_timeout,
+            "signing": signing,
+            "task_secret": task_secret,
+            "resources": resources,
+            "capabilities": capabilities,
+            "advertise_contracts": advertise_contracts,
+            "transport": transport,
+        }
+        self.shutdown_grace = shutdown_grace
+        self._core: _native.WorkerCore | None = None
+        self._running: set[asyncio.Task[None]] = set()
+
+    def _add_skill(self, skill: SkillInfo | str | Mapping[str, Any]) -> SkillInfo:
+        if isinstance(skill, str):
+            skill = SkillInfo(name=skill)
+        elif not isinstance(skill, SkillInfo):
+            skill = SkillInfo(**skill)
+        self._skills[skill.name] = skill
+        return skill
+
+    @property
+    def skills(self) -> list[SkillInfo]:
+        return list(self._skills.values())
+
+    def skill(
+        self,
+        name: str,
+        *,
+        input_schema: dict[str, Any] | None = None,
+        output_schema: dict[str, Any] | None = None,
+        output_statuses: list[str] | None = None,
+        description: str | None = None,
+        version: str | None = None,
+        type: str | None = None,
+    ) -> Callable[[Handler], Handler]:
+        """Registers the decorated ``async def handler(task) -> dict`` for skill ``name``."""
+        if self._core is not None:
+            raise RuntimeError("skills must be registered before the worker starts")
+        info = SkillInfo(
+            name=name,
+            type=type,
+            description=description,
+            version=version,
+            input_schema=input_schema,
+            output_schema=output_schema,
+            output_statuses=output_statuses,
+        )
+
+        def register(handler: Handler) -> Handler:
+            self._add_skill(info)
+            self._handlers[name] = handler
+            return handler
+
+        return register
+
+    @property
+    def state(self) -> str:
+        """``"new"`` before ``start()``, then ``"connecting"``, ``"running"``, ``"draining"``, ``"stopped"``."""
+        return "new" if self._core is None else self._core.state
+
+    async def start(self) -> None:
+        """Starts the runtime: it registers, then heartbeats and polls in the background."""
+        if self._core is not None:
+            raise RuntimeError(f"worker {self.worker_id} is already started")
+        if not self._skills:
+            raise ValueError("a worker needs at least one skill")
+        self._core = _native.WorkerCore(self.url, self.worker_id, self._token, self.skills, **self._options)
+
+    def _started(self) -> _native.WorkerCore:
+        if self._core is None:
+            raise RuntimeError(f"worker {self.worker_id} is not started (use `async with worker:` or start())")
+        return self._core
+
+    async def next_task(self) -> Task | None:
+        """The next task, or ``None`` once the worker drains or stops."""
+        return await self._started().next_task()
+
+    def __aiter__(self) -> AsyncIterator[Task]:
+        return self._tasks()
+
+    async def _tasks(self) -> AsyncIterator[Task]:
+        while (task := await self.next_task()) is not None:
+            yield task
+
+    async def drain(self) -> None:
+        """Takes no new tasks; waits for running ones to finish and their results to be sent."""
+        await self._started().drain()
+
+    async def shutdown(self, grace: float | None = None) -> None:
+        """Drains for at most ``grace`` seconds (default ``shutdown_grace``), then cancels what runs."""
+        await self._started().shutdown(self.shutdown_grace if grace is None else grace)
+
+    async def __aenter__(self) -> Worker:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._core is not None and self._core.state != "stopped":
+            await self.shutdown()
+
+    async def run(self, handler: Handler | None = None) -> None:
+        """Runs tasks until the worker drains or stops (starting it if needed): each task goes
+        to its skill's handler (or ``handler``) in its own asyncio task. A handler returns the
+        result data (a dict, or ``None`` for ``{}``); an exception fails the task with
+        :func:`failure_code`; a cancelled task's handler is cancelled."""
+        if self._core is None:
+            async with self:
+                await self._dispatch(handler)
+        else:
+            await self._dispatch(handler)
+
+    async def _dispatch(self, handler: Handler | None) -> None:
+        try:
+            async for task in self:
+                job = asyncio.create_task(self._execute(task, handler or self._handlers.get(task.type)))
+                self._running.add(job)
+                job.add_done_callback(self._running.discard)
+        finally:
+            if self._running:
+                await asyncio.gather(*self._running, return_exceptions=True)
+
+    async def _execute(self, task: Task, handler: Handler | None) -> None:
+        if handler is None:
+            task.fail(ERROR_CODE_PERMANENT, f"worker {self.worker_id} has no handler for skill {task.type!r}")
+            return
+        work = asyncio.ensure_future(handler(task))
+        cancelled = asyncio.ensure_future(task.wait_cancelled())
+        try:
+            await asyncio.wait({work, cancelled}, return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:
+            work.cancel()
+            raise
+        finally:
+            cancelled.cancel()
+        try:
+            self._report(task, work)
+        except RuntimeError as error:  # its deadline passed first: the core reported TIMEOUT_ERROR
+            logger.info("task %s: %s", task.task_id, error)
+
+    def _report(self, task: Task, work: asyncio.Future[Mapping[str, Any] | None]) -> None:
+        if not work.done():
+            work.cancel()
+            task.fail(ERROR_CODE_TRANSIENT, "cancelled")
+            return
+        try:
+            data = work.result()
+        except asyncio.CancelledError:
+            task.fail(ERROR_CODE_TRANSIENT, "cancelled")
+            return
+        except Exception as error:
+            logger.warning("task %s (%s) failed: %r", task.task_id, task.type, error)
+            details = error.details if isinstance(error, TaskFailed) else None
+            task.fail(failure_code(error), str(error) or type(error).__name__, details)
+            return
+        try:
+            task.complete(data)
+        except TypeError as error:
+            task.fail(ERROR_CODE_PERMANENT, f"the {task.type!r} handler's result is unusable: {error}")
