@@ -9,35 +9,50 @@ use crate::runtime::{awaitable, check_process};
 use crate::transport::seconds;
 use pyo3::exceptions::{PyPermissionError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyTuple};
-use pyo3_async_runtimes::TaskLocals;
+use pyo3::types::{PyCFunction, PyDict, PyTuple};
 use rxon_core::json::Value;
 use rxon_core::listener::{Action, Context, Handler, HandlerError, Listener, ListenerOptions};
 use rxon_core::security::tls::{ClientAuth, ServerTlsOptions};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+use tokio::sync::oneshot;
 
-/// The Python handler, called on the event loop `start()` ran on.
+/// The Python handler, run as an asyncio task on the event loop `start()` ran on.
 struct PyHandler {
     handler: Py<PyAny>,
-    locals: TaskLocals,
+    event_loop: Py<PyAny>,
 }
 
 #[async_trait::async_trait]
 impl Handler for PyHandler {
     async fn handle(&self, action: Action, payload: Value, context: &Context) -> Result<Option<Value>, HandlerError> {
-        let call = Python::attach(|py| {
+        let (done, answer) = oneshot::channel();
+        let scheduled = Python::attach(|py| {
             let payload = to_python(py, &payload)?;
             let context = context_dict(py, context)?;
             let coroutine = self.handler.bind(py).call1((action.name(), payload, context))?;
-            pyo3_async_runtimes::into_future_with_locals(&self.locals, coroutine)
+            let future = py
+                .import("asyncio")?
+                .call_method1("run_coroutine_threadsafe", (coroutine, self.event_loop.bind(py)))?;
+            let done = Mutex::new(Some(done));
+            let on_done = PyCFunction::new_closure(py, None, None, move |args, _| -> PyResult<()> {
+                let outcome = args.get_item(0)?.call_method0("result").map(Bound::unbind);
+                if let Some(done) = done.lock().unwrap_or_else(|p| p.into_inner()).take() {
+                    let _ = done.send(outcome);
+                }
+                Ok(())
+            })?;
+            future.call_method1("add_done_callback", (on_done,))?;
+            Ok::<_, PyErr>(CancelOnDrop(Some(future.unbind())))
         });
-        let answer = match call {
-            Ok(future) => future.await,
-            Err(err) => Err(err),
+        let mut running = match scheduled {
+            Ok(running) => running,
+            Err(err) => return Err(Python::attach(|py| handler_error(py, action, err))),
         };
+        let answer = answer.await;
+        running.0 = None;
         Python::attach(|py| match answer {
-            Ok(answer) => {
+            Ok(Ok(answer)) => {
                 let answer = answer.bind(py);
                 if !answer.is_truthy().unwrap_or(false) {
                     return Ok(None);
@@ -47,8 +62,23 @@ impl Handler for PyHandler {
                     .map(Some)
                     .map_err(|e| HandlerError::Internal(e.to_string()))
             }
-            Err(err) => Err(handler_error(py, action, err)),
+            Ok(Err(err)) => Err(handler_error(py, action, err)),
+            Err(_) => Err(HandlerError::Internal("the event loop dropped the handler".into())),
         })
+    }
+}
+
+/// Cancels the handler's asyncio task when the request is dropped (the worker hung up, e.g.
+/// a cancelled long poll), so an abandoned poll does not go on to take a task.
+struct CancelOnDrop(Option<Py<PyAny>>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        if let Some(future) = self.0.take() {
+            Python::attach(|py| {
+                let _ = future.bind(py).call_method0("cancel");
+            });
+        }
     }
 }
 
@@ -193,7 +223,7 @@ impl PyListener {
         if self.running.lock().unwrap_or_else(|p| p.into_inner()).is_some() {
             return Err(PyRuntimeError::new_err("Listener is already started"));
         }
-        let locals = pyo3_async_runtimes::tokio::get_current_locals(py)?;
+        let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?.unbind();
         let addr = if self.host.contains(':') {
             format!("[{}]:{}", self.host, self.port)
         } else {
@@ -202,7 +232,7 @@ impl PyListener {
         let (options, running) = (self.options.clone(), self.running.clone());
         awaitable(py, async move {
             let listener = Listener::bind(&addr, options).await.map_err(to_pyerr)?;
-            listener.set_handler(Arc::new(PyHandler { handler, locals }));
+            listener.set_handler(Arc::new(PyHandler { handler, event_loop }));
             let port = listener.local_addr().port();
             let started = Arc::new(RunningListener {
                 listener: Mutex::new(Some(listener)),

@@ -1,0 +1,177 @@
+"""rxon_core.Worker on the core's runtime: handlers, failure codes, cancellation, draining,
+use after stop and in a forked child."""
+
+import asyncio
+import os
+from typing import Any
+
+import pytest
+
+import rxon_core as rxon
+from conftest import Engine, run
+
+ADD_SCHEMA = {"type": "object", "properties": {"a": {"type": "number"}, "b": {"type": "number"}}, "required": ["a", "b"]}
+
+
+def task(task_id: str, skill: str = "add", **params: Any) -> dict[str, Any]:
+    return {"job_id": f"job-{task_id}", "task_id": task_id, "type": skill, "params": params}
+
+
+async def results_of(mock: rxon.MockTransport, count: int) -> dict[str, rxon.TaskResult]:
+    while len(mock.results) < count:
+        await asyncio.sleep(0.01)
+    return {result.task_id: result for result in mock.results}
+
+
+def mock_worker(mock: rxon.MockTransport, **options: Any) -> rxon.Worker:
+    options.setdefault("signing", "off")
+    return rxon.Worker("mock://", mock.worker_id, "token", transport=mock, poll_timeout=0.2, **options)
+
+
+def test_handlers_run_and_exceptions_become_failure_codes() -> None:
+    async def scenario() -> None:
+        mock = rxon.MockTransport(worker_id="w1")
+        worker = mock_worker(mock, max_concurrent_tasks=4)
+
+        @worker.skill("add", input_schema=ADD_SCHEMA)
+        async def add(task: rxon.Task) -> dict[str, Any]:
+            if task.params["a"] < 0:
+                raise ValueError("a must not be negative")
+            if task.params["a"] == 13:
+                raise rxon.TaskFailed(rxon.ERROR_CODE_DEPENDENCY, "no luck", {"why": "13"})
+            if task.params["a"] == 99:
+                raise RuntimeError("flaky")
+            await task.progress(0.5, "halfway")
+            return {"sum": task.params["a"] + task.params["b"]}
+
+        for item in [task("ok", a=1, b=2), task("neg", a=-1, b=0), task("dep", a=13, b=0), task("flaky", a=99, b=0)]:
+            mock.push_task(item)
+        mock.push_task(task("schema", a="one", b=2))  # refused by the core before the handler
+        mock.push_task(task("unknown", skill="mul"))
+        async with worker:
+            running = asyncio.create_task(worker.run())
+            results = await results_of(mock, 6)
+            await worker.drain()
+            await running
+        assert results["ok"].status == rxon.TASK_STATUS_SUCCESS and results["ok"].data == {"sum": 3}
+        codes = {task_id: result.error.code for task_id, result in results.items() if result.error}
+        assert codes == {
+            "neg": rxon.ERROR_CODE_INVALID_INPUT,
+            "dep": rxon.ERROR_CODE_DEPENDENCY,
+            "flaky": rxon.ERROR_CODE_TRANSIENT,
+            "schema": rxon.ERROR_CODE_INVALID_INPUT,
+            "unknown": rxon.ERROR_CODE_PERMANENT,  # the core refuses skills it does not have
+        }, codes
+        assert results["dep"].error is not None and results["dep"].error.details == {"why": "13"}
+        assert [e.payload for e in mock.emitted_events] == [{"progress": 0.5, "message": "halfway"}]
+        assert mock.registered[0].supported_skills is not None
+        assert mock.registered[0].supported_skills[0].input_schema == ADD_SCHEMA
+        assert worker.state == "stopped"
+
+    run(scenario())
+
+
+def test_a_cancel_command_cancels_the_handler() -> None:
+    async def scenario() -> None:
+        mock = rxon.MockTransport(worker_id="w1")
+        worker = mock_worker(mock)
+        started, handler_cancelled = asyncio.Event(), asyncio.Event()
+
+        @worker.skill("sleep")
+        async def sleep(task: rxon.Task) -> dict[str, Any]:
+            started.set()
+            try:
+                await asyncio.sleep(60)
+            except asyncio.CancelledError:
+                handler_cancelled.set()
+                raise
+            return {}
+
+        mock.push_task(task("long", skill="sleep"))
+        async with worker:
+            running = asyncio.create_task(worker.run())
+            await asyncio.wait_for(started.wait(), 5)
+            mock.push_command({"command": "cancel_task", "task_id": "long", "job_id": "job-long"})
+            await asyncio.wait_for(handler_cancelled.wait(), 5)
+            results = await results_of(mock, 1)
+            await worker.drain()
+            await running
+        assert results["long"].status == rxon.TASK_STATUS_CANCELLED
+
+    run(scenario())
+
+
+def test_tasks_by_async_for_report_exactly_one_outcome() -> None:
+    async def scenario() -> None:
+        mock = rxon.MockTransport(worker_id="w1")
+        mock.push_task(task("t1", a=1, b=1))
+        async with mock_worker(mock, skills=["add"]) as worker:
+            async for handle in worker:
+                assert (handle.task_id, handle.type, handle.params) == ("t1", "add", {"a": 1, "b": 1})
+                assert handle.payload.job_id == "job-t1" and not handle.cancelled
+                handle.complete({"sum": 2})
+                with pytest.raises(RuntimeError, match="already has an outcome"):
+                    handle.fail(rxon.ERROR_CODE_INTERNAL, "twice")
+                break
+            await results_of(mock, 1)
+        assert mock.results[0].data == {"sum": 2}
+        assert worker.state == "stopped"
+        with pytest.raises(RuntimeError, match="already started"):
+            await worker.start()
+
+    run(scenario())
+
+
+def test_a_worker_against_the_listener() -> None:
+    async def scenario() -> None:
+        engine = Engine()
+        async with rxon.Listener("127.0.0.1", 0, engine) as listener:
+            worker = rxon.Worker(f"http://127.0.0.1:{listener.port}", "w1", "secret", max_concurrent_tasks=2)
+
+            @worker.skill("add")
+            async def add(task: rxon.Task) -> dict[str, Any]:
+                return {"sum": task.params["a"] + task.params["b"]}
+
+            for i in range(10):
+                engine.tasks.put_nowait(task(f"t{i}", a=i, b=1))
+            async with worker:
+                running = asyncio.create_task(worker.run())
+                results = await engine.wait_results(10)
+                await worker.drain()
+                await running
+        assert sorted(r["data"]["sum"] for r in results) == list(range(1, 11))
+        assert all(r["security"]["signer_id"] == "w1" for r in results)  # signed with the token
+        assert "register" in engine.actions() and "heartbeat" in engine.actions()
+
+    run(scenario())
+
+
+def test_a_forked_child_gets_a_clear_error_instead_of_a_hang() -> None:
+    mock = rxon.MockTransport()
+
+    async def poll() -> rxon.TaskPayload | None:
+        return await mock.poll_task(timeout=0.01)
+
+    run(poll())  # the runtime is running in this process now
+    pid = os.fork()
+    if pid == 0:  # the child: every await would hang on the parent's (absent) runtime threads
+        try:
+            run(poll(), within=5)
+        except RuntimeError as error:
+            os._exit(0 if "forked child" in str(error) else 2)
+        except BaseException:
+            os._exit(3)
+        os._exit(1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+
+
+def test_bad_configuration_is_refused() -> None:
+    with pytest.raises(ValueError, match="at least one skill"):
+        run(rxon.Worker("http://127.0.0.1:9", "w1", "t").start())
+    with pytest.raises(ValueError, match="max_concurrent_tasks"):
+        run(rxon.Worker("http://127.0.0.1:9", "w1", "t", ["add"], max_concurrent_tasks=0).start())
+    with pytest.raises(ValueError, match="signing must be"):
+        run(rxon.Worker("http://127.0.0.1:9", "w1", "t", ["add"], signing="rot13").start())
+    with pytest.raises(RuntimeError, match="not started"):
+        run(rxon.Worker("http://127.0.0.1:9", "w1", "t", ["add"]).drain())
