@@ -8,6 +8,7 @@ mod convert;
 mod errors;
 mod helpers;
 mod listener;
+mod logging;
 mod models;
 mod runtime;
 mod security;
@@ -48,6 +49,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<listener::PyListener>()?;
     m.add_class::<worker::PyWorkerCore>()?;
     m.add_class::<worker::PyTask>()?;
+    m.add_function(wrap_pyfunction!(logging::sync_log_level, m)?)?;
+    logging::install(m.py())?;
     constants::add(m)?;
     Ok(())
 }

@@ -223,6 +223,7 @@ impl PyListener {
         if self.running.lock().unwrap_or_else(|p| p.into_inner()).is_some() {
             return Err(PyRuntimeError::new_err("Listener is already started"));
         }
+        crate::logging::sync_level(py)?;
         let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?.unbind();
         let addr = if self.host.contains(':') {
             format!("[{}]:{}", self.host, self.port)

@@ -256,6 +256,7 @@ impl PyHttpTransport {
         if let Some(secret) = signing_token {
             options.signing = Some(MessageSigner::new(secret, worker_id).map_err(to_pyerr)?);
         }
+        crate::logging::sync_level(py)?;
         let _runtime = crate::runtime::handle()?.enter();
         let transport = HttpTransport::new(base_url, worker_id, token, options).map_err(to_pyerr)?;
         let extra = kwargs.unwrap_or_else(|| PyDict::new(py)).unbind();

@@ -31,6 +31,7 @@ impl PyWorkerCore {
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
+        py: Python<'_>,
         url: &str,
         worker_id: &str,
         token: &str,
@@ -75,6 +76,7 @@ impl PyWorkerCore {
             .map(from_py::<WorkerCapabilities>)
             .transpose()?;
         config.advertise_contracts = advertise_contracts;
+        crate::logging::sync_level(py)?;
         let _runtime = handle()?.enter();
         let worker = match transport {
             Some(transport) => Worker::with_transport(config, transport.usable()?),
