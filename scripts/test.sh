@@ -30,5 +30,5 @@ python="$("$root/scripts/python-venv.sh" python 'pytest')"
 # A debug build (tests), installed fresh from this checkout every run.
 MATURIN_PEP517_ARGS="--profile dev" "$python" -m pip install --quiet --disable-pip-version-check \
     --force-reinstall --no-deps "$root/bindings-python"
-"$python" -m mypy --strict "$root/bindings-python/python/rxon_core" "$root/bindings-python/tests"
+"$python" -m mypy --strict "$root/bindings-python/python/rxon_core" "$root/bindings-python/tests" "$root/bindings-python/examples"
 "$python" -m pytest -q -rA "$root/bindings-python/tests" -s
