@@ -2,9 +2,11 @@
 //! objects in, rxon-core calls, Python objects or exceptions out; the idiomatic API is the
 //! Python package around it (`bindings-python/python/rxon_core`).
 
+mod bridge;
 mod codec;
 mod constants;
 mod convert;
+mod dispatch;
 mod errors;
 mod helpers;
 mod listener;
@@ -50,6 +52,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<worker::PyWorkerCore>()?;
     m.add_class::<worker::PyTask>()?;
     m.add_function(wrap_pyfunction!(logging::sync_log_level, m)?)?;
+    m.add_class::<bridge::LoopBridge>()?;
     logging::install(m.py())?;
     constants::add(m)?;
     Ok(())

@@ -2,6 +2,7 @@
 //! `async def handler(action, payload, context)`, with the reference's error statuses
 //! (`PermissionError` → 403, `RxonRateLimitError` → 429, `ValueError` → 400, others → 500).
 
+use crate::bridge::Bridge;
 use crate::convert::{to_python, to_value};
 use crate::errors::to_pyerr;
 use crate::models::from_py;
@@ -14,70 +15,136 @@ use rxon_core::json::Value;
 use rxon_core::listener::{Action, Context, Handler, HandlerError, Listener, ListenerOptions};
 use rxon_core::security::tls::{ClientAuth, ServerTlsOptions};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::oneshot;
 
-/// The Python handler, run as an asyncio task on the event loop `start()` ran on.
+/// The Python handler, run as an asyncio task on the loop `start()` ran on. Everything that
+/// touches Python happens on that loop's thread, handed over through its bridge.
 struct PyHandler {
-    handler: Py<PyAny>,
-    event_loop: Py<PyAny>,
+    handler: Arc<Py<PyAny>>,
+    event_loop: Arc<Py<PyAny>>,
+    bridge: Arc<Bridge>,
 }
+
+type Answer = Result<Option<Value>, HandlerError>;
 
 #[async_trait::async_trait]
 impl Handler for PyHandler {
-    async fn handle(&self, action: Action, payload: Value, context: &Context) -> Result<Option<Value>, HandlerError> {
-        let (done, answer) = oneshot::channel();
-        let scheduled = Python::attach(|py| {
-            let payload = to_python(py, &payload)?;
-            let context = context_dict(py, context)?;
-            let coroutine = self.handler.bind(py).call1((action.name(), payload, context))?;
-            let future = py
-                .import("asyncio")?
-                .call_method1("run_coroutine_threadsafe", (coroutine, self.event_loop.bind(py)))?;
-            let done = Mutex::new(Some(done));
-            let on_done = PyCFunction::new_closure(py, None, None, move |args, _| -> PyResult<()> {
-                let outcome = args.get_item(0)?.call_method0("result").map(Bound::unbind);
-                if let Some(done) = done.lock().unwrap_or_else(|p| p.into_inner()).take() {
-                    let _ = done.send(outcome);
+    async fn handle(&self, action: Action, payload: Value, context: &Context) -> Answer {
+        let (done, answer) = oneshot::channel::<Answer>();
+        let running = Arc::new(Running::default());
+        let (handler, event_loop, context, slot) = (
+            self.handler.clone(),
+            self.event_loop.clone(),
+            context.clone(),
+            running.clone(),
+        );
+        self.bridge.push(Box::new(move |py| {
+            if slot.abandoned.load(Ordering::Acquire) {
+                return;
+            }
+            match start_handler(py, &handler, &event_loop, action, payload, &context, done) {
+                Ok(task) => *slot.task.lock().unwrap_or_else(|p| p.into_inner()) = Some(task),
+                Err((err, done)) => {
+                    let _ = done.send(Err(handler_error(py, action, err)));
                 }
-                Ok(())
-            })?;
-            future.call_method1("add_done_callback", (on_done,))?;
-            Ok::<_, PyErr>(CancelOnDrop(Some(future.unbind())))
-        });
-        let mut running = match scheduled {
-            Ok(running) => running,
-            Err(err) => return Err(Python::attach(|py| handler_error(py, action, err))),
+            }
+        }));
+        let mut guard = CancelOnDrop {
+            running: Some(running),
+            bridge: self.bridge.clone(),
         };
         let answer = answer.await;
-        running.0 = None;
-        Python::attach(|py| match answer {
-            Ok(Ok(answer)) => {
-                let answer = answer.bind(py);
-                if !answer.is_truthy().unwrap_or(false) {
-                    return Ok(None);
-                }
-                let value = to_value(answer).map_err(|e| handler_error(py, action, e))?;
-                rxon_core::canonical::to_dict(&value)
-                    .map(Some)
-                    .map_err(|e| HandlerError::Internal(e.to_string()))
-            }
-            Ok(Err(err)) => Err(handler_error(py, action, err)),
-            Err(_) => Err(HandlerError::Internal("the event loop dropped the handler".into())),
-        })
+        guard.running = None;
+        answer.unwrap_or_else(|_| Err(HandlerError::Internal("the event loop dropped the handler".into())))
     }
+}
+
+/// Calls the handler and runs its coroutine as a task whose outcome goes to `done`.
+fn start_handler(
+    py: Python<'_>,
+    handler: &Py<PyAny>,
+    event_loop: &Py<PyAny>,
+    action: Action,
+    payload: Value,
+    context: &Context,
+    done: oneshot::Sender<Answer>,
+) -> Result<Py<PyAny>, (PyErr, oneshot::Sender<Answer>)> {
+    let started = (|| {
+        let coroutine =
+            handler
+                .bind(py)
+                .call1((action.name(), to_python(py, &payload)?, context_dict(py, context)?))?;
+        event_loop.bind(py).call_method1("create_task", (coroutine,))
+    })();
+    let task = match started {
+        Ok(task) => task,
+        Err(err) => return Err((err, done)),
+    };
+    let done = Arc::new(Mutex::new(Some(done)));
+    let callback_done = done.clone();
+    let on_done = PyCFunction::new_closure(py, None, None, move |args, _| -> PyResult<()> {
+        let task = args.get_item(0)?;
+        let py = task.py();
+        let answer = if task.call_method0("cancelled")?.is_truthy()? {
+            Err(HandlerError::Internal("the handler was cancelled".into()))
+        } else {
+            match task.call_method0("result") {
+                Ok(answer) => convert_answer(py, action, &answer),
+                Err(err) => Err(handler_error(py, action, err)),
+            }
+        };
+        if let Some(done) = callback_done.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            let _ = done.send(answer);
+        }
+        Ok(())
+    });
+    match on_done.and_then(|f| task.call_method1("add_done_callback", (f,))) {
+        Ok(_) => Ok(task.unbind()),
+        Err(err) => {
+            let _ = task.call_method0("cancel");
+            let done = done.lock().unwrap_or_else(|p| p.into_inner()).take();
+            Err((err, done.unwrap_or_else(|| oneshot::channel().0)))
+        }
+    }
+}
+
+/// The handler's answer as JSON: falsy is the action's default.
+fn convert_answer(py: Python<'_>, action: Action, answer: &Bound<'_, PyAny>) -> Answer {
+    if !answer.is_truthy().unwrap_or(false) {
+        return Ok(None);
+    }
+    let value = to_value(answer).map_err(|e| handler_error(py, action, e))?;
+    rxon_core::canonical::to_dict(&value)
+        .map(Some)
+        .map_err(|e| HandlerError::Internal(e.to_string()))
+}
+
+/// A handler call in progress: its asyncio task once started, and whether the request was
+/// dropped before.
+#[derive(Default)]
+struct Running {
+    abandoned: AtomicBool,
+    task: Mutex<Option<Py<PyAny>>>,
 }
 
 /// Cancels the handler's asyncio task when the request is dropped (the worker hung up, e.g.
 /// a cancelled long poll), so an abandoned poll does not go on to take a task.
-struct CancelOnDrop(Option<Py<PyAny>>);
+struct CancelOnDrop {
+    running: Option<Arc<Running>>,
+    bridge: Arc<Bridge>,
+}
 
 impl Drop for CancelOnDrop {
     fn drop(&mut self) {
-        if let Some(future) = self.0.take() {
-            Python::attach(|py| {
-                let _ = future.bind(py).call_method0("cancel");
-            });
+        if let Some(running) = self.running.take() {
+            running.abandoned.store(true, Ordering::Release);
+            self.bridge.push(Box::new(move |py| {
+                if let Some(task) = running.task.lock().unwrap_or_else(|p| p.into_inner()).take() {
+                    let _ = task.bind(py).call_method0("cancel");
+                }
+            }));
         }
     }
 }
@@ -224,7 +291,9 @@ impl PyListener {
             return Err(PyRuntimeError::new_err("Listener is already started"));
         }
         crate::logging::sync_level(py)?;
-        let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?.unbind();
+        let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?;
+        let bridge = crate::bridge::for_loop(py, &event_loop)?;
+        let (handler, event_loop) = (Arc::new(handler), Arc::new(event_loop.unbind()));
         let addr = if self.host.contains(':') {
             format!("[{}]:{}", self.host, self.port)
         } else {
@@ -233,7 +302,11 @@ impl PyListener {
         let (options, running) = (self.options.clone(), self.running.clone());
         awaitable(py, async move {
             let listener = Listener::bind(&addr, options).await.map_err(to_pyerr)?;
-            listener.set_handler(Arc::new(PyHandler { handler, event_loop }));
+            listener.set_handler(Arc::new(PyHandler {
+                handler,
+                event_loop,
+                bridge,
+            }));
             let port = listener.local_addr().port();
             let started = Arc::new(RunningListener {
                 listener: Mutex::new(Some(listener)),

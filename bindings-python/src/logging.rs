@@ -1,16 +1,17 @@
 //! The core's `tracing` events as Python `logging` records on the `rxon_core` logger.
 //!
-//! Events are formatted where they happen and handed to one forwarding thread, so no tokio
-//! thread ever waits for the GIL; if Python falls behind, events beyond a bounded queue are
-//! dropped (and counted in the next record) rather than stalling I/O. Events below the
-//! logger's effective level are not even formatted: that level is read when the module is
-//! imported and again whenever a transport, worker or listener is created.
+//! Events are formatted where they happen and queued; the asyncio loop's thread logs them
+//! when it next runs the bridge's jobs (an event wakes it), so no runtime thread ever takes
+//! the GIL. Beyond a bounded queue, events are dropped (and counted in the next record)
+//! rather than stalling I/O. Events below the logger's effective level are not even
+//! formatted: that level is read when the module is imported and again whenever a transport,
+//! worker or listener is created.
 
 use pyo3::prelude::*;
+use std::collections::VecDeque;
 use std::fmt::Write as _;
-use std::sync::OnceLock;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Metadata, Subscriber};
 use tracing_subscriber::layer::{Context, Layer};
@@ -25,7 +26,9 @@ const ERROR: u8 = 40;
 /// Lowest Python level forwarded (the logger's effective level).
 static MIN_LEVEL: AtomicU8 = AtomicU8::new(WARNING);
 static DROPPED: AtomicU64 = AtomicU64::new(0);
-static QUEUE: OnceLock<SyncSender<Record>> = OnceLock::new();
+static QUEUE: Mutex<VecDeque<Record>> = Mutex::new(VecDeque::new());
+/// Records held at most; more are dropped and counted.
+const QUEUE_LIMIT: usize = 4096;
 
 struct Record {
     level: u8,
@@ -55,7 +58,6 @@ impl<S: Subscriber> Layer<S> for PythonLogging {
     }
 
     fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
-        let Some(queue) = QUEUE.get() else { return };
         let mut message = Message::default();
         event.record(&mut message);
         let record = Record {
@@ -63,9 +65,15 @@ impl<S: Subscriber> Layer<S> for PythonLogging {
             target: event.metadata().target(),
             message: message.text,
         };
-        if let Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) = queue.try_send(record) {
-            DROPPED.fetch_add(1, Ordering::Relaxed);
+        {
+            let mut queue = QUEUE.lock().unwrap_or_else(|p| p.into_inner());
+            if queue.len() >= QUEUE_LIMIT {
+                DROPPED.fetch_add(1, Ordering::Relaxed);
+                return;
+            }
+            queue.push_back(record);
         }
+        crate::bridge::wake_logging();
     }
 }
 
@@ -94,25 +102,20 @@ impl Visit for Message {
     }
 }
 
-/// Installs the bridge (once per process; a no-op if another subscriber is already global).
+/// Installs the layer (once per process; a no-op if another subscriber is already global).
 pub fn install(py: Python<'_>) -> PyResult<()> {
     sync_level(py)?;
-    if QUEUE.get().is_some() {
-        return Ok(());
-    }
-    let (sender, receiver) = sync_channel(4096);
-    if QUEUE.set(sender).is_ok() && tracing_subscriber::registry().with(PythonLogging).try_init().is_ok() {
-        std::thread::Builder::new()
-            .name("rxon-logging".into())
-            .spawn(move || forward(receiver))
-            .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(format!("cannot start the logging thread: {e}")))?;
-    }
+    let _ = tracing_subscriber::registry().with(PythonLogging).try_init();
     Ok(())
 }
 
 /// Reads the `rxon_core` logger's effective level again.
 pub fn sync_level(py: Python<'_>) -> PyResult<()> {
-    let level: u8 = logger(py)?.call_method0("getEffectiveLevel")?.extract::<u32>()?.min(255) as u8;
+    crate::runtime::adopt_running_loop(py);
+    let level: u8 = logger(py)?
+        .call_method0("getEffectiveLevel")?
+        .extract::<u32>()?
+        .min(255) as u8;
     MIN_LEVEL.store(level.max(DEBUG), Ordering::Relaxed);
     Ok(())
 }
@@ -120,6 +123,7 @@ pub fn sync_level(py: Python<'_>) -> PyResult<()> {
 /// `rxon_core.sync_log_level()`: picks up a level set after import.
 #[pyfunction]
 pub fn sync_log_level(py: Python<'_>) -> PyResult<()> {
+    flush(py);
     sync_level(py)
 }
 
@@ -127,24 +131,35 @@ fn logger(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     py.import("logging")?.call_method1("getLogger", ("rxon_core",))
 }
 
-fn forward(receiver: Receiver<Record>) {
-    for record in receiver {
-        let dropped = DROPPED.swap(0, Ordering::Relaxed);
-        // Ends quietly once the interpreter is shutting down.
-        let delivered = Python::try_attach(|py| -> PyResult<()> {
-            let logger = logger(py)?;
-            if dropped > 0 {
-                logger.call_method1("log", (WARNING, "%d rxon log records were dropped (Python fell behind)", dropped))?;
-            }
+/// Logs the queued records (on the loop thread, which holds the GIL).
+pub fn flush(py: Python<'_>) {
+    let records = std::mem::take(&mut *QUEUE.lock().unwrap_or_else(|p| p.into_inner()));
+    let dropped = DROPPED.swap(0, Ordering::Relaxed);
+    if records.is_empty() && dropped == 0 {
+        return;
+    }
+    let logged = (|| -> PyResult<()> {
+        let logger = logger(py)?;
+        if dropped > 0 {
+            logger.call_method1(
+                "log",
+                (
+                    WARNING,
+                    "%d rxon log records were dropped (Python fell behind)",
+                    dropped,
+                ),
+            )?;
+        }
+        for record in records {
             let extra = pyo3::types::PyDict::new(py);
             extra.set_item("rust_target", record.target)?;
             let kwargs = pyo3::types::PyDict::new(py);
             kwargs.set_item("extra", extra)?;
             logger.call_method("log", (record.level, "%s", record.message), Some(&kwargs))?;
-            Ok(())
-        });
-        if delivered.is_none() {
-            return;
         }
+        Ok(())
+    })();
+    if let Err(err) = logged {
+        err.write_unraisable(py, None);
     }
 }

@@ -1,8 +1,12 @@
-//! The one tokio runtime every awaitable runs on (pyo3-async-runtimes'), and the guards each
+//! The one tokio runtime every awaitable runs on (pyo3-async-runtimes'), Rust futures as asyncio
+//! awaitables, and the guards each
 //! entry point passes: not in a forked child, not after `close()`.
 
+use pyo3::BoundObject;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::PyCFunction;
 use std::future::Future;
 use std::sync::OnceLock;
 
@@ -31,15 +35,78 @@ pub fn handle() -> PyResult<tokio::runtime::Handle> {
     Ok(pyo3_async_runtimes::tokio::get_runtime().handle().clone())
 }
 
-/// `fut` as a Python awaitable on the shared runtime. The GIL is not held while it runs, and
-/// cancelling the awaiting asyncio task drops (aborts) the Rust future.
+/// `fut` as a Python awaitable (an asyncio future of the running loop), run on the shared
+/// runtime without the GIL; its result is set on the loop's thread (see `bridge`).
+/// Cancelling the future aborts the Rust task, which drops what it was doing (a cancelled
+/// poll closes its connection).
+///
+/// This replaces pyo3-async-runtimes' `future_into_py`, which sets results from a
+/// blocking-pool thread that takes the GIL: under load that thread waits up to a switch
+/// interval for the busy loop, and at interpreter exit it crashed the process.
 pub fn awaitable<'py, F, T>(py: Python<'py>, fut: F) -> PyResult<Bound<'py, PyAny>>
 where
     F: Future<Output = PyResult<T>> + Send + 'static,
     T: for<'a> IntoPyObject<'a> + Send + 'static,
 {
     check_process()?;
-    pyo3_async_runtimes::tokio::future_into_py(py, fut)
+    let event_loop = running_loop(py)?;
+    let bridge = crate::bridge::for_loop(py, &event_loop)?;
+    let future = event_loop.call_method0(pyo3::intern!(py, "create_future"))?;
+    let target = future.clone().unbind();
+    let task = pyo3_async_runtimes::tokio::get_runtime().spawn(async move {
+        let output = fut.await;
+        bridge.push(Box::new(move |py| resolve(py, target.bind(py), output)));
+    });
+    let abort = task.abort_handle();
+    let on_done = PyCFunction::new_closure(py, None, None, move |args, _| -> PyResult<()> {
+        if args.get_item(0)?.call_method0("cancelled")?.is_truthy()? {
+            abort.abort();
+        }
+        Ok(())
+    })?;
+    future.call_method1(pyo3::intern!(py, "add_done_callback"), (on_done,))?;
+    Ok(future)
+}
+
+/// Makes the running loop (if any) the one that receives the core's log records, so that
+/// they arrive while the caller waits on something else.
+pub fn adopt_running_loop(py: Python<'_>) {
+    if let Ok(event_loop) = running_loop(py) {
+        let _ = crate::bridge::for_loop(py, &event_loop);
+    }
+}
+
+fn running_loop(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    static GET_RUNNING_LOOP: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    GET_RUNNING_LOOP
+        .get_or_try_init(py, || {
+            py.import("asyncio")?.getattr("get_running_loop").map(Bound::unbind)
+        })?
+        .bind(py)
+        .call0()
+}
+
+/// Completes `future` with `output`, unless it is done (cancelled) already.
+fn resolve<T: for<'a> IntoPyObject<'a>>(py: Python<'_>, future: &Bound<'_, PyAny>, output: PyResult<T>) {
+    if future
+        .call_method0(pyo3::intern!(py, "done"))
+        .and_then(|d| d.is_truthy())
+        .unwrap_or(true)
+    {
+        return;
+    }
+    let outcome = output.and_then(|v| {
+        v.into_pyobject(py)
+            .map(|o| o.into_any().into_bound())
+            .map_err(Into::into)
+    });
+    let set = match outcome {
+        Ok(value) => future.call_method1(pyo3::intern!(py, "set_result"), (value,)),
+        Err(err) => future.call_method1(pyo3::intern!(py, "set_exception"), (err.into_value(py),)),
+    };
+    if let Err(err) = set {
+        err.write_unraisable(py, Some(future));
+    }
 }
 
 /// The error for using an object after its `close()`.

@@ -34,6 +34,7 @@ def test_construction_equality_repr_and_immutability() -> None:
     with pytest.raises(TypeError, match="Unexpected keyword argument 'colour'"):
         rxon.TaskPayload(job_id="j", task_id="t", type="echo", colour="red")  # type: ignore[call-arg]
     assert pickle.loads(pickle.dumps(task)) == task
+    assert task.__replace__(priority=5.0) == rxon.TaskPayload("j", "t", "echo", {"x": 1}, priority=5.0)
     assert hash(rxon.TaskError(code="c", message="m")) == hash(rxon.TaskError(code="c", message="m"))
 
 

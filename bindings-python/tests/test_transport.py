@@ -53,6 +53,7 @@ def test_every_action_over_loopback() -> None:
         assert by_action["poll"][1]["available_skills"] == ["add"]
         assert by_action["result"][0]["data"] == {"sum": 3}
         assert by_action["event"][0]["payload"] == {"progress": 0.5}
+        assert by_action["event"][1]["transport"] == "websocket"  # up the open command socket
         assert by_action["register"][1]["token"] == "token-1"
         assert by_action["register"][1]["worker_id_hint"] == "w1"
 

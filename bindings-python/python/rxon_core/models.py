@@ -100,6 +100,11 @@ class Model:
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), tuple(self.__dict__.values()))
 
+    def __replace__(self, **changes: Any) -> Any:
+        """A copy with ``changes`` (``copy.replace`` on Python 3.13; ``msgspec.structs.replace``
+        in the reference)."""
+        return type(self)(**{**self.__dict__, **changes})
+
 
 def _matches(have: Model, required: Model) -> bool:
     """Numbers are minimums, lists any-of sets, strings equal (the reference's rules, in Rust)."""

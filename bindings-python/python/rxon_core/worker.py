@@ -31,7 +31,7 @@ from rxon_core.exceptions import IntegrityError, ParamValidationError
 from rxon_core.models import Resources, SkillInfo, WorkerCapabilities
 from rxon_core.transports import Transport
 
-__all__ = ["Task", "TaskFailed", "Handler", "Worker", "failure_code"]
+__all__ = ["Task", "TaskFailed", "Handler", "Worker", "failure_code", "failure"]
 
 logger = logging.getLogger("rxon_core")
 
@@ -71,6 +71,13 @@ def failure_code(error: BaseException) -> str:
     if isinstance(error, NotImplementedError):
         return ERROR_CODE_PERMANENT
     return ERROR_CODE_TRANSIENT
+
+
+def failure(error: BaseException) -> tuple[str, str, dict[str, Any] | None]:
+    """``(code, message, details)`` a handler's exception is reported with (called by the runtime)."""
+    logger.warning("task failed: %r", error)
+    details = error.details if isinstance(error, TaskFailed) else None
+    return failure_code(error), str(error) or type(error).__name__, details
 
 
 class Worker:
@@ -121,7 +128,6 @@ class Worker:
         }
         self.shutdown_grace = shutdown_grace
         self._core: _native.WorkerCore | None = None
-        self._running: set[asyncio.Task[None]] = set()
 
     def _add_skill(self, skill: SkillInfo | str | Mapping[str, Any]) -> SkillInfo:
         if isinstance(skill, str):
@@ -218,54 +224,6 @@ class Worker:
         :func:`failure_code`; a cancelled task's handler is cancelled."""
         if self._core is None:
             async with self:
-                await self._dispatch(handler)
+                await self._started().serve(self._handlers, handler)
         else:
-            await self._dispatch(handler)
-
-    async def _dispatch(self, handler: Handler | None) -> None:
-        try:
-            async for task in self:
-                job = asyncio.create_task(self._execute(task, handler or self._handlers.get(task.type)))
-                self._running.add(job)
-                job.add_done_callback(self._running.discard)
-        finally:
-            if self._running:
-                await asyncio.gather(*self._running, return_exceptions=True)
-
-    async def _execute(self, task: Task, handler: Handler | None) -> None:
-        if handler is None:
-            task.fail(ERROR_CODE_PERMANENT, f"worker {self.worker_id} has no handler for skill {task.type!r}")
-            return
-        work = asyncio.ensure_future(handler(task))
-        cancelled = asyncio.ensure_future(task.wait_cancelled())
-        try:
-            await asyncio.wait({work, cancelled}, return_when=asyncio.FIRST_COMPLETED)
-        except asyncio.CancelledError:
-            work.cancel()
-            raise
-        finally:
-            cancelled.cancel()
-        try:
-            self._report(task, work)
-        except RuntimeError as error:  # its deadline passed first: the core reported TIMEOUT_ERROR
-            logger.info("task %s: %s", task.task_id, error)
-
-    def _report(self, task: Task, work: asyncio.Future[Mapping[str, Any] | None]) -> None:
-        if not work.done():
-            work.cancel()
-            task.fail(ERROR_CODE_TRANSIENT, "cancelled")
-            return
-        try:
-            data = work.result()
-        except asyncio.CancelledError:
-            task.fail(ERROR_CODE_TRANSIENT, "cancelled")
-            return
-        except Exception as error:
-            logger.warning("task %s (%s) failed: %r", task.task_id, task.type, error)
-            details = error.details if isinstance(error, TaskFailed) else None
-            task.fail(failure_code(error), str(error) or type(error).__name__, details)
-            return
-        try:
-            task.complete(data)
-        except TypeError as error:
-            task.fail(ERROR_CODE_PERMANENT, f"the {task.type!r} handler's result is unusable: {error}")
+            await self._started().serve(self._handlers, handler)

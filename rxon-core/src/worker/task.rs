@@ -129,6 +129,11 @@ impl TaskHandle {
         self.state.is_cancelled()
     }
 
+    /// Whether an outcome was reported (by this handle, or by the runtime at the deadline).
+    pub fn has_outcome(&self) -> bool {
+        self.state.finished.load(Ordering::SeqCst)
+    }
+
     /// Resolves once the task is cancelled.
     pub async fn cancelled(&self) {
         let mut receiver = self.state.cancelled.subscribe();
