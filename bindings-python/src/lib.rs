@@ -53,6 +53,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<worker::PyTask>()?;
     m.add_function(wrap_pyfunction!(logging::sync_log_level, m)?)?;
     m.add_class::<bridge::LoopBridge>()?;
+    runtime::configure();
     logging::install(m.py())?;
     constants::add(m)?;
     Ok(())

@@ -14,6 +14,14 @@ use std::sync::OnceLock;
 /// any await would hang forever.
 static RUNTIME_PID: OnceLock<u32> = OnceLock::new();
 
+/// Sets up the shared runtime before its first use: one worker thread per core, named
+/// `rxon-runtime` (as `top -H` and debuggers show them).
+pub fn configure() {
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    builder.enable_all().thread_name("rxon-runtime");
+    pyo3_async_runtimes::tokio::init(builder);
+}
+
 /// Fails in a child forked after the runtime started.
 pub fn check_process() -> PyResult<()> {
     let pid = std::process::id();

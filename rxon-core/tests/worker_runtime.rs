@@ -504,3 +504,26 @@ async fn a_task_polled_while_draining_is_still_handed_out() {
     let result = mock.results().remove(0);
     assert_eq!((result.task_id.as_str(), result.status.as_str()), ("late", "success"));
 }
+
+#[tokio::test]
+async fn delivered_results_are_not_kept() {
+    let (worker, mock) = started(config()).await;
+    for i in 0..50 {
+        mock.push_task(task(&format!("t{i}"), serde_json::json!({"x": i})));
+        let handle = worker.next_task().await.unwrap();
+        let params = handle.params();
+        handle.complete(params).unwrap();
+    }
+    results(&mock, 50).await;
+    mock.push_task(task("last", serde_json::json!({"x": 0})));
+    let handle = worker.next_task().await.unwrap();
+    handle.complete(handle.params()).unwrap();
+    results(&mock, 51).await;
+    // Once the 51st result is handed over, the 50 delivered before it are gone.
+    assert!(
+        worker.undelivered_results().await <= 1,
+        "{}",
+        worker.undelivered_results().await
+    );
+    worker.drain().await;
+}

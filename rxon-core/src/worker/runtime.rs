@@ -431,7 +431,11 @@ impl Worker {
                 reporter.running().remove(&report.task.task_id);
                 drop(report);
                 reporter.load_changed.notify_one();
-                pending.lock().await.spawn(reporter.clone().deliver(result));
+                let mut pending = pending.lock().await;
+                // Reap deliveries that are done, or a long-running worker's set would grow
+                // by one entry per task.
+                while pending.try_join_next().is_some() {}
+                pending.spawn(reporter.clone().deliver(result));
             }
         });
         tokio::spawn(lifecycle(inner.clone()));
@@ -455,6 +459,12 @@ impl Worker {
         self.inner.state.subscribe()
     }
 
+    /// Results handed to the transport whose delivery has not been collected yet (a gauge for
+    /// monitoring: it stays small however many tasks a worker has run).
+    pub async fn undelivered_results(&self) -> usize {
+        self.delivering.lock().await.len()
+    }
+
     /// The next task to run; `None` once the worker stops, or drains with nothing queued and
     /// no poll under way.
     pub async fn next_task(&self) -> Option<TaskHandle> {
@@ -465,15 +475,17 @@ impl Worker {
             if let Some(Queued(handle)) = self.inner.ready().pop() {
                 return Some(handle);
             }
-            match self.state() {
+            let draining = match self.state() {
                 WorkerState::Stopped => return None,
                 WorkerState::Draining if !*polling.borrow_and_update() => return None,
-                _ => {}
-            }
+                WorkerState::Draining => true,
+                _ => false,
+            };
+            // Polls start and end all the time; only a drain waits for the one under way.
             tokio::select! {
                 _ = notified => {}
                 _ = state.changed() => {}
-                _ = polling.changed() => {}
+                _ = polling.changed(), if draining => {}
             }
         }
     }
