@@ -11,12 +11,11 @@ pub fn json_dumps(obj: &Bound<'_, PyAny>) -> PyResult<String> {
     rxon_core::canonical::json_dumps(&to_value(obj)?).map_err(to_pyerr)
 }
 
-/// `obj` without null members and with integral floats as integers, as the reference's
-/// `to_dict` gives it for plain data.
+/// `obj` (plain data or a message) without null members and with integral floats as
+/// integers, keys sorted, as the reference's `to_dict` gives it.
 #[pyfunction]
 pub fn to_dict<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    let dict = rxon_core::canonical::to_dict(&to_value(obj)?).map_err(to_pyerr)?;
-    to_python(obj.py(), &dict)
+    crate::plain::to_plain(obj)
 }
 
 /// Parses JSON text (str or bytes), keeping every number exactly.

@@ -12,6 +12,7 @@ mod helpers;
 mod listener;
 mod logging;
 mod models;
+mod plain;
 mod runtime;
 mod security;
 mod transport;

@@ -7,7 +7,7 @@ use crate::errors::to_pyerr;
 use pyo3::exceptions::{PyAttributeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyFloat, PyInt, PyList, PyModule, PyTuple, PyType};
+use pyo3::types::{PyDict, PyFloat, PyInt, PyList, PyModule, PyString, PyTuple, PyType};
 use rxon_core::json::{Object, Value};
 use rxon_core::models::Message;
 
@@ -173,16 +173,18 @@ pub fn model_setattr(obj: &Bound<'_, PyAny>) -> PyResult<()> {
     )))
 }
 
-/// The message `obj` as a JSON object: null members and members equal to their default left
-/// out (the reference's `omit_defaults`, compared by value). `None` if `obj` is no message.
-pub fn message_value(
-    obj: &Bound<'_, PyAny>,
-    encode: impl Fn(&Bound<'_, PyAny>) -> PyResult<Value>,
-) -> Option<PyResult<Value>> {
+/// The members of message `obj` that are encoded: null members and members equal to their
+/// default left out (the reference's `omit_defaults`, compared by value). `None` if `obj` is
+/// no message.
+#[allow(clippy::type_complexity)]
+pub fn message_fields<'py>(
+    obj: &Bound<'py, PyAny>,
+) -> Option<PyResult<Vec<(Bound<'py, PyString>, Bound<'py, PyAny>)>>> {
     let table = table_of(obj)?;
     Some((|| {
+        let py = obj.py();
         let slots = instance_dict(obj)?;
-        let mut object = Object::with_capacity(table.get().fields.len());
+        let mut members = Vec::with_capacity(table.get().fields.len());
         for field in &table.get().fields {
             let Some(value) = slots.get_item(&field.name)? else {
                 continue;
@@ -190,15 +192,31 @@ pub fn message_value(
             if value.is_none() {
                 continue;
             }
-            if let Some(default) = &field.default
-                && value.eq(default.bind(obj.py()))?
-            {
-                continue;
+            if let Some(default) = &field.default {
+                let default = default.bind(py);
+                if value.is(default) || value.eq(default)? {
+                    continue;
+                }
             }
-            object.insert(&field.name_text, encode(&value)?);
+            members.push((field.name.bind(py).cast::<PyString>()?.clone(), value));
+        }
+        Ok(members)
+    })())
+}
+
+/// The message `obj` as a JSON object (see [`message_fields`]); `None` if `obj` is no message.
+pub fn message_value(
+    obj: &Bound<'_, PyAny>,
+    encode: impl Fn(&Bound<'_, PyAny>) -> PyResult<Value>,
+) -> Option<PyResult<Value>> {
+    let members = message_fields(obj)?;
+    Some(members.and_then(|members| {
+        let mut object = Object::with_capacity(members.len());
+        for (name, value) in members {
+            object.insert(name.to_str()?, encode(&value)?);
         }
         Ok(Value::Object(object))
-    })())
+    }))
 }
 
 /// The reference's `from_dict(cls, data)`: `None` stays `None`, an instance of `cls` is

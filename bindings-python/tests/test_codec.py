@@ -50,3 +50,36 @@ def test_schema_must_be_a_dict() -> None:
     assert rxon.validate_data({"a": 1}, None) == (True, None)
     with pytest.raises(TypeError, match="schema must be a dict"):
         rxon.validate_data({"a": 1}, [1])  # type: ignore[arg-type]
+
+
+def test_to_dict_matches_the_reference_on_edge_values() -> None:
+    import enum
+
+    import rxon as reference
+
+    class Colour(str, enum.Enum):
+        RED = "red"
+
+    class Level(enum.IntEnum):
+        HIGH = 3
+
+    value = {
+        "nan": float("nan"),
+        "list": [float("inf"), 1.0, -0.0, 2.5, None, (1, 2)],
+        "big": 1e20,
+        "huge": 2.0**70,
+        "z": {"b": None, "a": True},
+        "colour": Colour.RED,
+        "level": Level.HIGH,
+        "message": rxon.TaskError(code="c", message="m"),
+    }
+    theirs = dict(value, message=reference.TaskError(code="c", message="m"))
+    ours = rxon.to_dict(value)
+    assert ours == reference.to_dict(theirs)
+    assert type(ours["colour"]) is str and type(ours["level"]) is int
+    assert list(ours) == sorted(ours) and list(ours["z"]) == ["a"]
+    for beyond_64_bits in ("big", "huge"):  # the reference's json_dumps fails there; rxon writes them exactly
+        del value[beyond_64_bits], theirs[beyond_64_bits]
+    assert rxon.json_dumps(value) == reference.utils.json_dumps(theirs)
+    with pytest.raises(TypeError, match="Keys must be str"):
+        rxon.to_dict({1: "a"})

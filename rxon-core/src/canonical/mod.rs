@@ -85,6 +85,14 @@ mod tests {
     }
 
     #[test]
+    fn non_finite_floats_are_null_so_objects_drop_them() {
+        let mut object = json::Object::new();
+        object.insert("nan", Value::from(f64::NAN));
+        object.insert("list", Value::Array(vec![Value::from(f64::INFINITY), Value::from(1.5)]));
+        assert_eq!(canon(&Value::Object(object)), r#"{"list":[null,1.5]}"#);
+    }
+
+    #[test]
     fn escapes_like_the_reference() {
         let v = json!({"k": "\u{8}\u{c}\u{7f}\u{2028}\u{1f}\"\\é"});
         assert_eq!(canon(&v), "{\"k\":\"\\b\\f\u{7f}\u{2028}\\u001f\\\"\\\\é\"}");

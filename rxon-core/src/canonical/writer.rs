@@ -229,7 +229,9 @@ impl<'a, 'b> ser::Serializer for &'b mut Writer<'a> {
     fn serialize_f64(self, v: f64) -> Result<Emitted, CanonicalError> {
         self.check_depth()?;
         write_f64(self.out, v);
-        Ok(Emitted::Value)
+        // NaN and the infinities are written as null, so an object drops them as the
+        // reference's to_dict does (orjson writes null, which its loads reads as None).
+        Ok(if v.is_finite() { Emitted::Value } else { Emitted::Null })
     }
 
     fn serialize_char(self, v: char) -> Result<Emitted, CanonicalError> {
