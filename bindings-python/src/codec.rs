@@ -1,14 +1,15 @@
 //! The canonical form and JSON: `json_dumps`, `to_dict`, `loads`, `calculate_dict_hash`.
 
-use crate::convert::{to_python, to_value};
+use crate::convert::to_python;
 use crate::errors::to_pyerr;
+use crate::serial::with_serial;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
 /// The compact, key-sorted JSON text signatures and hashes are computed over.
 #[pyfunction]
 pub fn json_dumps(obj: &Bound<'_, PyAny>) -> PyResult<String> {
-    rxon_core::canonical::json_dumps(&to_value(obj)?).map_err(to_pyerr)
+    with_serial(obj, |value| rxon_core::canonical::json_dumps(value))
 }
 
 /// `obj` (plain data or a message) without null members and with integral floats as
@@ -32,5 +33,5 @@ pub fn loads<'py>(py: Python<'py>, text: &Bound<'py, PyAny>) -> PyResult<Bound<'
 /// Hex SHA-256 of the canonical form.
 #[pyfunction]
 pub fn calculate_dict_hash(obj: &Bound<'_, PyAny>) -> PyResult<String> {
-    rxon_core::canonical::calculate_dict_hash(&to_value(obj)?).map_err(to_pyerr)
+    with_serial(obj, |value| rxon_core::canonical::calculate_dict_hash(value))
 }

@@ -2,7 +2,7 @@
 //! each with `.message` and `.details`; the reference's `ValueError` cases stay `ValueError`.
 
 use crate::convert::to_python;
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyRecursionError, PyValueError};
 use pyo3::prelude::*;
 use rxon_core::RxonError;
 use rxon_core::json::Value;
@@ -16,6 +16,9 @@ pub fn to_pyerr(err: RxonError) -> PyErr {
 
 fn build(py: Python<'_>, err: &RxonError) -> PyResult<PyErr> {
     let class = match err {
+        RxonError::InvalidValue { .. } if err.details().get("recursion_limit").is_some() => {
+            return Ok(PyRecursionError::new_err(err.message().to_string()));
+        }
         RxonError::InvalidValue { .. } => return Ok(PyValueError::new_err(err.message().to_string())),
         RxonError::Network { .. } => "RxonNetworkError",
         RxonError::Auth { .. } => "RxonAuthError",

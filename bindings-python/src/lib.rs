@@ -15,6 +15,7 @@ mod models;
 mod plain;
 mod runtime;
 mod security;
+mod serial;
 mod transport;
 mod worker;
 
@@ -43,6 +44,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(models::model_init, m)?)?;
     m.add_function(wrap_pyfunction!(models::model_setattr, m)?)?;
     m.add_function(wrap_pyfunction!(models::from_dict, m)?)?;
+    m.add_function(wrap_pyfunction!(models::check_message, m)?)?;
     m.add_function(wrap_pyfunction!(models::matches, m)?)?;
     m.add_function(wrap_pyfunction!(models::validate_params, m)?)?;
     m.add_class::<transport::PyTransport>()?;

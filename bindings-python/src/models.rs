@@ -11,19 +11,45 @@ use pyo3::types::{PyDict, PyFloat, PyInt, PyList, PyModule, PyString, PyTuple, P
 use rxon_core::json::{Object, Value};
 use rxon_core::models::Message;
 
-/// How a field's value is built from plain data.
+/// How a field's value is checked and built from plain data.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
-    /// Kept as given (str, int, free-form dict, list of str, …).
-    Plain,
+    Str,
+    Int,
+    /// A float (integers are converted, as msgspec does).
+    Float,
+    /// `dict[str, Any]`: keys checked, copied shallowly.
+    AnyDict,
+    /// `dict[str, str]`.
+    StrDict,
+    /// `list[str]`.
+    StrList,
     /// A nested message.
     Model,
     /// A list of nested messages.
     ModelList,
     /// A dict of nested messages by name.
     ModelDict,
-    /// A float (integers are converted, as msgspec does).
-    Float,
+    /// Anything else: left to the core's decoder.
+    Other,
+}
+
+impl Kind {
+    fn parse(text: &str) -> PyResult<Kind> {
+        Ok(match text {
+            "str" => Kind::Str,
+            "int" => Kind::Int,
+            "float" => Kind::Float,
+            "any_dict" => Kind::AnyDict,
+            "str_dict" => Kind::StrDict,
+            "str_list" => Kind::StrList,
+            "model" => Kind::Model,
+            "model_list" => Kind::ModelList,
+            "model_dict" => Kind::ModelDict,
+            "other" => Kind::Other,
+            other => return Err(PyValueError::new_err(format!("unknown field kind {other}"))),
+        })
+    }
 }
 
 struct Field {
@@ -33,10 +59,12 @@ struct Field {
     default: Option<Py<PyAny>>,
     kind: Kind,
     nested: Option<Py<PyType>>,
+    /// `X | None`.
+    optional: bool,
 }
 
-/// One field as `models.py` describes it: `(name, required, default, kind, nested_class)`.
-type FieldSpec = (Py<PyAny>, bool, Py<PyAny>, String, Option<Py<PyType>>);
+/// One field as `models.py` describes it: `(name, required, default, kind, nested_class, optional)`.
+type FieldSpec = (Py<PyAny>, bool, Py<PyAny>, String, Option<Py<PyType>>, bool);
 
 /// The fields of one message class, in declaration order; set by `models.py` as
 /// `cls.__rxon_fields__` when the class is created.
@@ -48,8 +76,8 @@ pub struct FieldTable {
 
 #[pymethods]
 impl FieldTable {
-    /// `fields`: `(name, required, default, kind, nested_class)` tuples, `kind` one of
-    /// `"plain"`, `"model"`, `"list"`, `"dict"`, `"float"`.
+    /// `fields`: `(name, required, default, kind, nested_class, optional)` tuples (see
+    /// `models._field_kind`).
     #[new]
     fn new(model: String, fields: Vec<FieldSpec>) -> PyResult<Self> {
         if !rxon_core::models::MESSAGE_NAMES.contains(&model.as_str()) {
@@ -58,22 +86,15 @@ impl FieldTable {
         let fields = Python::attach(|py| {
             fields
                 .into_iter()
-                .map(|(name, required, default, kind, nested)| {
-                    let kind = match kind.as_str() {
-                        "plain" => Kind::Plain,
-                        "model" => Kind::Model,
-                        "list" => Kind::ModelList,
-                        "dict" => Kind::ModelDict,
-                        "float" => Kind::Float,
-                        other => return Err(PyValueError::new_err(format!("unknown field kind {other}"))),
-                    };
+                .map(|(name, required, default, kind, nested, optional)| {
                     let name_text = name.bind(py).extract::<String>()?;
                     Ok(Field {
                         name,
                         name_text,
                         default: (!required).then_some(default),
-                        kind,
+                        kind: Kind::parse(&kind)?,
                         nested,
+                        optional,
                     })
                 })
                 .collect::<PyResult<Vec<_>>>()
@@ -240,8 +261,124 @@ pub fn from_dict<'py>(cls: &Bound<'py, PyAny>, data: &Bound<'py, PyAny>) -> PyRe
     let Ok(dict) = data.cast::<PyDict>() else {
         return Ok(data.clone());
     };
+    if let Some(message) = fast_build(cls, table.get(), dict)? {
+        return Ok(message);
+    }
+    // Not plainly valid: the core decides, with the reference's message if it refuses.
     rxon_core::models::check(&table.get().model, &to_value(data)?).map_err(to_pyerr)?;
     build(cls, table.get(), dict)
+}
+
+/// The core's verdict on `data` as message `name` (`ValueError` with the reference's message
+/// if it does not decode); what `from_dict` defers to when its quick check is in doubt.
+#[pyfunction]
+pub fn check_message(name: &str, data: &Bound<'_, PyAny>) -> PyResult<()> {
+    rxon_core::models::check(name, &to_value(data)?).map_err(to_pyerr)
+}
+
+/// Builds `cls` from `data` if every member plainly has its field's type (what msgspec
+/// accepts), checking each member once; `None` when in doubt, leaving the verdict and its
+/// message to the core's decoder.
+fn fast_build<'py>(
+    cls: &Bound<'py, PyType>,
+    table: &FieldTable,
+    data: &Bound<'py, PyDict>,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let py = cls.py();
+    if !data.iter().all(|(key, _)| key.is_exact_instance_of::<PyString>()) {
+        return Ok(None);
+    }
+    let mut values = Vec::with_capacity(table.fields.len());
+    for field in &table.fields {
+        let value = match data.get_item(&field.name)? {
+            Some(value) if value.is_none() && field.optional => value,
+            Some(value) if value.is_none() => return Ok(None),
+            Some(value) => match checked(field, value)? {
+                Some(value) => value,
+                None => return Ok(None),
+            },
+            None => match &field.default {
+                Some(default) => default.bind(py).clone(),
+                None => return Ok(None),
+            },
+        };
+        values.push(value);
+    }
+    let obj = object_new(py)?.call1((cls,))?;
+    let slots = instance_dict(&obj)?;
+    for (field, value) in table.fields.iter().zip(values) {
+        slots.set_item(&field.name, value)?;
+    }
+    Ok(Some(obj))
+}
+
+/// `value` as field `field` holds it, if it plainly has the field's type.
+fn checked<'py>(field: &Field, value: Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let py = value.py();
+    let is_int = |v: &Bound<'_, PyAny>| v.is_exact_instance_of::<PyInt>() && v.extract::<i64>().is_ok();
+    let nested = |item: &Bound<'py, PyAny>| -> PyResult<Option<Bound<'py, PyAny>>> {
+        let Some(cls) = field.nested.as_ref().map(|c| c.bind(py)) else {
+            return Ok(None);
+        };
+        match item.cast::<PyDict>() {
+            Ok(dict) => fast_build(cls, table_of_class(cls)?.get(), dict),
+            Err(_) => Ok(None),
+        }
+    };
+    Ok(match field.kind {
+        Kind::Str if value.is_exact_instance_of::<PyString>() => Some(value),
+        Kind::Int if is_int(&value) => Some(value),
+        Kind::Float if value.is_exact_instance_of::<PyFloat>() => Some(value),
+        Kind::Float if is_int(&value) => Some(PyFloat::new(py, value.extract::<f64>()?).into_any()),
+        Kind::AnyDict | Kind::StrDict => {
+            let Ok(dict) = value.cast::<PyDict>() else {
+                return Ok(None);
+            };
+            for (key, item) in dict.iter() {
+                let text_item = field.kind == Kind::AnyDict || item.is_exact_instance_of::<PyString>();
+                if !key.is_exact_instance_of::<PyString>() || !text_item {
+                    return Ok(None);
+                }
+            }
+            Some(dict.copy()?.into_any())
+        }
+        Kind::StrList => {
+            let Ok(list) = value.cast::<PyList>() else {
+                return Ok(None);
+            };
+            if !list.iter().all(|item| item.is_exact_instance_of::<PyString>()) {
+                return Ok(None);
+            }
+            Some(list.get_slice(0, list.len()).into_any())
+        }
+        Kind::Model => nested(&value)?,
+        Kind::ModelList => {
+            let Ok(list) = value.cast::<PyList>() else {
+                return Ok(None);
+            };
+            let out = PyList::empty(py);
+            for item in list.iter() {
+                let Some(built) = nested(&item)? else { return Ok(None) };
+                out.append(built)?;
+            }
+            Some(out.into_any())
+        }
+        Kind::ModelDict => {
+            let Ok(dict) = value.cast::<PyDict>() else {
+                return Ok(None);
+            };
+            let out = PyDict::new(py);
+            for (key, item) in dict.iter() {
+                let Some(built) = nested(&item)? else { return Ok(None) };
+                if !key.is_exact_instance_of::<PyString>() {
+                    return Ok(None);
+                }
+                out.set_item(key, built)?;
+            }
+            Some(out.into_any())
+        }
+        _ => None,
+    })
 }
 
 /// Builds an instance of `cls` from a dict the core has accepted as that message.
@@ -276,7 +413,7 @@ fn built<'py>(field: &Field, value: Bound<'py, PyAny>) -> PyResult<Bound<'py, Py
         }
     };
     Ok(match field.kind {
-        Kind::Plain => value,
+        Kind::Str | Kind::Int | Kind::AnyDict | Kind::StrDict | Kind::StrList | Kind::Other => value,
         Kind::Float if value.is_instance_of::<PyInt>() => PyFloat::new(py, value.extract::<f64>()?).into_any(),
         Kind::Float => value,
         Kind::Model => nested(&value)?,

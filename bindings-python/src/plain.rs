@@ -10,12 +10,11 @@
 //! The vector tests hold it to the core: `to_dict(x)` equals the canonical form parsed back.
 
 use crate::models::message_fields;
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyRecursionError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
-/// Nesting deeper than this is refused, as the canonical writer does.
-const MAX_DEPTH: usize = 128;
+use rxon_core::canonical::{MAX_DEPTH, too_deep_message};
 
 /// `obj` as the reference's `to_dict` returns it.
 pub fn to_plain<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
@@ -25,7 +24,7 @@ pub fn to_plain<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
 /// The plain form of `obj`; `None` for null (and NaN/infinite floats).
 fn plain_at<'py>(obj: &Bound<'py, PyAny>, depth: usize) -> PyResult<Option<Bound<'py, PyAny>>> {
     if depth > MAX_DEPTH {
-        return Err(PyTypeError::new_err("Object is nested too deeply to serialize"));
+        return Err(PyRecursionError::new_err(too_deep_message()));
     }
     let py = obj.py();
     if obj.is_none() {

@@ -1,8 +1,8 @@
 //! Payload and bubbling-chain signatures, HMAC-SHA256 and Ed25519 (PEM keys), as the
 //! reference's `rxon.security` functions.
 
-use crate::convert::to_value;
 use crate::errors::to_pyerr;
+use crate::serial::with_serial;
 use pyo3::prelude::*;
 
 /// The optional `ignore_fields` list as the core takes it.
@@ -15,7 +15,9 @@ fn as_strs(fields: &Option<Vec<String>>) -> Vec<&str> {
 #[pyo3(signature = (payload, secret, ignore_fields=None))]
 pub fn sign_payload(payload: &Bound<'_, PyAny>, secret: &str, ignore_fields: Option<Vec<String>>) -> PyResult<String> {
     let ignore = as_strs(&ignore_fields);
-    rxon_core::security::sign_payload(&to_value(payload)?, secret, &ignore).map_err(to_pyerr)
+    with_serial(payload, |value| {
+        rxon_core::security::sign_payload(value, secret, &ignore)
+    })
 }
 
 /// Whether `signature` is the payload's HMAC (compared in constant time).
@@ -28,7 +30,9 @@ pub fn verify_signature(
     ignore_fields: Option<Vec<String>>,
 ) -> PyResult<bool> {
     let ignore = as_strs(&ignore_fields);
-    rxon_core::security::verify_signature(&to_value(payload)?, signature, secret, &ignore).map_err(to_pyerr)
+    with_serial(payload, |value| {
+        rxon_core::security::verify_signature(value, signature, secret, &ignore)
+    })
 }
 
 /// Hex Ed25519 signature of the canonical payload (PKCS#8 PEM private key).
@@ -40,7 +44,9 @@ pub fn sign_payload_ed25519(
     ignore_fields: Option<Vec<String>>,
 ) -> PyResult<String> {
     let ignore = as_strs(&ignore_fields);
-    rxon_core::security::sign_payload_ed25519(&to_value(payload)?, private_key_pem, &ignore).map_err(to_pyerr)
+    with_serial(payload, |value| {
+        rxon_core::security::sign_payload_ed25519(value, private_key_pem, &ignore)
+    })
 }
 
 /// Whether `signature_hex` is the payload's Ed25519 signature; `False` for a bad key or
@@ -54,11 +60,13 @@ pub fn verify_signature_ed25519(
     ignore_fields: Option<Vec<String>>,
 ) -> PyResult<bool> {
     let ignore = as_strs(&ignore_fields);
-    let payload = to_value(payload)?;
-    Ok(
-        rxon_core::security::verify_signature_ed25519(&payload, signature_hex, public_key_pem, &ignore)
-            .unwrap_or(false),
-    )
+    // A bad key or signature is `False`; a payload that is no JSON still raises.
+    with_serial(payload, |value| {
+        Ok(
+            rxon_core::security::verify_signature_ed25519(value, signature_hex, public_key_pem, &ignore)
+                .unwrap_or(false),
+        )
+    })
 }
 
 /// Ed25519 signature over the bubbling chain.

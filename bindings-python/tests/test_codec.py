@@ -24,12 +24,19 @@ def test_malformed_json_raises_value_error() -> None:
         rxon.loads(b'{"a": ')
 
 
-def test_deep_nesting_is_refused_not_a_crash() -> None:
-    deep: list[object] = []
-    for _ in range(10_000):
-        deep = [deep]
-    with pytest.raises(TypeError, match="nested too deeply"):
-        rxon.json_dumps(deep)
+def nested(levels: int) -> object:
+    value: object = 1
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+def test_nesting_is_limited_as_in_the_reference_not_a_crash() -> None:
+    for encode in (rxon.to_dict, rxon.json_dumps, rxon.calculate_dict_hash, lambda v: rxon.sign_payload(v, "s")):
+        encode(nested(30))
+        for levels in (31, 10_000):
+            with pytest.raises(RecursionError, match=r"Maximum recursion depth \(30\) exceeded in to_dict"):
+                encode(nested(levels))
 
 
 def test_exceptions_carry_message_and_details() -> None:

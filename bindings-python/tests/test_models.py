@@ -6,6 +6,7 @@ import pickle
 import msgspec
 import pytest
 import rxon as reference
+from conftest import Vectors
 
 import rxon_core as rxon
 from rxon_core.models import Model
@@ -83,3 +84,35 @@ def test_validate_params_uses_the_skill_schema() -> None:
 def test_every_message_is_a_model() -> None:
     assert all(issubclass(getattr(rxon, name), Model) for name in MESSAGE_NAMES)
     assert len(MESSAGE_NAMES) == 17
+
+
+ODD_VALUES: list[object] = [None, 0, -1, 2**70, 1.5, 2.0, True, "s", [], ["a"], [1], {}, {"a": 1}, {"a": "b"}, {1: 2}]
+
+
+def test_from_dict_agrees_with_the_core_on_every_odd_member(vectors: Vectors) -> None:
+    """from_dict checks members quickly and defers to the core when in doubt: whatever it
+    accepts, the core accepts too, and what it refuses carries the core's message."""
+    from rxon_core import _native
+
+    checked = 0
+    for case in vectors("models"):
+        if not case["ok"]:
+            continue
+        cls = getattr(rxon, case["model"])
+        for field in cls.__struct_fields__:
+            for odd in ODD_VALUES:
+                wire = {**case["wire"], field: odd}
+                try:
+                    _native.check_message(case["model"], wire)
+                    core_error = None
+                except (ValueError, TypeError) as error:
+                    core_error = str(error)
+                try:
+                    message = rxon.from_dict(cls, wire)
+                except (ValueError, TypeError) as error:
+                    assert str(error) == core_error, (case["model"], field, odd)
+                else:
+                    assert core_error is None, (case["model"], field, odd, message)
+                    assert rxon.from_dict(cls, rxon.to_dict(message)) == message
+                checked += 1
+    assert checked > 1000

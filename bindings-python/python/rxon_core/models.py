@@ -35,22 +35,34 @@ __all__ = [
 ]
 
 
-def _field_kind(annotation: Any) -> tuple[str, type | None]:
-    """How a field's value is built from plain data: ("plain"|"model"|"list"|"dict"|"float", class)."""
-    args = typing.get_args(annotation)
-    if isinstance(annotation, types.UnionType):  # `X | None`
-        annotation = next(arg for arg in args if arg is not type(None))
-        args = typing.get_args(annotation)
-    origin = typing.get_origin(annotation)
-    if isinstance(annotation, type) and issubclass(annotation, Model):
-        return "model", annotation
-    if origin is list and args and isinstance(args[0], type) and issubclass(args[0], Model):
-        return "list", args[0]
-    if origin is dict and len(args) == 2 and isinstance(args[1], type) and issubclass(args[1], Model):
-        return "dict", args[1]
-    if annotation is float:
-        return "float", None
-    return "plain", None
+def _is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, Model)
+
+
+def _field_kind(annotation: Any) -> tuple[str, type | None, bool]:
+    """How a field is checked and built from plain data: ``(kind, nested class, optional)``,
+    kind one of str, int, float, any_dict, str_dict, str_list, model, model_list, model_dict,
+    other (anything else: checked by the core only)."""
+    optional = isinstance(annotation, types.UnionType) and type(None) in typing.get_args(annotation)
+    if optional:
+        annotation = next(arg for arg in typing.get_args(annotation) if arg is not type(None))
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if _is_model(annotation):
+        return "model", annotation, optional
+    if annotation in (str, int, float):
+        return annotation.__name__, None, optional
+    if origin is list and args == (str,):
+        return "str_list", None, optional
+    if origin is list and args and _is_model(args[0]):
+        return "model_list", args[0], optional
+    if origin is dict and len(args) == 2 and args[0] is str:
+        if args[1] is Any:
+            return "any_dict", None, optional
+        if args[1] is str:
+            return "str_dict", None, optional
+        if _is_model(args[1]):
+            return "model_dict", args[1], optional
+    return "other", None, optional
 
 
 @typing.dataclass_transform(eq_default=True, frozen_default=True)
@@ -70,8 +82,8 @@ class Model:
             if typing.get_origin(hints[name]) is ClassVar:
                 continue
             required = name not in cls.__dict__
-            kind, nested = _field_kind(hints[name])
-            specs.append((name, required, cls.__dict__.get(name), kind, nested))
+            kind, nested, optional = _field_kind(hints[name])
+            specs.append((name, required, cls.__dict__.get(name), kind, nested, optional))
         cls.__rxon_fields__ = _native.FieldTable(cls.__name__, specs)
         cls.__struct_fields__ = tuple(spec[0] for spec in specs)
         setattr(cls, "__match_args__", cls.__struct_fields__)  # noqa: B010 (positional patterns)

@@ -12,7 +12,7 @@ pub mod number;
 mod writer;
 
 pub(crate) use writer::skip_plain;
-pub use writer::{CanonicalError, MAX_DEPTH, write_escaped_str};
+pub use writer::{CanonicalError, MAX_DEPTH, too_deep_message, write_escaped_str};
 
 use crate::error::{Result, RxonError};
 use crate::json::{self, Value};
@@ -21,7 +21,14 @@ use sha2::{Digest, Sha256};
 
 impl From<CanonicalError> for RxonError {
     fn from(err: CanonicalError) -> Self {
-        RxonError::invalid_value(err.0)
+        let too_deep = err.0 == writer::too_deep_message();
+        let error = RxonError::invalid_value(err.0);
+        // The reference raises RecursionError here; bindings can tell by this detail.
+        if too_deep {
+            error.with_detail("recursion_limit", MAX_DEPTH as u64)
+        } else {
+            error
+        }
     }
 }
 

@@ -17,6 +17,11 @@ use std::fmt;
 /// Deepest nesting the reference's `to_dict` accepts (it raises `RecursionError` beyond).
 pub const MAX_DEPTH: usize = 30;
 
+/// The reference's message for nesting deeper than [`MAX_DEPTH`].
+pub fn too_deep_message() -> String {
+    format!("Maximum recursion depth ({MAX_DEPTH}) exceeded in to_dict")
+}
+
 /// Why a value has no canonical form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CanonicalError(pub String);
@@ -73,9 +78,7 @@ impl<'a> Writer<'a> {
 
     fn check_depth(&self) -> Result<(), CanonicalError> {
         if self.depth > MAX_DEPTH {
-            return Err(CanonicalError(format!(
-                "Maximum recursion depth ({MAX_DEPTH}) exceeded in to_dict"
-            )));
+            return Err(CanonicalError(too_deep_message()));
         }
         Ok(())
     }
