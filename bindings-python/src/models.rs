@@ -59,6 +59,8 @@ struct Field {
     default: Option<Py<PyAny>>,
     kind: Kind,
     nested: Option<Py<PyType>>,
+    /// The nested class's field table.
+    nested_table: Option<Py<FieldTable>>,
     /// `X | None`.
     optional: bool,
 }
@@ -72,6 +74,13 @@ type FieldSpec = (Py<PyAny>, bool, Py<PyAny>, String, Option<Py<PyType>>, bool);
 pub struct FieldTable {
     model: String,
     fields: Vec<Field>,
+    /// Every field in order, holding its default (`None` for required ones): copied to
+    /// start an instance's `__dict__`.
+    template: Py<PyDict>,
+    /// Field name → position in `fields`.
+    index: Py<PyDict>,
+    /// How many fields have no default.
+    required: usize,
 }
 
 #[pymethods]
@@ -88,18 +97,38 @@ impl FieldTable {
                 .into_iter()
                 .map(|(name, required, default, kind, nested, optional)| {
                     let name_text = name.bind(py).extract::<String>()?;
+                    let nested_table = nested
+                        .as_ref()
+                        .map(|cls| table_of_class(cls.bind(py)).map(Bound::unbind))
+                        .transpose()?;
                     Ok(Field {
                         name,
                         name_text,
                         default: (!required).then_some(default),
                         kind: Kind::parse(&kind)?,
                         nested,
+                        nested_table,
                         optional,
                     })
                 })
                 .collect::<PyResult<Vec<_>>>()
         })?;
-        Ok(FieldTable { model, fields })
+        let (template, index) = Python::attach(|py| -> PyResult<(Py<PyDict>, Py<PyDict>)> {
+            let (template, index) = (PyDict::new(py), PyDict::new(py));
+            for (i, field) in fields.iter().enumerate() {
+                template.set_item(&field.name, field.default.as_ref().map(|d| d.clone_ref(py)))?;
+                index.set_item(&field.name, i)?;
+            }
+            Ok((template.unbind(), index.unbind()))
+        })?;
+        let required = fields.iter().filter(|f| f.default.is_none()).count();
+        Ok(FieldTable {
+            model,
+            fields,
+            template,
+            index,
+            required,
+        })
     }
 
     /// The field names, in declaration order.
@@ -285,31 +314,54 @@ fn fast_build<'py>(
     data: &Bound<'py, PyDict>,
 ) -> PyResult<Option<Bound<'py, PyAny>>> {
     let py = cls.py();
-    if !data.iter().all(|(key, _)| key.is_exact_instance_of::<PyString>()) {
-        return Ok(None);
-    }
-    let mut values = Vec::with_capacity(table.fields.len());
-    for field in &table.fields {
-        let value = match data.get_item(&field.name)? {
-            Some(value) if value.is_none() && field.optional => value,
-            Some(value) if value.is_none() => return Ok(None),
-            Some(value) => match checked(field, value)? {
+    let (slots, index) = (table.template.bind(py).copy()?, table.index.bind(py));
+    let mut required = 0;
+    for (key, value) in data.iter() {
+        if !key.is_exact_instance_of::<PyString>() {
+            return Ok(None);
+        }
+        let Some(position) = index.get_item(&key)? else {
+            continue;
+        }; // unknown members are ignored
+        let field = &table.fields[position.extract::<usize>()?];
+        required += usize::from(field.default.is_none());
+        let value = if value.is_none() {
+            if !field.optional {
+                return Ok(None);
+            }
+            value
+        } else {
+            match checked(field, value)? {
                 Some(value) => value,
                 None => return Ok(None),
-            },
-            None => match &field.default {
-                Some(default) => default.bind(py).clone(),
-                None => return Ok(None),
-            },
+            }
         };
-        values.push(value);
+        slots.set_item(key, value)?;
     }
-    let obj = object_new(py)?.call1((cls,))?;
-    let slots = instance_dict(&obj)?;
-    for (field, value) in table.fields.iter().zip(values) {
-        slots.set_item(&field.name, value)?;
+    if required < table.required {
+        return Ok(None);
     }
-    Ok(Some(obj))
+    with_fields(cls, slots).map(Some)
+}
+
+/// A new instance of `cls` (no `__init__`) whose `__dict__` is `slots`.
+fn with_fields<'py>(cls: &Bound<'py, PyType>, slots: Bound<'py, PyDict>) -> PyResult<Bound<'py, PyAny>> {
+    let py = cls.py();
+    // SAFETY: `cls` is a live type object and `empty` a live tuple for the call; the result is
+    // a new reference or NULL with an exception set, which `from_owned_ptr_or_err` takes over.
+    let obj = unsafe {
+        let empty = PyTuple::empty(py);
+        let raw = pyo3::ffi::PyType_GenericNew(cls.as_type_ptr(), empty.as_ptr(), std::ptr::null_mut());
+        Bound::from_owned_ptr_or_err(py, raw)?
+    };
+    // Through the generic setter: the class's own `__setattr__` refuses every assignment.
+    let name = pyo3::intern!(py, "__dict__");
+    // SAFETY: three live objects; returns -1 with an exception set on failure.
+    let status = unsafe { pyo3::ffi::PyObject_GenericSetAttr(obj.as_ptr(), name.as_ptr(), slots.as_ptr()) };
+    if status != 0 {
+        return Err(PyErr::fetch(py));
+    }
+    Ok(obj)
 }
 
 /// `value` as field `field` holds it, if it plainly has the field's type.
@@ -317,11 +369,11 @@ fn checked<'py>(field: &Field, value: Bound<'py, PyAny>) -> PyResult<Option<Boun
     let py = value.py();
     let is_int = |v: &Bound<'_, PyAny>| v.is_exact_instance_of::<PyInt>() && v.extract::<i64>().is_ok();
     let nested = |item: &Bound<'py, PyAny>| -> PyResult<Option<Bound<'py, PyAny>>> {
-        let Some(cls) = field.nested.as_ref().map(|c| c.bind(py)) else {
+        let (Some(cls), Some(table)) = (&field.nested, &field.nested_table) else {
             return Ok(None);
         };
         match item.cast::<PyDict>() {
-            Ok(dict) => fast_build(cls, table_of_class(cls)?.get(), dict),
+            Ok(dict) => fast_build(cls.bind(py), table.get(), dict),
             Err(_) => Ok(None),
         }
     };
@@ -383,19 +435,13 @@ fn checked<'py>(field: &Field, value: Bound<'py, PyAny>) -> PyResult<Option<Boun
 
 /// Builds an instance of `cls` from a dict the core has accepted as that message.
 fn build<'py>(cls: &Bound<'py, PyType>, table: &FieldTable, data: &Bound<'py, PyDict>) -> PyResult<Bound<'py, PyAny>> {
-    let py = cls.py();
-    let obj = object_new(py)?.call1((cls,))?;
-    let slots = instance_dict(&obj)?;
+    let slots = table.template.bind(cls.py()).copy()?;
     for field in &table.fields {
-        let given = data.get_item(&field.name)?.filter(|v| !v.is_none());
-        let value = match (given, &field.default) {
-            (Some(value), _) => built(field, value)?,
-            (None, Some(default)) => default.bind(py).clone(),
-            (None, None) => py.None().into_bound(py),
-        };
-        slots.set_item(&field.name, value)?;
+        if let Some(value) = data.get_item(&field.name)?.filter(|v| !v.is_none()) {
+            slots.set_item(&field.name, built(field, value)?)?;
+        }
     }
-    Ok(obj)
+    with_fields(cls, slots)
 }
 
 /// One field's value, with nested messages built.
@@ -432,17 +478,6 @@ fn built<'py>(field: &Field, value: Bound<'py, PyAny>) -> PyResult<Bound<'py, Py
             dict.into_any()
         }
     })
-}
-
-fn object_new(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
-    static NEW: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    NEW.get_or_try_init(py, || {
-        PyModule::import(py, "builtins")?
-            .getattr("object")?
-            .getattr("__new__")
-            .map(Bound::unbind)
-    })
-    .map(|f| f.bind(py).clone())
 }
 
 /// The Python class of message `M` (from `rxon_core.models`).
