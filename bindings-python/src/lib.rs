@@ -13,6 +13,7 @@ mod listener;
 mod logging;
 mod models;
 mod plain;
+mod py_handler;
 mod runtime;
 mod security;
 mod serial;

@@ -1,6 +1,6 @@
-//! The one tokio runtime every awaitable runs on (pyo3-async-runtimes'), Rust futures as asyncio
-//! awaitables, and the guards each
-//! entry point passes: not in a forked child, not after `close()`.
+//! The one tokio runtime every awaitable runs on (pyo3-async-runtimes'), Rust futures as
+//! asyncio awaitables, and the guards each entry point passes: not in a forked child, not
+//! after `close()`.
 
 use pyo3::BoundObject;
 use pyo3::exceptions::PyRuntimeError;
