@@ -59,6 +59,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<bridge::LoopBridge>()?;
     runtime::configure();
     logging::install(m.py())?;
+    m.add("RXON_BLOB_SCHEME", rxon_core::blob::RXON_BLOB_SCHEME)?;
     constants::add(m)?;
     Ok(())
 }

@@ -8,6 +8,7 @@ and the orchestrator-side listener all run in Rust; this package only translates
 from rxon_core import constants
 from rxon_core.constants import *  # noqa: F403 (every constant, as the reference exports them)
 from rxon_core._native import (
+    RXON_BLOB_SCHEME,
     calculate_config_hash,
     calculate_dict_hash,
     from_dict,
@@ -62,6 +63,7 @@ from rxon_core.exceptions import (
 )
 
 __all__ = [
+    "RXON_BLOB_SCHEME",
     *constants.__all__,
     "calculate_config_hash",
     "calculate_dict_hash",

@@ -6,6 +6,7 @@ from typing import Any, Self
 from rxon_core.models import TaskPayload, TokenResponse, WorkerCommand
 
 PROTOCOL_VERSION: str
+RXON_BLOB_SCHEME: str
 
 def json_dumps(obj: Any) -> str: ...
 def to_dict(obj: Any) -> Any: ...
