@@ -20,7 +20,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 import timeit
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- python-table:start -->", "<!-- python-table:end -->"
-EXAMPLES = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "x86_64-unknown-linux-gnu" / "release" / "examples"
+EXAMPLES = (
+    Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "x86_64-unknown-linux-gnu" / "release" / "examples"
+)
 FIXTURES = ROOT / "benches" / "fixtures"
 IMPLS = {"reference": "reference HttpTransport", "rxon_core": "rxon_core HttpTransport", "worker": "rxon_core.Worker"}
 CONCURRENCY = [1, 16, 64]
@@ -41,7 +42,9 @@ async def cycles(impl: str, url: str, concurrency: int, duration: float) -> int:
     if impl == "worker":
         import rxon_core
 
-        worker = rxon_core.Worker(url, "bench-w", "token", ["echo"], max_concurrent_tasks=concurrency, signing="off", poll_timeout=5)
+        worker = rxon_core.Worker(
+            url, "bench-w", "token", ["echo"], max_concurrent_tasks=concurrency, signing="off", poll_timeout=5
+        )
 
         async def echo(task: Any) -> dict[str, Any]:
             nonlocal done
@@ -70,7 +73,9 @@ async def cycles(impl: str, url: str, concurrency: int, duration: float) -> int:
             task = await transport.poll_task(timeout=5)
             if task is None:
                 continue
-            result = lib.TaskResult(job_id=task.job_id, task_id=task.task_id, worker_id="bench-w", data={"echo": task.params})
+            result = lib.TaskResult(
+                job_id=task.job_id, task_id=task.task_id, worker_id="bench-w", data={"echo": task.params}
+            )
             await transport.send_result(result)
             if counting_from <= loop.time() < stop:
                 done += 1
@@ -125,15 +130,25 @@ def main() -> None:
         return inner(args)
 
     python = subprocess.run(
-        [str(ROOT / "scripts" / "python-venv.sh"), "bench-python", "rxon==1.0b17"], check=True, capture_output=True, text=True
+        [str(ROOT / "scripts" / "python-venv.sh"), "bench-python", "rxon==1.0b17"],
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.strip()
-    subprocess.run([python, "-m", "pip", "install", "--quiet", "--force-reinstall", "--no-deps", str(ROOT / "bindings-python")], check=True)
-    subprocess.run(["cargo", "build", "--release", "-p", "rxon-core", "--example", "echo_listener"], cwd=ROOT, check=True)
+    subprocess.run(
+        [python, "-m", "pip", "install", "--quiet", "--force-reinstall", "--no-deps", str(ROOT / "bindings-python")],
+        check=True,
+    )
+    subprocess.run(
+        ["cargo", "build", "--release", "-p", "rxon-core", "--example", "echo_listener"], cwd=ROOT, check=True
+    )
 
     me = [python, __file__, "--inner", "--duration", str(args.duration)]
     codec = json.loads(subprocess.run(me, check=True, capture_output=True, text=True).stdout)
 
-    listener = subprocess.Popen([str(EXAMPLES / "echo_listener"), "--bind", "127.0.0.1:0"], stdout=subprocess.PIPE, text=True)
+    listener = subprocess.Popen(
+        [str(EXAMPLES / "echo_listener"), "--bind", "127.0.0.1:0"], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert listener.stdout is not None
         port = re.search(r":(\d+)", listener.stdout.readline())
@@ -142,7 +157,9 @@ def main() -> None:
         rates: dict[tuple[str, int], float] = {}
         for concurrency in CONCURRENCY:
             for impl in IMPLS:
-                out = subprocess.run(me + ["--cycles", impl, url, str(concurrency)], check=True, capture_output=True, text=True)
+                out = subprocess.run(
+                    me + ["--cycles", impl, url, str(concurrency)], check=True, capture_output=True, text=True
+                )
                 rates[impl, concurrency] = int(out.stdout.strip()) / args.duration
                 print(f"{impl} x{concurrency}: {rates[impl, concurrency]:,.0f} cycles/s", file=sys.stderr)
     finally:
@@ -159,8 +176,16 @@ def main() -> None:
     for c in CONCURRENCY:
         ref = rates["reference", c]
         row = [fmt(rates[impl, c]) for impl in IMPLS]
-        lines.append(f"| {c} | " + " | ".join(row) + f" | {rates['rxon_core', c] / ref:.1f}× | {rates['worker', c] / ref:.1f}× |")
-    lines += ["", "### Codec and signing, ops/s (best of 5 × 20,000)", "", "| operation | reference | rxon_core | ratio |", "|---|---:|---:|---:|"]
+        lines.append(
+            f"| {c} | " + " | ".join(row) + f" | {rates['rxon_core', c] / ref:.1f}× | {rates['worker', c] / ref:.1f}× |"
+        )
+    lines += [
+        "",
+        "### Codec and signing, ops/s (best of 5 × 20,000)",
+        "",
+        "| operation | reference | rxon_core | ratio |",
+        "|---|---:|---:|---:|",
+    ]
     for op, ref in codec["reference"].items():
         ours = codec["rxon_core"][op]
         lines.append(f"| `{op}` | {fmt(ref)} | {fmt(ours)} | {ours / ref:.1f}× |")

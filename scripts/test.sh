@@ -25,10 +25,13 @@ cargo test --workspace --locked -- --nocapture
 
 echo "== Python binding (bindings-python): built into a virtualenv with pip, tested with pytest"
 python="$("$root/scripts/python-venv.sh" python 'pytest')"
-# The reference beside it (the tests compare against it), and mypy for the type stubs.
-"$python" -m pip install --quiet --disable-pip-version-check 'rxon==1.0b17' 'mypy==1.*'
+# The reference beside it (the tests compare against it), mypy for the type stubs, ruff for style.
+"$python" -m pip install --quiet --disable-pip-version-check 'rxon==1.0b17' 'mypy==1.*' 'ruff==0.*'
 # A debug build (tests), installed fresh from this checkout every run.
 MATURIN_PEP517_ARGS="--profile dev" "$python" -m pip install --quiet --disable-pip-version-check \
     --force-reinstall --no-deps "$root/bindings-python"
-"$python" -m mypy --strict "$root/bindings-python/python/rxon_core" "$root/bindings-python/tests" "$root/bindings-python/examples"
+python_sources=("$root/bindings-python/python" "$root/bindings-python/tests" "$root/bindings-python/examples")
+"$python" -m mypy --strict "${python_sources[@]}"
+"$python" -m ruff check --config "$root/bindings-python/pyproject.toml" "${python_sources[@]}"
+"$python" -m ruff format --check --config "$root/bindings-python/pyproject.toml" "${python_sources[@]}"
 "$python" -m pytest -q -rA "$root/bindings-python/tests" -s

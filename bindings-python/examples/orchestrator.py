@@ -23,7 +23,9 @@ async def main() -> None:
 
     pending: asyncio.Queue[rxon.TaskPayload] = asyncio.Queue()
     for i in range(args.tasks):
-        pending.put_nowait(rxon.TaskPayload(job_id=f"job-{i}", task_id=f"task-{i}", type="add", params={"a": i, "b": 1}))
+        pending.put_nowait(
+            rxon.TaskPayload(job_id=f"job-{i}", task_id=f"task-{i}", type="add", params={"a": i, "b": 1})
+        )
     results: dict[str, Any] = {}
     all_in = asyncio.Event()
 
@@ -33,7 +35,7 @@ async def main() -> None:
         if action == "poll":
             try:
                 return await asyncio.wait_for(pending.get(), timeout=context.get("poll_timeout") or 1)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 return None  # → 204, the worker polls again
         if action == "result":
             result = rxon.from_dict(rxon.TaskResult, payload)  # ValueError → 400

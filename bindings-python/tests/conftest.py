@@ -52,7 +52,7 @@ class Engine:
         if action == "poll":
             try:
                 return await asyncio.wait_for(self.tasks.get(), min(context.get("poll_timeout") or 0, 2.0))
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 return None
         if action == "result":
             self.results.append(payload)

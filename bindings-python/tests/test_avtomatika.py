@@ -5,7 +5,6 @@ import asyncio
 from typing import Any
 
 import aiohttp
-
 import rxon_core as rxon
 from conftest import CLIENT_TOKEN, WORKER_TOKEN, run
 

@@ -1,7 +1,6 @@
 """Python values cross into the core without loss, and bad input raises typed errors."""
 
 import pytest
-
 import rxon_core as rxon
 
 
@@ -64,7 +63,7 @@ def test_to_dict_matches_the_reference_on_edge_values() -> None:
 
     import rxon as reference
 
-    class Colour(str, enum.Enum):
+    class Colour(enum.StrEnum):
         RED = "red"
 
     class Level(enum.IntEnum):

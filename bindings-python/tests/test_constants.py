@@ -2,7 +2,6 @@
 beside rxon_core by the test script)."""
 
 import rxon.constants as reference
-
 import rxon_core
 
 

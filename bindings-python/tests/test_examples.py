@@ -24,7 +24,11 @@ def test_the_readme_worker_completes_the_orchestrators_tasks() -> None:
         assert ready, "the orchestrator did not start"
         env = {**os.environ, "RXON_URL": f"http://127.0.0.1:{ready.group(1)}", "RXON_WORKER_ID": "adder-test"}
         worker = subprocess.Popen(
-            [sys.executable, str(EXAMPLES / "worker.py")], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            [sys.executable, str(EXAMPLES / "worker.py")],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         output, _ = orchestrator.communicate(timeout=60)
         assert orchestrator.returncode == 0

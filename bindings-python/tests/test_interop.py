@@ -7,11 +7,10 @@ import json
 from typing import Any
 
 import rxon
-from aiohttp import web
-from rxon.transports.http_server import HttpListener
-
 import rxon_core
+from aiohttp import web
 from conftest import Engine, run
+from rxon.transports.http_server import HttpListener
 
 TASK = {"job_id": "j1", "task_id": "t1", "type": "add", "params": {"a": 1, "b": 2}, "priority": 2.5}
 
@@ -85,7 +84,9 @@ def test_our_transport_against_the_reference_listener() -> None:
         port = runner.addresses[0][1]
         try:
             async with rxon_core.HttpTransport(f"http://127.0.0.1:{port}", "w1", "token-1") as transport:
-                registration = rxon_core.WorkerRegistration(worker_id="w1", supported_skills=[rxon_core.SkillInfo(name="add")])
+                registration = rxon_core.WorkerRegistration(
+                    worker_id="w1", supported_skills=[rxon_core.SkillInfo(name="add")]
+                )
                 assert (await transport.register(registration))["status"] == "registered"
                 task = await transport.poll_task(timeout=2)
                 assert task == rxon_core.from_dict(rxon_core.TaskPayload, TASK)

@@ -5,7 +5,6 @@ import logging
 import socket
 
 import pytest
-
 import rxon_core as rxon
 from conftest import run
 

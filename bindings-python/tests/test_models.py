@@ -6,9 +6,8 @@ import pickle
 import msgspec
 import pytest
 import rxon as reference
-from conftest import Vectors
-
 import rxon_core as rxon
+from conftest import Vectors
 from rxon_core.models import Model
 
 MESSAGE_NAMES = [name for name in rxon.models.__all__ if name != "Model"]
@@ -18,7 +17,8 @@ MESSAGE_NAMES = [name for name in rxon.models.__all__ if name != "Model"]
 def test_fields_and_defaults_are_the_references(name: str) -> None:
     ours, theirs = getattr(rxon, name), getattr(reference.models, name)
     assert ours.__struct_fields__ == theirs.__struct_fields__
-    for field, default in zip(reversed(theirs.__struct_fields__), reversed(theirs.__struct_defaults__)):
+    # Defaults belong to the last fields: pair them from the end.
+    for field, default in zip(reversed(theirs.__struct_fields__), reversed(theirs.__struct_defaults__), strict=False):
         assert getattr(ours, field) == default, field
 
 

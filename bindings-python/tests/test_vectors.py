@@ -4,7 +4,6 @@ import json
 from typing import Any
 
 import pytest
-
 import rxon_core as rxon
 from conftest import VECTORS, Vectors
 

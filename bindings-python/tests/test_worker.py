@@ -6,11 +6,14 @@ import os
 from typing import Any
 
 import pytest
-
 import rxon_core as rxon
 from conftest import Engine, run
 
-ADD_SCHEMA = {"type": "object", "properties": {"a": {"type": "number"}, "b": {"type": "number"}}, "required": ["a", "b"]}
+ADD_SCHEMA = {
+    "type": "object",
+    "properties": {"a": {"type": "number"}, "b": {"type": "number"}},
+    "required": ["a", "b"],
+}
 
 
 def task(task_id: str, skill: str = "add", **params: Any) -> dict[str, Any]:

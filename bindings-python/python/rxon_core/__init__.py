@@ -6,9 +6,9 @@ and the orchestrator-side listener all run in Rust; this package only translates
 """
 
 from rxon_core import constants
-from rxon_core.constants import *  # noqa: F403 (every constant, as the reference exports them)
 from rxon_core._native import (
     RXON_BLOB_SCHEME,
+    Listener,
     calculate_config_hash,
     calculate_dict_hash,
     from_dict,
@@ -29,6 +29,17 @@ from rxon_core._native import (
     verify_signature,
     verify_signature_ed25519,
 )
+from rxon_core.constants import *  # noqa: F403 (every constant, as the reference exports them)
+from rxon_core.exceptions import (
+    IntegrityError,
+    ParamValidationError,
+    RxonAuthError,
+    RxonError,
+    RxonNetworkError,
+    RxonProtocolError,
+    RxonRateLimitError,
+    S3ConfigMismatchError,
+)
 from rxon_core.models import (
     DeviceUsage,
     FileMetadata,
@@ -48,19 +59,8 @@ from rxon_core.models import (
     WorkerEventPayload,
     WorkerRegistration,
 )
-from rxon_core._native import Listener
 from rxon_core.transports import HttpTransport, MockTransport, Transport, create_transport
 from rxon_core.worker import Task, TaskFailed, Worker
-from rxon_core.exceptions import (
-    IntegrityError,
-    ParamValidationError,
-    RxonAuthError,
-    RxonError,
-    RxonNetworkError,
-    RxonProtocolError,
-    RxonRateLimitError,
-    S3ConfigMismatchError,
-)
 
 __all__ = [
     "RXON_BLOB_SCHEME",

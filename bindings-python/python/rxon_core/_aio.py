@@ -16,7 +16,6 @@ async def then_return(awaitable: Awaitable[object], value: T) -> T:
     return value
 
 
-
 _bridges: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _native.LoopBridge]" = weakref.WeakKeyDictionary()
 
 

@@ -12,7 +12,6 @@ send results — the core's runtime (Rust) with an asyncio surface.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from typing import Any, TypeAlias
