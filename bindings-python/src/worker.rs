@@ -10,13 +10,28 @@ use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use rxon_core::json::{Object, Value};
 use rxon_core::models::{Resources, SkillInfo, WorkerCapabilities};
-use rxon_core::worker::{Signing, TaskHandle, Worker, WorkerConfig};
+use rxon_core::worker::{Signing, TaskHandle, Worker, WorkerConfig, WorkerState};
 use std::sync::Arc;
 
 /// A started worker: registered, heartbeating, polling while it has free slots.
 #[pyclass(module = "rxon_core._native", name = "WorkerCore")]
 pub struct PyWorkerCore {
     worker: Arc<Worker>,
+}
+
+impl Drop for PyWorkerCore {
+    /// A worker forgotten while running (no `async with`, no `shutdown()`) would go on polling
+    /// in the background, taking tasks nobody runs: it is shut down instead.
+    fn drop(&mut self) {
+        if self.worker.state() == WorkerState::Stopped || check_process().is_err() {
+            return;
+        }
+        tracing::warn!("a running worker was dropped without shutdown(); shutting it down");
+        let worker = self.worker.clone();
+        pyo3_async_runtimes::tokio::get_runtime().spawn(async move {
+            worker.shutdown(std::time::Duration::from_secs(10)).await;
+        });
+    }
 }
 
 #[pymethods]

@@ -2,7 +2,10 @@
 use after stop and in a forked child."""
 
 import asyncio
+import gc
 import os
+import socket
+import time
 from typing import Any
 
 import pytest
@@ -178,3 +181,42 @@ def test_bad_configuration_is_refused() -> None:
         run(rxon.Worker("http://127.0.0.1:9", "w1", "t", ["add"], signing="rot13").start())
     with pytest.raises(RuntimeError, match="not started"):
         run(rxon.Worker("http://127.0.0.1:9", "w1", "t", ["add"]).drain())
+
+
+def test_a_forgotten_worker_is_shut_down() -> None:
+    """A worker left running (no `async with`, no shutdown) would go on taking tasks nobody
+    runs; once it is garbage, the core shuts it down."""
+    mock = rxon.MockTransport(worker_id="w1")
+
+    async def start_and_forget() -> None:
+        worker = mock_worker(mock, skills=["add"])
+        await worker.start()
+        while not mock.registered:
+            await asyncio.sleep(0.01)
+
+    run(start_and_forget())
+    gc.collect()
+    deadline = time.monotonic() + 10
+    while mock.connected and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not mock.connected, "the worker still runs"
+
+
+def test_a_forgotten_listener_is_stopped() -> None:
+    """Dropping the core's listener stops its server (its shutdown signal's sender goes)."""
+
+    async def start_and_forget() -> int:
+        listener = rxon.Listener("127.0.0.1", 0, Engine())
+        port = await listener.start()
+        return port
+
+    port = run(start_and_forget())
+    gc.collect()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        except ConnectionRefusedError:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"port {port} still accepts connections")
