@@ -39,7 +39,7 @@ impl Handler for PyHandler {
                 return;
             }
             match start_handler(py, &handler, &event_loop, action, payload, &context, done) {
-                Ok(task) => *slot.task.lock().unwrap_or_else(|p| p.into_inner()) = Some(task),
+                Ok(task) => *slot.task.lock().unwrap_or_else(|p| p.into_inner()) = task,
                 Err((err, done)) => {
                     let _ = done.send(Err(handler_error(py, action, err)));
                 }
@@ -55,7 +55,8 @@ impl Handler for PyHandler {
     }
 }
 
-/// Calls the handler and runs its coroutine as a task whose outcome goes to `done`.
+/// Calls the handler and runs its coroutine as a task whose outcome goes to `done` (a plain
+/// function's answer goes there at once).
 fn start_handler(
     py: Python<'_>,
     handler: &Py<PyAny>,
@@ -64,15 +65,23 @@ fn start_handler(
     payload: Value,
     context: &Context,
     done: oneshot::Sender<Answer>,
-) -> Result<Py<PyAny>, (PyErr, oneshot::Sender<Answer>)> {
-    let started = (|| {
-        let coroutine =
-            handler
-                .bind(py)
-                .call1((action.name(), to_python(py, &payload)?, context_dict(py, context)?))?;
-        event_loop.bind(py).call_method1("create_task", (coroutine,))
+) -> Result<Option<Py<PyAny>>, (PyErr, oneshot::Sender<Answer>)> {
+    let called = (|| {
+        let context = context_dict(py, context)?;
+        handler
+            .bind(py)
+            .call1((action.name(), to_python(py, &payload)?, context))
     })();
-    let task = match started {
+    let answer = match called {
+        Ok(answer) => answer,
+        Err(err) => return Err((err, done)),
+    };
+    // A plain function's answer is used as it is; a coroutine runs as a task.
+    if !answer.hasattr("__await__").unwrap_or(false) {
+        let _ = done.send(convert_answer(py, action, &answer));
+        return Ok(None);
+    }
+    let task = match event_loop.bind(py).call_method1("create_task", (answer,)) {
         Ok(task) => task,
         Err(err) => return Err((err, done)),
     };
@@ -95,7 +104,7 @@ fn start_handler(
         Ok(())
     });
     match on_done.and_then(|f| task.call_method1("add_done_callback", (f,))) {
-        Ok(_) => Ok(task.unbind()),
+        Ok(_) => Ok(Some(task.unbind())),
         Err(err) => {
             let _ = task.call_method0("cancel");
             let done = done.lock().unwrap_or_else(|p| p.into_inner()).take();

@@ -179,3 +179,21 @@ def test_create_transport_chooses_by_scheme() -> None:
 
     with pytest.raises(ValueError, match="timeout must be a finite number"):
         run(poll_backwards())
+
+
+def test_a_plain_function_can_be_the_handler() -> None:
+    def handler(action: str, payload: Any, context: dict[str, Any]) -> Any:
+        if context["token"] != "token-1":
+            raise PermissionError("who are you")
+        return {"status": "ok", "seen": action} if action == "heartbeat" else None
+
+    async def scenario() -> None:
+        async with rxon.Listener("127.0.0.1", 0, handler) as listener, transport_for(listener) as transport:
+            answer = await transport.send_heartbeat(rxon.Heartbeat(worker_id="w1", status="idle"))
+            assert answer == {"status": "ok", "seen": "heartbeat"}
+            assert await transport.register(rxon.WorkerRegistration(worker_id="w1")) == {"status": "registered"}
+            async with rxon.HttpTransport(f"http://127.0.0.1:{listener.port}", "w1", "stolen") as intruder:
+                with pytest.raises(rxon.RxonAuthError, match="who are you"):
+                    await intruder.register(rxon.WorkerRegistration(worker_id="w1"))
+
+    run(scenario())
