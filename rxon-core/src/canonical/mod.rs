@@ -21,13 +21,12 @@ use sha2::{Digest, Sha256};
 
 impl From<CanonicalError> for RxonError {
     fn from(err: CanonicalError) -> Self {
-        let too_deep = err.0 == writer::too_deep_message();
-        let error = RxonError::invalid_value(err.0);
-        // The reference raises RecursionError here; bindings can tell by this detail.
-        if too_deep {
-            error.with_detail("recursion_limit", MAX_DEPTH as u64)
-        } else {
-            error
+        match err {
+            // The reference raises RecursionError here; bindings can tell by this detail.
+            CanonicalError::TooDeep => {
+                RxonError::invalid_value(too_deep_message()).with_detail("recursion_limit", MAX_DEPTH as u64)
+            }
+            CanonicalError::Invalid(reason) => RxonError::invalid_value(reason),
         }
     }
 }

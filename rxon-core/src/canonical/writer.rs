@@ -24,11 +24,19 @@ pub fn too_deep_message() -> String {
 
 /// Why a value has no canonical form.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CanonicalError(pub String);
+pub enum CanonicalError {
+    /// Nested deeper than [`MAX_DEPTH`] (the reference raises `RecursionError`).
+    TooDeep,
+    /// Anything else: the reason.
+    Invalid(String),
+}
 
 impl fmt::Display for CanonicalError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            CanonicalError::TooDeep => f.write_str(&too_deep_message()),
+            CanonicalError::Invalid(reason) => f.write_str(reason),
+        }
     }
 }
 
@@ -36,7 +44,7 @@ impl std::error::Error for CanonicalError {}
 
 impl ser::Error for CanonicalError {
     fn custom<T: fmt::Display>(msg: T) -> Self {
-        CanonicalError(msg.to_string())
+        CanonicalError::Invalid(msg.to_string())
     }
 }
 
@@ -78,7 +86,7 @@ impl<'a> Writer<'a> {
 
     fn check_depth(&self) -> Result<(), CanonicalError> {
         if self.depth > MAX_DEPTH {
-            return Err(CanonicalError(too_deep_message()));
+            return Err(CanonicalError::TooDeep);
         }
         Ok(())
     }
@@ -545,7 +553,11 @@ impl<'a, 'b> MapState<'a, 'b> {
                 key_escaped,
             }) => (before, key_start, key_end, key_escaped),
             Some(Pending::Skip) => return Ok(()),
-            None => return Err(CanonicalError("serialize_value called before serialize_key".into())),
+            None => {
+                return Err(CanonicalError::Invalid(
+                    "serialize_value called before serialize_key".into(),
+                ));
+            }
         };
         self.w.out.push(b':');
         if self.w.nested(value)? == Emitted::Null {
@@ -610,7 +622,7 @@ impl<'a, 'b> MapState<'a, 'b> {
             members.sort_by(|a, b| compare_keys(scratch, a, b));
             if let Some(pair) = members.windows(2).find(|p| compare_keys(scratch, &p[0], &p[1]).is_eq()) {
                 let key = raw_key(scratch, pair[0].key_start, pair[0].key_end, pair[0].key_escaped).into_owned();
-                return Err(CanonicalError(format!("duplicate key: {key}")));
+                return Err(CanonicalError::Invalid(format!("duplicate key: {key}")));
             }
             w.out.truncate(region_start);
             for (i, member) in members.iter().enumerate() {
@@ -722,7 +734,7 @@ fn key_writer(out: &mut Vec<u8>) -> KeyText<EscapeInto<'_>> {
 const TEXT_CAPTURE: KeyText<Capture> = KeyText(Capture);
 
 fn not_a_key() -> CanonicalError {
-    CanonicalError("object keys must be strings, integers or booleans".into())
+    CanonicalError::Invalid("object keys must be strings, integers or booleans".into())
 }
 
 macro_rules! key_from_display {

@@ -122,14 +122,9 @@ pub fn create_transport(
     let scheme = url.split_once("://").map(|(scheme, _)| scheme.to_ascii_lowercase());
     match scheme.as_deref() {
         Some("http" | "https") => Ok(Box::new(HttpTransport::new(url, worker_id, token, options)?)),
-        Some("ws") => Ok(Box::new(HttpTransport::new(
+        // ws://h → http://h, wss://h → https://h
+        Some("ws" | "wss") => Ok(Box::new(HttpTransport::new(
             &format!("http{}", &url[2..]),
-            worker_id,
-            token,
-            options,
-        )?)),
-        Some("wss") => Ok(Box::new(HttpTransport::new(
-            &format!("https{}", &url[3..]),
             worker_id,
             token,
             options,
