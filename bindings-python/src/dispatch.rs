@@ -94,7 +94,7 @@ impl Dispatch {
             );
             return self.finished(&watch);
         };
-        let running = Py::new(py, PyTask::shared(task.clone())).and_then(|py_task| {
+        let running = Py::new(py, PyTask { handle: task.clone() }).and_then(|py_task| {
             let coroutine = handler.call1((py_task,))?;
             self.event_loop.bind(py).call_method1("create_task", (coroutine,))
         });

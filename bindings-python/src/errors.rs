@@ -9,9 +9,7 @@ use rxon_core::json::Value;
 
 /// The Python exception for `err`.
 pub fn to_pyerr(err: RxonError) -> PyErr {
-    // On a runtime thread while the interpreter exits: a plain error nobody will see.
-    Python::try_attach(|py| build(py, &err).unwrap_or_else(|e| e))
-        .unwrap_or_else(|| pyo3::exceptions::PyRuntimeError::new_err(err.message().to_string()))
+    Python::attach(|py| build(py, &err).unwrap_or_else(|e| e))
 }
 
 fn build(py: Python<'_>, err: &RxonError) -> PyResult<PyErr> {

@@ -1,10 +1,9 @@
 //! `Listener`: the core's orchestrator-side listener (HTTP, WebSocket, TLS) for a Python
 //! orchestrator; its handler is bridged by `py_handler`.
 
-use crate::errors::to_pyerr;
 use crate::models::from_py;
 use crate::py_handler::PyHandler;
-use crate::runtime::{awaitable, check_process};
+use crate::runtime::{awaitable, check_process, then_return};
 use crate::transport::seconds;
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
@@ -84,7 +83,7 @@ impl PyListener {
         };
         let (options, running) = (self.options.clone(), self.running.clone());
         awaitable(py, async move {
-            let listener = Listener::bind(&addr, options).await.map_err(to_pyerr)?;
+            let listener = Listener::bind(&addr, options).await?;
             listener.set_handler(Arc::new(PyHandler {
                 handler,
                 event_loop,
@@ -146,11 +145,8 @@ impl PyListener {
     }
 
     fn __aenter__<'py>(slf: Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-        let py = slf.py();
-        let started = slf.borrow().start(py, None)?;
-        let me = slf.into_any().unbind();
-        let finish = py.import("rxon_core._aio")?.getattr("then_return")?;
-        finish.call1((started, me))
+        let started = slf.borrow().start(slf.py(), None)?;
+        then_return(started, slf.into_any())
     }
 
     #[pyo3(signature = (*_exc))]

@@ -109,7 +109,8 @@ pub fn install(py: Python<'_>) -> PyResult<()> {
     Ok(())
 }
 
-/// Reads the `rxon_core` logger's effective level again.
+/// Reads the `rxon_core` logger's effective level again, and makes the running loop (if any)
+/// the one records are delivered to.
 pub fn sync_level(py: Python<'_>) -> PyResult<()> {
     crate::runtime::adopt_running_loop(py);
     let level: u8 = logger(py)?

@@ -88,52 +88,36 @@ impl FieldTable {
     /// `fields`: `(name, required, default, kind, nested_class, optional)` tuples (see
     /// `models._field_kind`).
     #[new]
-    fn new(model: String, fields: Vec<FieldSpec>) -> PyResult<Self> {
+    fn new(py: Python<'_>, model: String, fields: Vec<FieldSpec>) -> PyResult<Self> {
         if !rxon_core::models::MESSAGE_NAMES.contains(&model.as_str()) {
             return Err(PyValueError::new_err(format!("{model} is not an RXON message")));
         }
-        let fields = Python::attach(|py| {
-            fields
-                .into_iter()
-                .map(|(name, required, default, kind, nested, optional)| {
-                    let name_text = name.bind(py).extract::<String>()?;
-                    let nested_table = nested
-                        .as_ref()
-                        .map(|cls| table_of_class(cls.bind(py)).map(Bound::unbind))
-                        .transpose()?;
-                    Ok(Field {
-                        name,
-                        name_text,
-                        default: (!required).then_some(default),
-                        kind: Kind::parse(&kind)?,
-                        nested,
-                        nested_table,
-                        optional,
-                    })
-                })
-                .collect::<PyResult<Vec<_>>>()
-        })?;
-        let (template, index) = Python::attach(|py| -> PyResult<(Py<PyDict>, Py<PyDict>)> {
-            let (template, index) = (PyDict::new(py), PyDict::new(py));
-            for (i, field) in fields.iter().enumerate() {
-                template.set_item(&field.name, field.default.as_ref().map(|d| d.clone_ref(py)))?;
-                index.set_item(&field.name, i)?;
-            }
-            Ok((template.unbind(), index.unbind()))
-        })?;
-        let required = fields.iter().filter(|f| f.default.is_none()).count();
+        let (template, index) = (PyDict::new(py), PyDict::new(py));
+        let mut table = Vec::with_capacity(fields.len());
+        for (position, (name, required, default, kind, nested, optional)) in fields.into_iter().enumerate() {
+            template.set_item(&name, if required { py.None() } else { default.clone_ref(py) })?;
+            index.set_item(&name, position)?;
+            let nested_table = nested
+                .as_ref()
+                .map(|cls| table_of_class(cls.bind(py)).map(Bound::unbind))
+                .transpose()?;
+            table.push(Field {
+                name_text: name.bind(py).extract::<String>()?,
+                name,
+                default: (!required).then_some(default),
+                kind: Kind::parse(&kind)?,
+                nested,
+                nested_table,
+                optional,
+            });
+        }
         Ok(FieldTable {
             model,
-            fields,
-            template,
-            index,
-            required,
+            required: table.iter().filter(|f| f.default.is_none()).count(),
+            fields: table,
+            template: template.unbind(),
+            index: index.unbind(),
         })
-    }
-
-    /// The field names, in declaration order.
-    fn names(&self) -> Vec<String> {
-        self.fields.iter().map(|f| f.name_text.clone()).collect()
     }
 }
 

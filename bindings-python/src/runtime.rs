@@ -53,7 +53,7 @@ pub fn handle() -> PyResult<tokio::runtime::Handle> {
 /// interval for the busy loop, and at interpreter exit it crashed the process.
 pub fn awaitable<'py, F, T>(py: Python<'py>, fut: F) -> PyResult<Bound<'py, PyAny>>
 where
-    F: Future<Output = PyResult<T>> + Send + 'static,
+    F: Future<Output = Result<T, Failure>> + Send + 'static,
     T: for<'a> IntoPyObject<'a> + Send + 'static,
 {
     check_process()?;
@@ -94,8 +94,27 @@ fn running_loop(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
         .call0()
 }
 
+/// Why an awaitable's Rust future failed. A core error becomes its Python exception only on
+/// the loop's thread (that takes the GIL, which runtime threads never do).
+pub enum Failure {
+    Core(rxon_core::RxonError),
+    Python(PyErr),
+}
+
+impl From<rxon_core::RxonError> for Failure {
+    fn from(err: rxon_core::RxonError) -> Self {
+        Failure::Core(err)
+    }
+}
+
+impl From<PyErr> for Failure {
+    fn from(err: PyErr) -> Self {
+        Failure::Python(err)
+    }
+}
+
 /// Completes `future` with `output`, unless it is done (cancelled) already.
-fn resolve<T: for<'a> IntoPyObject<'a>>(py: Python<'_>, future: &Bound<'_, PyAny>, output: PyResult<T>) {
+fn resolve<T: for<'a> IntoPyObject<'a>>(py: Python<'_>, future: &Bound<'_, PyAny>, output: Result<T, Failure>) {
     if future
         .call_method0(pyo3::intern!(py, "done"))
         .and_then(|d| d.is_truthy())
@@ -103,11 +122,14 @@ fn resolve<T: for<'a> IntoPyObject<'a>>(py: Python<'_>, future: &Bound<'_, PyAny
     {
         return;
     }
-    let outcome = output.and_then(|v| {
-        v.into_pyobject(py)
+    let outcome = match output {
+        Ok(value) => value
+            .into_pyobject(py)
             .map(|o| o.into_any().into_bound())
-            .map_err(Into::into)
-    });
+            .map_err(Into::into),
+        Err(Failure::Core(err)) => Err(crate::errors::to_pyerr(err)),
+        Err(Failure::Python(err)) => Err(err),
+    };
     let set = match outcome {
         Ok(value) => future.call_method1(pyo3::intern!(py, "set_result"), (value,)),
         Err(err) => future.call_method1(pyo3::intern!(py, "set_exception"), (err.into_value(py),)),
@@ -115,6 +137,14 @@ fn resolve<T: for<'a> IntoPyObject<'a>>(py: Python<'_>, future: &Bound<'_, PyAny
     if let Err(err) = set {
         err.write_unraisable(py, Some(future));
     }
+}
+
+/// An awaitable of `value` once `awaitable` is done (`async with` returning `self`).
+pub fn then_return<'py>(awaitable: Bound<'py, PyAny>, value: Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let py = awaitable.py();
+    py.import("rxon_core._aio")?
+        .getattr("then_return")?
+        .call1((awaitable, value))
 }
 
 /// The error for using an object after its `close()`.

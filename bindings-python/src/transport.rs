@@ -4,7 +4,7 @@
 use crate::convert::{PyJson, to_value};
 use crate::errors::to_pyerr;
 use crate::models::{PyMessage, from_py, to_py};
-use crate::runtime::{awaitable, check_process, closed_error};
+use crate::runtime::{awaitable, check_process, closed_error, then_return};
 use pyo3::exceptions::{PyStopAsyncIteration, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
@@ -61,7 +61,7 @@ impl PyTransport {
         check_process()?;
         let (inner, open) = (self.inner.clone(), self.open.clone());
         awaitable(py, async move {
-            inner.connect().await.map_err(to_pyerr)?;
+            inner.connect().await?;
             open.store(true, Ordering::Release);
             Ok(())
         })
@@ -82,9 +82,7 @@ impl PyTransport {
     fn register<'py>(&self, py: Python<'py>, registration: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
         let inner = self.usable()?;
         let registration: WorkerRegistration = from_py(registration)?;
-        awaitable(py, async move {
-            inner.register(&registration).await.map(PyJson).map_err(to_pyerr)
-        })
+        awaitable(py, async move { Ok(inner.register(&registration).await.map(PyJson)?) })
     }
 
     /// Long-polls for a task: a `TaskPayload`, or `None` when none came within `timeout` seconds.
@@ -100,10 +98,7 @@ impl PyTransport {
         let timeout = seconds(timeout, "timeout")?;
         let (available, hot) = (available_skills, hot_skills);
         awaitable(py, async move {
-            let task = inner
-                .poll_task(timeout, available.as_deref(), hot.as_deref())
-                .await
-                .map_err(to_pyerr)?;
+            let task = inner.poll_task(timeout, available.as_deref(), hot.as_deref()).await?;
             Ok(task.map(PyMessage::<TaskPayload>))
         })
     }
@@ -114,7 +109,7 @@ impl PyTransport {
         let inner = self.usable()?;
         let result: TaskResult = from_py(result)?;
         awaitable(py, async move {
-            let outcome = inner.send_result(&result).await.map_err(to_pyerr)?;
+            let outcome = inner.send_result(&result).await?;
             Ok(outcome == ResultOutcome::Accepted)
         })
     }
@@ -124,7 +119,7 @@ impl PyTransport {
         let inner = self.usable()?;
         let heartbeat: Heartbeat = from_py(heartbeat)?;
         awaitable(py, async move {
-            let answer = inner.send_heartbeat(&heartbeat).await.map_err(to_pyerr)?;
+            let answer = inner.send_heartbeat(&heartbeat).await?;
             Ok((!matches!(answer.raw, Value::Null)).then_some(PyJson(answer.raw)))
         })
     }
@@ -153,15 +148,12 @@ impl PyTransport {
     }
 
     fn __aenter__<'py>(slf: Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-        let py = slf.py();
-        let this = slf.borrow();
-        let (inner, open) = (this.usable()?, this.open.clone());
-        let me: Py<PyAny> = slf.clone().into_any().unbind();
-        awaitable(py, async move {
-            inner.connect().await.map_err(to_pyerr)?;
-            open.store(true, Ordering::Release);
-            Ok(me)
-        })
+        let connected = {
+            let this = slf.borrow();
+            this.usable()?;
+            this.connect(slf.py())?
+        };
+        then_return(connected, slf.into_any())
     }
 
     #[pyo3(signature = (*_exc))]
@@ -187,7 +179,7 @@ impl Commands {
         awaitable(py, async move {
             match stream.lock().await.next().await {
                 Some(command) => Ok(PyMessage::<WorkerCommand>(command)),
-                None => Err(PyStopAsyncIteration::new_err(())),
+                None => Err(PyStopAsyncIteration::new_err(()).into()),
             }
         })
     }

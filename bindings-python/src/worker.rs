@@ -105,7 +105,11 @@ impl PyWorkerCore {
     /// The next task to run (`Task`), or `None` once the worker drains or stops.
     fn next_task<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let worker = self.usable()?;
-        awaitable(py, async move { Ok(worker.next_task().await.map(PyTask::new)) })
+        awaitable(py, async move {
+            Ok(worker.next_task().await.map(|handle| PyTask {
+                handle: Arc::new(handle),
+            }))
+        })
     }
 
     /// Runs every task through `handlers[task.type]` (or `fallback`), each an `async def
@@ -165,35 +169,8 @@ impl PyWorkerCore {
 /// reported; a task dropped without one reports an `INTERNAL_ERROR` failure.
 #[pyclass(frozen, module = "rxon_core._native", name = "Task")]
 pub struct PyTask {
-    handle: Arc<TaskHandle>,
-    /// The watcher started by `on_cancel`, stopped once an outcome is reported.
-    cancel_watch: std::sync::Mutex<Option<tokio::task::AbortHandle>>,
-}
-
-impl PyTask {
-    fn new(handle: TaskHandle) -> Self {
-        Self::shared(Arc::new(handle))
-    }
-
-    /// A Python view of a task the dispatcher also holds.
-    pub(crate) fn shared(handle: Arc<TaskHandle>) -> Self {
-        PyTask {
-            handle,
-            cancel_watch: std::sync::Mutex::new(None),
-        }
-    }
-
-    fn stop_cancel_watch(&self) {
-        if let Some(watch) = self.cancel_watch.lock().unwrap_or_else(|p| p.into_inner()).take() {
-            watch.abort();
-        }
-    }
-}
-
-impl Drop for PyTask {
-    fn drop(&mut self) {
-        self.stop_cancel_watch();
-    }
+    /// Shared: the dispatcher (`WorkerCore.serve`) holds it too.
+    pub(crate) handle: Arc<TaskHandle>,
 }
 
 #[pymethods]
@@ -247,32 +224,6 @@ impl PyTask {
         })
     }
 
-    /// Calls `callback()` on this loop's thread if the task is cancelled (once; not after an
-    /// outcome was reported). Cheaper than awaiting `wait_cancelled()` beside the work.
-    fn on_cancel(&self, py: Python<'_>, callback: Py<PyAny>) -> PyResult<()> {
-        check_process()?;
-        let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?;
-        let bridge = crate::bridge::for_loop(py, &event_loop)?;
-        let handle = self.handle.clone();
-        let watch = pyo3_async_runtimes::tokio::get_runtime().spawn(async move {
-            handle.cancelled().await;
-            bridge.push(Box::new(move |py| {
-                if let Err(err) = callback.bind(py).call0() {
-                    err.write_unraisable(py, None);
-                }
-            }));
-        });
-        if let Some(previous) = self
-            .cancel_watch
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .replace(watch.abort_handle())
-        {
-            previous.abort();
-        }
-        Ok(())
-    }
-
     /// Reports progress (`fraction` from 0 to 1) as a `progress` event; `False` if it could
     /// not be delivered.
     #[pyo3(signature = (fraction, message = ""))]
@@ -296,7 +247,6 @@ impl PyTask {
     /// Reports success with `data` (a dict), or another of the skill's `output_statuses`.
     #[pyo3(signature = (data = None, status = "success"))]
     fn complete(&self, data: Option<&Bound<'_, PyAny>>, status: &str) -> PyResult<()> {
-        self.stop_cancel_watch();
         self.handle
             .complete_with_status(status, object(data, "data")?)
             .map_err(outcome_error)
