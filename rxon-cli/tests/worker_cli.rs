@@ -118,7 +118,7 @@ async fn runs_commands_and_reports_their_outcomes() {
         .map(|r| {
             (
                 r.task_id.clone(),
-                r.status.clone(),
+                r.status().to_string(),
                 r.error.as_ref().map(|e| e.code.clone()),
             )
         })
@@ -215,7 +215,7 @@ async fn input_contracts_and_cancellation() {
     assert!(sessions.send_command("cli-worker", cancel).await);
     let results = wait_results(&engine, 2).await;
     let slow = results.iter().find(|r| r.task_id == "slow").unwrap();
-    assert_eq!(slow.status, "cancelled");
+    assert_eq!(slow.status(), "cancelled");
     let _ = std::fs::remove_file(&marker);
     let _ = std::fs::remove_file(&schema);
     listener.shutdown(Duration::from_secs(2)).await;

@@ -82,7 +82,7 @@ impl Matches for InstalledArtifact {
         if self.name != required.name {
             return false;
         }
-        if required.version != "unknown" && required.version != self.version {
+        if required.version() != "unknown" && required.version() != self.version() {
             return false;
         }
         properties_match(self.properties.as_ref(), required.properties.as_ref())

@@ -83,7 +83,7 @@ async fn our_transport_against_the_reference_listener() {
         worker_id: "w1".into(),
         supported_skills: Some(vec![SkillInfo::named("echo")]),
         capabilities: Some(WorkerCapabilities {
-            hostname: "box".into(),
+            hostname: Some("box".into()),
             ..Default::default()
         }),
         ..Default::default()
@@ -107,7 +107,7 @@ async fn our_transport_against_the_reference_listener() {
         .await
         .unwrap()
         .expect("a task");
-    assert_eq!((polled.task_id.as_str(), polled.priority), ("t1", 1.0));
+    assert_eq!((polled.task_id.as_str(), polled.priority()), ("t1", 1.0));
     assert_eq!(
         worker.poll_task(Duration::from_millis(300), None, None).await.unwrap(),
         None,
@@ -317,4 +317,59 @@ async fn the_reference_transport_against_our_listener() {
         rxon_core::json!({"refresh_token": "r1"})
     );
     listener.shutdown(Duration::from_secs(2)).await;
+}
+
+/// The reference, decoding each wire of models.json and roundtrip.json from its JSON text as a
+/// receiving peer does, and re-encoding it: rxon must give the same text, the same verdict on
+/// the sender's signature over the decoded message, and the same refusals.
+#[test]
+fn decoding_then_encoding_matches_the_reference_on_every_vector_wire() {
+    let dir = match std::env::var_os("RXON_VECTORS_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors"),
+    };
+    for file in ["models.json", "roundtrip.json"] {
+        let doc = json::parse(&std::fs::read(dir.join(file)).expect("vector file")).expect("JSON");
+        let cases = doc["cases"].as_array().expect("cases");
+        let mut input = String::new();
+        for case in cases {
+            let signature = case["wire_signature"].as_str().unwrap_or("-");
+            let model = case["model"].as_str().expect("model");
+            input.push_str(&format!("{model}\t{}\t{signature}\n", json::to_text(&case["wire"])));
+        }
+        let mut child = Command::new(reference_python())
+            .arg(script("reference_reencode.py"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start the reference");
+        let mut stdin = child.stdin.take().expect("stdin");
+        let writer = std::thread::spawn(move || std::io::Write::write_all(&mut stdin, input.as_bytes()));
+        let mut output = String::new();
+        child.stdout.take().expect("stdout").read_to_string(&mut output).expect("answers");
+        writer.join().expect("writer").expect("input written");
+        assert!(child.wait().expect("reference exits").success());
+        let answers: Vec<Value> = output.lines().map(|l| json::parse(l.as_bytes()).expect("answer")).collect();
+        assert_eq!(answers.len(), cases.len(), "{file}: one answer per case");
+        let mut disagreements = Vec::new();
+        for (i, (case, answer)) in cases.iter().zip(&answers).enumerate() {
+            let ours = match decode_named(case["model"].as_str().expect("model"), &case["wire"]) {
+                Ok(decoded) => {
+                    let signature = case["wire_signature"].as_str().unwrap_or("-");
+                    let verifies = rxon_core::security::verify_signature(&decoded, signature, "vector-secret", &[])
+                        .unwrap_or(false);
+                    rxon_core::json!([decoded.to_string(), verifies])
+                }
+                Err(err) => rxon_core::json!(["error", err.message()]),
+            };
+            if &ours != answer {
+                disagreements.push(format!("case {i}: rxon {ours} != reference {answer}"));
+            }
+        }
+        println!(
+            "{file}: {} agree with the reference decoding the wire text",
+            cases.len() - disagreements.len()
+        );
+        assert!(disagreements.is_empty(), "{file}:\n{}", disagreements.join("\n"));
+    }
 }

@@ -74,7 +74,7 @@ prop_compose! {
         -> DeviceUsage { DeviceUsage { unit_id, load_percent, metrics } }
 }
 prop_compose! {
-    fn usage()(cpu_load_percent in float(), ram_used_gb in float(), devices_usage in of(vec(device_usage(), 0..3)))
+    fn usage()(cpu_load_percent in of(float()), ram_used_gb in of(float()), devices_usage in of(vec(device_usage(), 0..3)))
         -> ResourcesUsage { ResourcesUsage { cpu_load_percent, ram_used_gb, devices_usage } }
 }
 prop_compose! {
@@ -85,23 +85,23 @@ prop_compose! {
     fn skill()(name in text(), type_ in of(text()), description in of(text()), version in of(text()),
                input_schema in of(object()), output_schema in of(object()),
                events_schema in of(btree_map(text(), object(), 0..2)), output_statuses in of(strings()),
-               schema_dialect in text(), properties in of(object()))
+               schema_dialect in of(text()), properties in of(object()))
         -> SkillInfo {
         SkillInfo { name, type_, description, version, input_schema, output_schema, events_schema,
                     output_statuses, schema_dialect, properties }
     }
 }
 prop_compose! {
-    fn artifact()(name in text(), version in text(), type_ in of(text()), properties in of(object()))
+    fn artifact()(name in text(), version in of(text()), type_ in of(text()), properties in of(object()))
         -> InstalledArtifact { InstalledArtifact { name, version, type_, properties } }
 }
 prop_compose! {
-    fn capabilities()(hostname in text(), ip_address in text(), cost_per_skill in of(btree_map(text(), float(), 0..3)),
+    fn capabilities()(hostname in of(text()), ip_address in of(text()), cost_per_skill in of(btree_map(text(), float(), 0..3)),
                       s3_config_hash in of(text()), extra in of(object()))
         -> WorkerCapabilities { WorkerCapabilities { hostname, ip_address, cost_per_skill, s3_config_hash, extra } }
 }
 prop_compose! {
-    fn registration()(worker_id in text(), worker_type in text(), supported_skills in of(vec(skill(), 0..2)),
+    fn registration()(worker_id in text(), worker_type in of(text()), supported_skills in of(vec(skill(), 0..2)),
                       available_skills in of(strings()), hot_skills in of(strings()), resources in of(resources()),
                       installed_software in of(string_map()), installed_artifacts in of(vec(artifact(), 0..2)),
                       capabilities in of(capabilities()), skills_hash in of(text()), security in of(security()),
@@ -125,7 +125,7 @@ prop_compose! {
 prop_compose! {
     fn task()(job_id in text(), task_id in text(), type_ in text(), params in of(object()),
               tracing_context in of(string_map()), params_metadata in of(btree_map(text(), file_metadata(), 0..2)),
-              priority in float(), deadline in of(any::<i64>()), security in of(security()),
+              priority in of(float()), deadline in of(any::<i64>()), security in of(security()),
               metadata in of(object()), timestamp in of(any::<i64>()), policy in of(object()), sig in of(text()),
               step in any::<i64>(), depth in any::<i64>(), parent_hash in of(text()))
         -> TaskPayload {
@@ -139,7 +139,7 @@ prop_compose! {
 }
 prop_compose! {
     fn task_result()(job_id in text(), task_id in text(), worker_id in of(text()), origin_worker_id in of(text()),
-                     status in text(), data in of(object()), error in of(task_error()),
+                     status in of(text()), data in of(object()), error in of(task_error()),
                      data_metadata in of(btree_map(text(), file_metadata(), 0..2)), security in of(security()),
                      metadata in of(object()), timestamp in of(any::<i64>()), costs in of(object()))
         -> TaskResult {
@@ -151,7 +151,7 @@ prop_compose! {
     fn event()(event_id in text(), worker_id in text(), origin_worker_id in text(), event_type in text(),
                payload in object(), origin_task_id in of(text()), bubbling_chain in of(strings()),
                target_job_id in of(text()), target_task_id in of(text()), trace_context in of(string_map()),
-               priority in float(), timestamp in of(any::<i64>()), security in of(security()), metadata in of(object()))
+               priority in of(float()), timestamp in of(any::<i64>()), security in of(security()), metadata in of(object()))
         -> WorkerEventPayload {
         WorkerEventPayload { event_id, worker_id, origin_worker_id, event_type, payload, origin_task_id,
                              bubbling_chain, target_job_id, target_task_id, trace_context, priority, timestamp,

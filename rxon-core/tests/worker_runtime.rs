@@ -84,7 +84,7 @@ async fn registers_runs_and_reports() {
     handle.complete(params).unwrap();
     let result = results(&mock, 1).await.remove(0);
     assert_eq!(
-        (result.status.as_str(), result.worker_id.as_deref()),
+        (result.status(), result.worker_id.as_deref()),
         ("success", Some("w1"))
     );
     assert_eq!(result.data.unwrap()["x"], 1);
@@ -100,7 +100,7 @@ async fn registers_runs_and_reports() {
     let last = mock.heartbeats().last().cloned().unwrap();
     assert_eq!(last.status, "draining");
     assert!(
-        last.usage.is_some_and(|u| u.ram_used_gb > 0.0),
+        last.usage.is_some_and(|u| u.ram_used_gb() > 0.0),
         "heartbeats carry RAM read from the OS"
     );
     assert!(!mock.is_connected());
@@ -199,7 +199,7 @@ async fn cancellation_and_deadlines() {
     cancelled
         .complete(rxon_core::json!({"x": 1}).as_object().cloned().unwrap())
         .unwrap();
-    assert_eq!(results(&mock, 1).await[0].status, "cancelled");
+    assert_eq!(results(&mock, 1).await[0].status(), "cancelled");
 
     let mut soon = task("soon", serde_json::json!({"x": 1}));
     soon.deadline = Some(now() + 1);
@@ -231,11 +231,11 @@ async fn capacity_bounds_polling_and_priority_orders_the_queue() {
     config.max_concurrent_tasks = 2;
     let (worker, mock) = started(config).await;
     let low = TaskPayload {
-        priority: 1.0,
+        priority: Some(1.0),
         ..task("low", serde_json::json!({"x": 1}))
     };
     let high = TaskPayload {
-        priority: 5.0,
+        priority: Some(5.0),
         ..task("high", serde_json::json!({"x": 1}))
     };
     let third = task("third", serde_json::json!({"x": 1}));
@@ -320,7 +320,7 @@ async fn heartbeat_answers_cancel_tasks_and_ask_for_a_full_sync() {
     handle
         .complete(rxon_core::json!({"x": 1}).as_object().cloned().unwrap())
         .unwrap();
-    assert_eq!(results(&mock, 1).await[0].status, "cancelled");
+    assert_eq!(results(&mock, 1).await[0].status(), "cancelled");
     worker.shutdown(Duration::from_secs(1)).await;
 }
 
@@ -341,7 +341,7 @@ async fn output_statuses_are_part_of_the_contract() {
             .unwrap();
     }
     let results = results(&mock, 2).await;
-    assert_eq!(results[0].status, "needs_review");
+    assert_eq!(results[0].status(), "needs_review");
     assert_eq!(
         results[1].error.as_ref().map(|e| e.code.as_str()),
         Some("CONTRACT_VIOLATION_ERROR")
@@ -502,7 +502,7 @@ async fn a_task_polled_while_draining_is_still_handed_out() {
         .unwrap();
     assert_eq!(runner.await.unwrap(), ["late"]);
     let result = mock.results().remove(0);
-    assert_eq!((result.task_id.as_str(), result.status.as_str()), ("late", "success"));
+    assert_eq!((result.task_id.as_str(), result.status()), ("late", "success"));
 }
 
 #[tokio::test]

@@ -27,9 +27,9 @@ pub struct WorkerEventPayload {
     pub origin_worker_id: String,
     /// The event's data.
     pub payload: JsonObject,
-    /// Priority (default 0.0).
-    #[serde(default, skip_serializing_if = "defaults::is_zero_f64")]
-    pub priority: f64,
+    /// Priority (`None`: the default 0.0).
+    #[serde(default, deserialize_with = "defaults::given", skip_serializing_if = "Option::is_none")]
+    pub priority: Option<f64>,
     /// Signature and identity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security: Option<SecurityContext>,
@@ -47,4 +47,11 @@ pub struct WorkerEventPayload {
     pub trace_context: Option<BTreeMap<String, String>>,
     /// The worker sending it.
     pub worker_id: String,
+}
+
+impl WorkerEventPayload {
+    /// The priority: the one given, else the default 0.0.
+    pub fn priority(&self) -> f64 {
+        defaults::float_or_zero(self.priority)
+    }
 }

@@ -4,18 +4,19 @@
 //! * Decoding ignores unknown members and rejects a missing required member or a wrong type
 //!   with the reference's message, naming the member's path, e.g.
 //!   ``Failed to instantiate Heartbeat: Object missing required field `load_percent` - at `$.usage.devices_usage[0]` ``.
-//! * Encoding ([`Message::to_json`]) is the canonical form: sorted keys, nulls and members equal
-//!   to their default left out, integral floats as integers.
+//! * Encoding ([`Message::to_json`]) is the canonical form: sorted keys, nulls left out,
+//!   integral floats as integers.
+//! * Members with a default other than null follow the reference's identity rule (see
+//!   [`defaults`]): a float or string member that arrived is kept — `"priority": 0`,
+//!   `"status": "success"` — while an integer member equal to its default `0` is left out. So a
+//!   decoded message re-encodes exactly as the reference's `json_dumps(from_dict(…))` of the
+//!   same JSON text, and one built without such members encodes without them.
 //! * Free-form members (`params`, `data`, `metadata`, …) are [`JsonObject`]s that keep any
 //!   JSON, including integers beyond 64 bits, exactly.
-//!
-//! The reference compares defaults by object identity, so it sometimes keeps an explicit
-//! default (`"schema_dialect": "json-schema"`, `0.0`); rxon compares by value and always
-//! leaves such members out. Both decode to the same message.
 
 mod common;
 mod decode;
-mod defaults;
+pub mod defaults;
 mod event;
 mod resources;
 mod task;
@@ -84,8 +85,15 @@ macro_rules! message {
         /// Decodes `value` as the message called `name` (for bindings, which know messages by
         /// name) and answers with the decode error, if any.
         pub fn check(name: &str, value: &Value) -> Result<()> {
+            decode_named(name, value).map(drop)
+        }
+
+        /// Decodes `value` as the message called `name` and gives the decoded message back as
+        /// a tree: exactly the members the reference's `to_dict(from_dict(Model, value))` holds
+        /// (see [`defaults`] for which defaults are kept), or the decode error.
+        pub fn decode_named(name: &str, value: &Value) -> Result<Value> {
             match name {
-                $(stringify!($ty) => $ty::from_value(value).map(drop),)*
+                $(stringify!($ty) => $ty::from_value(value)?.to_dict(),)*
                 other => Err(crate::error::RxonError::invalid_value(format!("Unknown message type {other}"))),
             }
         }

@@ -39,15 +39,27 @@ pub struct DeviceUsage {
 /// Resource usage reported in heartbeats.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ResourcesUsage {
-    /// CPU load in percent (default 0.0).
-    #[serde(default, skip_serializing_if = "defaults::is_zero_f64")]
-    pub cpu_load_percent: f64,
+    /// CPU load in percent (`None`: the default 0.0).
+    #[serde(default, deserialize_with = "defaults::given", skip_serializing_if = "Option::is_none")]
+    pub cpu_load_percent: Option<f64>,
     /// Per-device usage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub devices_usage: Option<Vec<DeviceUsage>>,
-    /// RAM in use, in GB (default 0.0).
-    #[serde(default, skip_serializing_if = "defaults::is_zero_f64")]
-    pub ram_used_gb: f64,
+    /// RAM in use, in GB (`None`: the default 0.0).
+    #[serde(default, deserialize_with = "defaults::given", skip_serializing_if = "Option::is_none")]
+    pub ram_used_gb: Option<f64>,
+}
+
+impl ResourcesUsage {
+    /// The CPU load: the one given, else the default 0.0.
+    pub fn cpu_load_percent(&self) -> f64 {
+        defaults::float_or_zero(self.cpu_load_percent)
+    }
+
+    /// The RAM in use: the one given, else the default 0.0.
+    pub fn ram_used_gb(&self) -> f64 {
+        defaults::float_or_zero(self.ram_used_gb)
+    }
 }
 
 /// What a worker has: devices and free-form properties.

@@ -32,9 +32,9 @@ pub struct TaskPayload {
     /// Free-form execution policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<JsonObject>,
-    /// Scheduling priority (default 0.0; higher runs first).
-    #[serde(default, skip_serializing_if = "defaults::is_zero_f64")]
-    pub priority: f64,
+    /// Scheduling priority (`None`: the default 0.0; higher runs first). See [`TaskPayload::priority`].
+    #[serde(default, deserialize_with = "defaults::given", skip_serializing_if = "Option::is_none")]
+    pub priority: Option<f64>,
     /// Signature and identity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security: Option<SecurityContext>,
@@ -57,6 +57,13 @@ pub struct TaskPayload {
     pub type_: String,
 }
 
+impl TaskPayload {
+    /// The priority: the one given, else the default 0.0.
+    pub fn priority(&self) -> f64 {
+        defaults::float_or_zero(self.priority)
+    }
+}
+
 /// Why a task failed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TaskError {
@@ -70,7 +77,7 @@ pub struct TaskError {
 }
 
 /// A worker's answer to a task.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TaskResult {
     /// Free-form costs (GPU seconds, tokens, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -95,9 +102,9 @@ pub struct TaskResult {
     /// Signature and identity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security: Option<SecurityContext>,
-    /// `success` (default), `failure` or `cancelled`.
-    #[serde(default = "defaults::task_status", skip_serializing_if = "defaults::is_task_status")]
-    pub status: String,
+    /// `success`, `failure` or `cancelled` (`None`: the default `success`). See [`TaskResult::status`].
+    #[serde(default, deserialize_with = "defaults::given", skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
     /// The task.
     pub task_id: String,
     /// Unix seconds when the result was sent.
@@ -108,21 +115,10 @@ pub struct TaskResult {
     pub worker_id: Option<String>,
 }
 
-impl Default for TaskResult {
-    fn default() -> Self {
-        TaskResult {
-            job_id: String::new(),
-            task_id: String::new(),
-            worker_id: None,
-            origin_worker_id: None,
-            status: defaults::task_status(),
-            data: None,
-            error: None,
-            data_metadata: None,
-            security: None,
-            metadata: None,
-            timestamp: None,
-            costs: None,
-        }
+impl TaskResult {
+    /// The status: the one given, else the default `success`.
+    pub fn status(&self) -> &str {
+        self.status.as_deref().unwrap_or(defaults::TASK_STATUS)
     }
 }
+

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// A skill a worker offers, with its contract.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SkillInfo {
     /// Human description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -30,12 +30,9 @@ pub struct SkillInfo {
     /// Free-form properties.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<JsonObject>,
-    /// Schema language (default `json-schema`).
-    #[serde(
-        default = "defaults::schema_dialect",
-        skip_serializing_if = "defaults::is_schema_dialect"
-    )]
-    pub schema_dialect: String,
+    /// Schema language (`None`: the default `json-schema`).
+    #[serde(default, deserialize_with = "defaults::given", skip_serializing_if = "Option::is_none")]
+    pub schema_dialect: Option<String>,
     /// Kind of skill.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
@@ -44,24 +41,12 @@ pub struct SkillInfo {
     pub version: Option<String>,
 }
 
-impl Default for SkillInfo {
-    fn default() -> Self {
-        SkillInfo {
-            name: String::new(),
-            type_: None,
-            description: None,
-            version: None,
-            input_schema: None,
-            output_schema: None,
-            events_schema: None,
-            output_statuses: None,
-            schema_dialect: defaults::schema_dialect(),
-            properties: None,
-        }
-    }
-}
-
 impl SkillInfo {
+    /// The schema language: the one given, else the default `json-schema`.
+    pub fn schema_dialect(&self) -> &str {
+        self.schema_dialect.as_deref().unwrap_or(defaults::SCHEMA_DIALECT)
+    }
+
     /// A skill with only a name.
     pub fn named(name: impl Into<String>) -> Self {
         SkillInfo {
@@ -72,7 +57,7 @@ impl SkillInfo {
 }
 
 /// A model, package or other artifact installed on a worker.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct InstalledArtifact {
     /// The artifact's name.
     pub name: String,
@@ -82,27 +67,21 @@ pub struct InstalledArtifact {
     /// Kind of artifact.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    /// Version (default `unknown`; a requirement of `unknown` accepts any version).
-    #[serde(
-        default = "defaults::artifact_version",
-        skip_serializing_if = "defaults::is_artifact_version"
-    )]
-    pub version: String,
+    /// Version (`None`: the default `unknown`; a requirement of `unknown` accepts any version).
+    /// See [`InstalledArtifact::version`].
+    #[serde(default, deserialize_with = "defaults::given", skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
 }
 
-impl Default for InstalledArtifact {
-    fn default() -> Self {
-        InstalledArtifact {
-            name: String::new(),
-            version: defaults::artifact_version(),
-            type_: None,
-            properties: None,
-        }
+impl InstalledArtifact {
+    /// The version: the one given, else the default `unknown`.
+    pub fn version(&self) -> &str {
+        self.version.as_deref().unwrap_or(defaults::ARTIFACT_VERSION)
     }
 }
 
 /// Where a worker runs and what it costs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct WorkerCapabilities {
     /// Cost of each skill, by skill name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -110,31 +89,31 @@ pub struct WorkerCapabilities {
     /// Free-form extra data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra: Option<JsonObject>,
-    /// Host name (default `unknown`).
-    #[serde(default = "defaults::hostname", skip_serializing_if = "defaults::is_hostname")]
-    pub hostname: String,
-    /// Address (default `0.0.0.0`).
-    #[serde(default = "defaults::ip_address", skip_serializing_if = "defaults::is_ip_address")]
-    pub ip_address: String,
+    /// Host name (`None`: the default `unknown`).
+    #[serde(default, deserialize_with = "defaults::given", skip_serializing_if = "Option::is_none")]
+    pub hostname: Option<String>,
+    /// Address (`None`: the default `0.0.0.0`).
+    #[serde(default, deserialize_with = "defaults::given", skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
     /// `calculate_config_hash` of the worker's blob store.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub s3_config_hash: Option<String>,
 }
 
-impl Default for WorkerCapabilities {
-    fn default() -> Self {
-        WorkerCapabilities {
-            hostname: defaults::hostname(),
-            ip_address: defaults::ip_address(),
-            cost_per_skill: None,
-            s3_config_hash: None,
-            extra: None,
-        }
+impl WorkerCapabilities {
+    /// The host name: the one given, else the default `unknown`.
+    pub fn hostname(&self) -> &str {
+        self.hostname.as_deref().unwrap_or(defaults::HOSTNAME)
+    }
+
+    /// The address: the one given, else the default `0.0.0.0`.
+    pub fn ip_address(&self) -> &str {
+        self.ip_address.as_deref().unwrap_or(defaults::IP_ADDRESS)
     }
 }
 
 /// A worker's registration, sent on connect and whenever a full sync is asked for.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct WorkerRegistration {
     /// Names of the skills it can run now.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -171,28 +150,15 @@ pub struct WorkerRegistration {
     pub timestamp: Option<i64>,
     /// The worker's id (must equal the `X-Worker-ID` header).
     pub worker_id: String,
-    /// Kind of worker (default `generic`).
-    #[serde(default = "defaults::worker_type", skip_serializing_if = "defaults::is_worker_type")]
-    pub worker_type: String,
+    /// Kind of worker (`None`: the default `generic`).
+    #[serde(default, deserialize_with = "defaults::given", skip_serializing_if = "Option::is_none")]
+    pub worker_type: Option<String>,
 }
 
-impl Default for WorkerRegistration {
-    fn default() -> Self {
-        WorkerRegistration {
-            worker_id: String::new(),
-            worker_type: defaults::worker_type(),
-            supported_skills: None,
-            available_skills: None,
-            hot_skills: None,
-            resources: None,
-            installed_software: None,
-            installed_artifacts: None,
-            capabilities: None,
-            skills_hash: None,
-            security: None,
-            metadata: None,
-            timestamp: None,
-        }
+impl WorkerRegistration {
+    /// The kind of worker: the one given, else the default `generic`.
+    pub fn worker_type(&self) -> &str {
+        self.worker_type.as_deref().unwrap_or(defaults::WORKER_TYPE)
     }
 }
 

@@ -32,7 +32,7 @@ struct Queued(TaskHandle);
 impl Queued {
     fn key(&self) -> (f64, i64) {
         let task = self.0.payload();
-        (task.priority, -task.deadline.unwrap_or(i64::MAX))
+        (task.priority(), -task.deadline.unwrap_or(i64::MAX))
     }
 }
 
@@ -161,7 +161,7 @@ impl Inner {
         let names: Vec<String> = self.config.skills.iter().map(|s| s.name.clone()).collect();
         WorkerRegistration {
             worker_id: self.config.worker_id.clone(),
-            worker_type: self.config.worker_type.clone(),
+            worker_type: Some(self.config.worker_type.clone()).filter(|t| t != crate::models::defaults::WORKER_TYPE),
             supported_skills: Some(self.advertised_skills()),
             hot_skills: self.hot_skills(),
             available_skills: (!names.is_empty()).then_some(names),
@@ -298,7 +298,7 @@ impl Inner {
             details: None,
         };
         if report.cancelled {
-            result.status = TASK_STATUS_CANCELLED.to_string();
+            result.status = Some(TASK_STATUS_CANCELLED.to_string());
             return result;
         }
         match &report.outcome {
@@ -313,21 +313,21 @@ impl Inner {
                 };
                 match violation {
                     Some(message) => {
-                        result.status = TASK_STATUS_FAILURE.to_string();
+                        result.status = Some(TASK_STATUS_FAILURE.to_string());
                         result.error = Some(failure(ERROR_CODE_CONTRACT_VIOLATION, message));
                     }
                     None => {
-                        result.status = status.clone();
+                        result.status = Some(status.clone()).filter(|s| s != TASK_STATUS_SUCCESS);
                         result.data = Some(data.clone());
                     }
                 }
             }
             Outcome::Failed(error) => {
-                result.status = TASK_STATUS_FAILURE.to_string();
+                result.status = Some(TASK_STATUS_FAILURE.to_string());
                 result.error = Some(error.clone());
             }
             Outcome::TimedOut => {
-                result.status = TASK_STATUS_FAILURE.to_string();
+                result.status = Some(TASK_STATUS_FAILURE.to_string());
                 result.error = Some(failure(
                     ERROR_CODE_TIMEOUT,
                     "The task did not finish before its deadline".into(),

@@ -55,8 +55,8 @@ impl UsageSampler {
         };
         let devices: Vec<DeviceUsage> = self.devices.0.iter().flat_map(|p| p.device_usage()).collect();
         ResourcesUsage {
-            cpu_load_percent: (cpu * 10.0).round() / 10.0,
-            ram_used_gb: (ram * 100.0).round() / 100.0,
+            cpu_load_percent: Some((cpu * 10.0).round() / 10.0),
+            ram_used_gb: Some((ram * 100.0).round() / 100.0),
             devices_usage: (!devices.is_empty()).then_some(devices),
         }
     }
@@ -82,8 +82,8 @@ mod tests {
     fn samples_ram_and_devices() {
         let sampler = UsageSampler::new(DeviceProviders(vec![Arc::new(Gpu)]));
         let usage = sampler.sample();
-        assert!(usage.ram_used_gb > 0.0, "{usage:?}");
-        assert!((0.0..=100.0).contains(&usage.cpu_load_percent));
+        assert!(usage.ram_used_gb() > 0.0, "{usage:?}");
+        assert!((0.0..=100.0).contains(&usage.cpu_load_percent()));
         assert_eq!(usage.devices_usage.unwrap()[0].load_percent, 42.0);
     }
 }
