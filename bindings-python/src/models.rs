@@ -207,9 +207,11 @@ pub fn model_setattr(obj: &Bound<'_, PyAny>) -> PyResult<()> {
     )))
 }
 
-/// The members of message `obj` that are encoded: null members and members equal to their
-/// default left out (the reference's `omit_defaults`, compared by value). `None` if `obj` is
-/// no message.
+/// The members of message `obj` that are encoded: null members and members that *are* their
+/// default object left out — the reference's `omit_defaults`, which compares by identity. So
+/// `0` (a shared small int) is left out, while a float or string that arrived in a dict is
+/// kept even when equal to its default, exactly as the reference does and as the core does
+/// for decoded JSON (`rxon_core::models::defaults`). `None` if `obj` is no message.
 #[allow(clippy::type_complexity)]
 pub fn message_fields<'py>(
     obj: &Bound<'py, PyAny>,
@@ -226,11 +228,8 @@ pub fn message_fields<'py>(
             if value.is_none() {
                 continue;
             }
-            if let Some(default) = &field.default {
-                let default = default.bind(py);
-                if value.is(default) || value.eq(default)? {
-                    continue;
-                }
+            if field.default.as_ref().is_some_and(|default| value.is(default.bind(py))) {
+                continue;
             }
             members.push((field.name.bind(py).cast::<PyString>()?.clone(), value));
         }
