@@ -9,7 +9,7 @@ use pyo3::exceptions::{PyStopAsyncIteration, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use rxon_core::json::Value;
-use rxon_core::models::{Heartbeat, TaskPayload, TaskResult, WorkerCommand, WorkerEventPayload, WorkerRegistration};
+use rxon_core::models::{Heartbeat, TaskResult, WorkerCommand, WorkerEventPayload, WorkerRegistration};
 use rxon_core::security::MessageSigner;
 use rxon_core::transport::{CommandStream, HttpTransport, MockTransport, ResultOutcome, Transport, TransportOptions};
 use std::path::PathBuf;
@@ -99,7 +99,7 @@ impl PyTransport {
         let (available, hot) = (available_skills, hot_skills);
         awaitable(py, async move {
             let task = inner.poll_task(timeout, available.as_deref(), hot.as_deref()).await?;
-            Ok(task.map(PyMessage::<TaskPayload>))
+            Ok(task.map(|task| PyMessage(task.into_message())))
         })
     }
 

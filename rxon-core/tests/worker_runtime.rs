@@ -106,6 +106,48 @@ async fn registers_runs_and_reports() {
     assert!(!mock.is_connected());
 }
 
+/// A task as avtomatika sends it: `"priority": 0` (an int on a float member) and `"step": 0`
+/// on the wire, `sig` an HMAC over exactly those members without `sig` and
+/// `orchestrator_signature`.
+fn signed_as_avtomatika_does(task_id: &str, x: i64) -> rxon_core::json::Value {
+    let mut wire = rxon_core::json!({
+        "job_id": "job", "task_id": task_id, "type": "echo", "params": {"x": x},
+        "priority": 0, "step": 0, "timestamp": now(), "security": {"signer_id": "orchestrator"}
+    });
+    let sig = sign_payload(&wire, "orchestrator-secret", &["sig", "orchestrator_signature"]).unwrap();
+    if let Some(members) = wire.as_object_mut() {
+        members.insert("sig", sig);
+    }
+    wire
+}
+
+#[tokio::test]
+async fn verifies_a_task_signature_over_the_members_as_they_arrived() {
+    let mut config = config();
+    config.task_secret = Some("orchestrator-secret".into());
+    let (worker, mock) = started(config).await;
+    let mut tampered = signed_as_avtomatika_does("tampered", 1);
+    if let Some(params) = tampered.as_object_mut().and_then(|t| t.get_mut("params")).and_then(|p| p.as_object_mut()) {
+        params.insert("x", 2i64);
+    }
+    mock.push_task_wire(tampered).unwrap();
+    let refused = results(&mock, 1).await.remove(0);
+    assert_eq!(
+        refused.error.map(|e| (e.code, e.message)),
+        Some(("SECURITY_ERROR".into(), "Task signature is missing or invalid".into()))
+    );
+    mock.push_task_wire(signed_as_avtomatika_does("as-sent", 1)).unwrap();
+    let handle = tokio::time::timeout(Duration::from_secs(5), worker.next_task())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(handle.payload().task_id, "as-sent", "the orchestrator's signature verifies");
+    assert_eq!(handle.payload().priority, Some(0.0), "priority 0 arrived and is kept");
+    handle.complete(handle.params()).unwrap();
+    assert_eq!(results(&mock, 2).await[1].status(), "success");
+    worker.shutdown(Duration::from_secs(1)).await;
+}
+
 #[tokio::test]
 async fn refuses_bad_tasks_without_handing_them_out() {
     let mut config = config();
@@ -378,7 +420,7 @@ impl Transport for FlakyRegistration {
         t: Duration,
         a: Option<&[String]>,
         h: Option<&[String]>,
-    ) -> rxon_core::Result<Option<TaskPayload>> {
+    ) -> rxon_core::Result<Option<Received<TaskPayload>>> {
         self.inner.poll_task(t, a, h).await
     }
     async fn send_result(&self, r: &TaskResult) -> rxon_core::Result<rxon_core::transport::ResultOutcome> {

@@ -18,6 +18,7 @@ mod common;
 mod decode;
 pub mod defaults;
 mod event;
+mod received;
 mod resources;
 mod task;
 mod worker;
@@ -25,6 +26,7 @@ mod worker;
 pub use common::{FileMetadata, SecurityContext};
 pub use decode::decode_error;
 pub use event::WorkerEventPayload;
+pub use received::Received;
 pub use resources::{DeviceUsage, HardwareDevice, Resources, ResourcesUsage};
 pub use task::{TaskError, TaskPayload, TaskResult};
 pub use worker::{

@@ -15,7 +15,7 @@ use crate::error::{Result, RxonError};
 use crate::identifiers::validate_identifier;
 use crate::json::{self, Value};
 use crate::models::{
-    Heartbeat, Message, TaskPayload, TaskResult, TokenResponse, WorkerEventPayload, WorkerRegistration,
+    Heartbeat, Message, Received, TaskPayload, TaskResult, TokenResponse, WorkerEventPayload, WorkerRegistration,
 };
 use crate::schema::py_float_repr;
 use crate::security::Stampable;
@@ -359,7 +359,7 @@ impl Transport for HttpTransport {
         timeout: Duration,
         available_skills: Option<&[String]>,
         hot_skills: Option<&[String]>,
-    ) -> Result<Option<TaskPayload>> {
+    ) -> Result<Option<Received<TaskPayload>>> {
         let endpoint = endpoint_for(ENDPOINT_TASK_NEXT, &self.shared.worker_id);
         let mut query = vec![("timeout", py_float_repr(timeout.as_secs_f64()))];
         if let Some(skills) = available_skills {
@@ -374,7 +374,7 @@ impl Transport for HttpTransport {
             .await?;
         match answer {
             None | Some(Value::Null) => Ok(None),
-            Some(value) => TaskPayload::from_value(&value).map(Some).map_err(|e| {
+            Some(value) => Received::decode(value).map(Some).map_err(|e| {
                 RxonError::protocol(format!("Task is not a valid TaskPayload: {}", e.message()), Some(200))
             }),
         }

@@ -5,7 +5,7 @@ use super::{CommandStream, HeartbeatAnswer, ResultOutcome, Transport};
 use crate::error::Result;
 use crate::json::Value;
 use crate::models::{
-    Heartbeat, TaskPayload, TaskResult, TokenResponse, WorkerCommand, WorkerEventPayload, WorkerRegistration,
+    Received,    Heartbeat, TaskPayload, TaskResult, TokenResponse, WorkerCommand, WorkerEventPayload, WorkerRegistration,
 };
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -27,8 +27,8 @@ pub struct MockTransport {
     worker_id: String,
     connected: Arc<AtomicBool>,
     recorded: Mutex<Recorded>,
-    tasks_in: mpsc::UnboundedSender<TaskPayload>,
-    tasks_out: AsyncMutex<mpsc::UnboundedReceiver<TaskPayload>>,
+    tasks_in: mpsc::UnboundedSender<Received<TaskPayload>>,
+    tasks_out: AsyncMutex<mpsc::UnboundedReceiver<Received<TaskPayload>>>,
     commands_in: mpsc::UnboundedSender<WorkerCommand>,
     commands_out: Arc<AsyncMutex<mpsc::UnboundedReceiver<WorkerCommand>>>,
 }
@@ -56,10 +56,20 @@ impl MockTransport {
         self.recorded.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Queues a task for the next `poll_task`.
+    /// Queues a task for the next `poll_task`, as if it arrived encoded canonically.
     pub fn push_task(&self, task: TaskPayload) {
-        // The receiver lives as long as `self`.
-        let _ = self.tasks_in.send(task);
+        match Received::from_message(task) {
+            // The receiver lives as long as `self`.
+            Ok(task) => drop(self.tasks_in.send(task)),
+            Err(err) => tracing::error!(%err, "mock task not encodable"),
+        }
+    }
+
+    /// Queues a task for the next `poll_task` as these exact members (decoding errors are the
+    /// reference's).
+    pub fn push_task_wire(&self, wire: Value) -> Result<()> {
+        let _ = self.tasks_in.send(Received::decode(wire)?);
+        Ok(())
     }
 
     /// Queues the answer to a coming heartbeat (`{"status": "ok"}` when none is queued), e.g.
@@ -140,7 +150,7 @@ impl Transport for MockTransport {
         timeout: Duration,
         _available: Option<&[String]>,
         _hot: Option<&[String]>,
-    ) -> Result<Option<TaskPayload>> {
+    ) -> Result<Option<Received<TaskPayload>>> {
         let mut queue = self.tasks_out.lock().await;
         Ok(tokio::time::timeout(timeout, queue.recv()).await.ok().flatten())
     }
@@ -199,7 +209,7 @@ mod tests {
             ..Default::default()
         });
         let task = mock.poll_task(Duration::from_millis(10), None, None).await.unwrap();
-        assert_eq!(task.map(|t| t.task_id), Some("t1".to_string()));
+        assert_eq!(task.map(|t| t.into_message().task_id), Some("t1".to_string()));
         assert_eq!(
             mock.poll_task(Duration::from_millis(10), None, None).await.unwrap(),
             None

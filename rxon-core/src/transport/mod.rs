@@ -19,7 +19,7 @@ use crate::constants::{HB_RESP_CANCEL_TASKS, HB_RESP_REQUIRE_FULL_SYNC};
 use crate::error::{Result, RxonError};
 use crate::json::Value;
 use crate::models::{
-    Heartbeat, TaskPayload, TaskResult, TokenResponse, WorkerCommand, WorkerEventPayload, WorkerRegistration,
+    Heartbeat, Received, TaskPayload, TaskResult, TokenResponse, WorkerCommand, WorkerEventPayload, WorkerRegistration,
 };
 use std::time::Duration;
 
@@ -89,13 +89,14 @@ pub trait Transport: Send + Sync {
     /// Registers the worker; returns the orchestrator's answer. An answer holding an
     /// `access_token` switches the transport to that token.
     async fn register(&self, registration: &WorkerRegistration) -> Result<Value>;
-    /// Long-polls for a task: `None` when none arrived within `timeout`.
+    /// Long-polls for a task: `None` when none arrived within `timeout`. The task comes with
+    /// its members as received, which its signature covers.
     async fn poll_task(
         &self,
         timeout: Duration,
         available_skills: Option<&[String]>,
         hot_skills: Option<&[String]>,
-    ) -> Result<Option<TaskPayload>>;
+    ) -> Result<Option<Received<TaskPayload>>>;
     /// Sends a result, retrying network errors with exponential backoff.
     async fn send_result(&self, result: &TaskResult) -> Result<ResultOutcome>;
     /// Sends a heartbeat.

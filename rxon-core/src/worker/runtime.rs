@@ -10,8 +10,8 @@ use crate::canonical::calculate_dict_hash;
 use crate::constants::*;
 use crate::error::{Result, RxonError};
 use crate::json::{Object, Value};
-use crate::models::{Heartbeat, SkillInfo, TaskError, TaskPayload, TaskResult, WorkerRegistration};
-use crate::security::{MessageSigner, verify_signature};
+use crate::models::{Heartbeat, Received, SkillInfo, TaskError, TaskPayload, TaskResult, WorkerRegistration};
+use crate::security::MessageSigner;
 use crate::transport::{ResultOutcome, Transport, TransportOptions, create_transport};
 use std::cmp::Ordering as CmpOrdering;
 use std::collections::{BinaryHeap, HashMap};
@@ -19,6 +19,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, mpsc, watch};
+
+/// Task members a task signature does not cover (as avtomatika signs and its worker SDK
+/// verifies).
+const TASK_SIGNATURE_UNSIGNED: [&str; 2] = ["sig", "orchestrator_signature"];
 
 fn unix_now() -> i64 {
     SystemTime::now()
@@ -221,16 +225,21 @@ impl Inner {
     }
 
     /// Checks a polled task and queues it, or reports why it cannot run.
-    fn admit(self: &Arc<Self>, task: TaskPayload, permit: OwnedSemaphorePermit) {
+    fn admit(self: &Arc<Self>, received: Received<TaskPayload>, permit: OwnedSemaphorePermit) {
+        // The orchestrator's `sig` covers the task as it sent it.
+        let signed = self.config.task_secret.as_deref().map(|secret| {
+            received.sig.as_deref().is_some_and(|sig| {
+                received
+                    .verify_signature(sig, secret, &TASK_SIGNATURE_UNSIGNED)
+                    .unwrap_or(false)
+            })
+        });
+        let task = received.into_message();
         let Some(skill) = self.config.skill(&task.type_) else {
             let message = format!("Unknown skill: '{}'", task.type_);
             return self.refuse(task, ERROR_CODE_PERMANENT, message, permit);
         };
-        if let Some(secret) = &self.config.task_secret {
-            let valid = task
-                .sig
-                .as_deref()
-                .is_some_and(|sig| verify_signature(&task, sig, secret, &["sig"]).unwrap_or(false));
+        if let Some(valid) = signed {
             if !valid {
                 return self.refuse(
                     task,
