@@ -94,7 +94,7 @@ impl PyWorkerCore {
         crate::logging::sync_level(py)?;
         let _runtime = handle()?.enter();
         let worker = match transport {
-            Some(transport) => Worker::with_transport(config, transport.usable()?),
+            Some(transport) => Worker::with_transport(config, transport.usable()?).map_err(to_pyerr)?,
             None => Worker::start(config).map_err(to_pyerr)?,
         };
         Ok(PyWorkerCore {

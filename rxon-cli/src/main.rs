@@ -5,7 +5,8 @@
 
 mod run;
 
-use clap::{Parser, Subcommand};
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Parser)]
@@ -48,7 +49,9 @@ pub struct WorkerArgs {
     /// Tasks run at once.
     #[arg(long, default_value_t = 1)]
     pub concurrency: usize,
-    /// The orchestrator's secret: verify each task's `sig`.
+    /// The orchestrator's secret (avtomatika's ORCHESTRATOR_SECRET_KEY): verify each task's
+    /// `sig`, failing tasks without a valid one with SECURITY_ERROR. An empty RXON_TASK_SECRET
+    /// counts as unset; an empty --task-secret is refused.
     #[arg(long, env = "RXON_TASK_SECRET", hide_env_values = true)]
     pub task_secret: Option<String>,
     /// Exit codes reported as TRANSIENT_ERROR (retried by the orchestrator), comma-separated.
@@ -69,8 +72,17 @@ pub struct WorkerArgs {
 }
 
 fn main() {
-    let cli = Cli::parse();
-    let Command::Worker(args) = cli.command;
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|err| err.exit());
+    let Command::Worker(mut args) = cli.command;
+    // Deployment templates often leave the variable set but empty: that is no secret.
+    let from_env = matches
+        .subcommand_matches("worker")
+        .and_then(|worker| worker.value_source("task_secret"))
+        == Some(ValueSource::EnvVariable);
+    if from_env && args.task_secret.as_deref() == Some("") {
+        args.task_secret = None;
+    }
     let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let logs = tracing_subscriber::fmt()

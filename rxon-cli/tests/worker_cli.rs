@@ -45,28 +45,32 @@ impl Handler for Engine {
     }
 }
 
+/// `rxon worker` for skill `job` at `url` running `sh -c command`.
+fn rxon_command(url: &str, extra: &[&str], command: &str) -> Command {
+    let mut rxon = Command::new(env!("CARGO_BIN_EXE_rxon"));
+    rxon.args([
+        "worker",
+        "--url",
+        url,
+        "--id",
+        "cli-worker",
+        "--token",
+        "secret",
+        "--skill",
+        "job",
+        "--grace-seconds",
+        "1",
+    ])
+    .args(extra)
+    .args(["--", "sh", "-c", command])
+    .env_remove("RXON_TASK_SECRET")
+    .stdout(Stdio::null())
+    .stderr(Stdio::null());
+    rxon
+}
+
 fn rxon_worker(url: &str, extra: &[&str], command: &str) -> KillOnDrop {
-    let child = Command::new(env!("CARGO_BIN_EXE_rxon"))
-        .args([
-            "worker",
-            "--url",
-            url,
-            "--id",
-            "cli-worker",
-            "--token",
-            "secret",
-            "--skill",
-            "job",
-            "--grace-seconds",
-            "1",
-        ])
-        .args(extra)
-        .args(["--", "sh", "-c", command])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start rxon worker");
-    KillOnDrop(child)
+    KillOnDrop(rxon_command(url, extra, command).spawn().expect("start rxon worker"))
 }
 
 async fn wait_results(engine: &Engine, count: usize) -> Vec<TaskResult> {
@@ -218,5 +222,32 @@ async fn input_contracts_and_cancellation() {
     assert_eq!(slow.status(), "cancelled");
     let _ = std::fs::remove_file(&marker);
     let _ = std::fs::remove_file(&schema);
+    listener.shutdown(Duration::from_secs(2)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_empty_task_secret_is_no_secret_in_the_environment_and_refused_as_a_flag() {
+    let engine = Arc::new(Engine::default());
+    engine
+        .tasks
+        .lock()
+        .unwrap()
+        .push(task("unsigned", serde_json::json!({"n": 1})));
+    let (listener, url) = listener(engine.clone()).await;
+
+    let refused = rxon_command(&url, &["--task-secret", ""], "cat")
+        .stderr(Stdio::piped())
+        .output()
+        .expect("rxon worker runs");
+    assert_eq!(refused.status.code(), Some(2), "an empty --task-secret stops the start");
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("task_secret is empty"), "{stderr}");
+
+    // Set but empty, as deployment templates leave it: tasks run unsigned.
+    let mut blank = rxon_command(&url, &[], "cat");
+    blank.env("RXON_TASK_SECRET", "");
+    let _worker = KillOnDrop(blank.spawn().expect("start rxon worker"));
+    let result = wait_results(&engine, 1).await.remove(0);
+    assert_eq!((result.task_id.as_str(), result.status()), ("unsigned", "success"));
     listener.shutdown(Duration::from_secs(2)).await;
 }

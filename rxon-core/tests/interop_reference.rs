@@ -346,10 +346,18 @@ fn decoding_then_encoding_matches_the_reference_on_every_vector_wire() {
         let mut stdin = child.stdin.take().expect("stdin");
         let writer = std::thread::spawn(move || std::io::Write::write_all(&mut stdin, input.as_bytes()));
         let mut output = String::new();
-        child.stdout.take().expect("stdout").read_to_string(&mut output).expect("answers");
+        child
+            .stdout
+            .take()
+            .expect("stdout")
+            .read_to_string(&mut output)
+            .expect("answers");
         writer.join().expect("writer").expect("input written");
         assert!(child.wait().expect("reference exits").success());
-        let answers: Vec<Value> = output.lines().map(|l| json::parse(l.as_bytes()).expect("answer")).collect();
+        let answers: Vec<Value> = output
+            .lines()
+            .map(|l| json::parse(l.as_bytes()).expect("answer"))
+            .collect();
         assert_eq!(answers.len(), cases.len(), "{file}: one answer per case");
         let mut disagreements = Vec::new();
         for (i, (case, answer)) in cases.iter().zip(&answers).enumerate() {

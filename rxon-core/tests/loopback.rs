@@ -44,7 +44,10 @@ async fn every_action_round_trips() {
         .poll_task(Duration::from_secs(1), Some(&skills), Some(&["echo".to_string()]))
         .await
         .unwrap();
-    assert_eq!(polled.map(|t| (t.task_id.clone(), t.priority)), Some(("t1".to_string(), Some(2.5))));
+    assert_eq!(
+        polled.map(|t| (t.task_id.clone(), t.priority)),
+        Some(("t1".to_string(), Some(2.5)))
+    );
     let (payload, context) = engine.calls(Action::Poll).remove(0);
     assert_eq!(payload, "w1");
     assert_eq!(context.poll_timeout, Some(1.0));

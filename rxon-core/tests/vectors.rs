@@ -271,7 +271,8 @@ fn run_models(case: &Value, i: usize, r: &mut Report, counts: &mut IdentityCount
         (Some(true), Ok(decoded)) => {
             let (text, expected) = (canonical(&decoded), canonical(&case["reencoded"]));
             if text != expected {
-                let by_identity = json::parse(text.as_bytes()).is_ok_and(|o| differs_by_kept_defaults(&o, &case["reencoded"]));
+                let by_identity =
+                    json::parse(text.as_bytes()).is_ok_and(|o| differs_by_kept_defaults(&o, &case["reencoded"]));
                 r.check(i, by_identity, || format!("reencoded {text} != {expected}"));
                 counts.by_identity += usize::from(by_identity);
             }
@@ -308,7 +309,9 @@ fn differs_by_kept_defaults(ours: &Value, expected: &Value) -> bool {
             expected.keys().all(|k| ours.contains_key(k))
                 && ours.iter().all(|(k, v)| match expected.get(k) {
                     Some(e) => differs_by_kept_defaults(v, e),
-                    None => KEPT_DEFAULTS.iter().any(|(name, text)| *name == k && canonical(v) == *text),
+                    None => KEPT_DEFAULTS
+                        .iter()
+                        .any(|(name, text)| *name == k && canonical(v) == *text),
                 })
         }
         (Value::Array(ours), Value::Array(expected)) => {
@@ -331,9 +334,11 @@ fn run_roundtrip(case: &Value, i: usize, r: &mut Report, counts: &mut IdentityCo
     let expected = str_of(&case["reencoded"]);
     let expected_verifies = case["verifies_over_decoded"].as_bool();
     // What arrived always verifies: the sender signed these very members.
-    r.check(i, verify_signature(wire, signature, SECRET, &[]).unwrap_or(false), || {
-        "the signature does not verify over the members as they arrived".into()
-    });
+    r.check(
+        i,
+        verify_signature(wire, signature, SECRET, &[]).unwrap_or(false),
+        || "the signature does not verify over the members as they arrived".into(),
+    );
     let decoded = match reencode(str_of(&case["model"]), wire) {
         Ok(decoded) => decoded,
         Err(err) => return r.check(i, false, || format!("does not decode: {err}")),
@@ -346,16 +351,19 @@ fn run_roundtrip(case: &Value, i: usize, r: &mut Report, counts: &mut IdentityCo
         });
     }
     let ours = json::parse(text.as_bytes());
-    let by_identity = matches!((&ours, json::parse(expected.as_bytes())), (Ok(o), Ok(t)) if differs_by_kept_defaults(o, &t));
+    let by_identity =
+        matches!((&ours, json::parse(expected.as_bytes())), (Ok(o), Ok(t)) if differs_by_kept_defaults(o, &t));
     r.check(i, by_identity, || format!("reencoded {text} != {expected}"));
     if by_identity {
         counts.by_identity += 1;
         // The file's decoded message lost a member that arrived, so its check failed; ours
         // verifies exactly when our re-encoding is what was signed.
         let same_signed_members = ours.map(|o| canonical(&signed_members(&o))) == Ok(canonical(&signed_members(wire)));
-        r.check(i, expected_verifies == Some(false) && verifies == same_signed_members, || {
-            format!("verifies over decoded: {verifies}, file says {expected_verifies:?}")
-        });
+        r.check(
+            i,
+            expected_verifies == Some(false) && verifies == same_signed_members,
+            || format!("verifies over decoded: {verifies}, file says {expected_verifies:?}"),
+        );
     }
 }
 

@@ -42,7 +42,7 @@ fn task(id: &str, params: serde_json::Value) -> TaskPayload {
 
 async fn started(config: WorkerConfig) -> (Worker, Arc<MockTransport>) {
     let mock = Arc::new(MockTransport::new("w1", "secret"));
-    let worker = Worker::with_transport(config, mock.clone());
+    let worker = Worker::with_transport(config, mock.clone()).unwrap();
     let mut state = worker.state_changes();
     tokio::time::timeout(Duration::from_secs(5), state.wait_for(|s| *s == WorkerState::Running))
         .await
@@ -83,10 +83,7 @@ async fn registers_runs_and_reports() {
     let params = handle.params();
     handle.complete(params).unwrap();
     let result = results(&mock, 1).await.remove(0);
-    assert_eq!(
-        (result.status(), result.worker_id.as_deref()),
-        ("success", Some("w1"))
-    );
+    assert_eq!((result.status(), result.worker_id.as_deref()), ("success", Some("w1")));
     assert_eq!(result.data.unwrap()["x"], 1);
     let progress = &mock.emitted_events()[0];
     assert_eq!(
@@ -127,7 +124,11 @@ async fn verifies_a_task_signature_over_the_members_as_they_arrived() {
     config.task_secret = Some("orchestrator-secret".into());
     let (worker, mock) = started(config).await;
     let mut tampered = signed_as_avtomatika_does("tampered", 1);
-    if let Some(params) = tampered.as_object_mut().and_then(|t| t.get_mut("params")).and_then(|p| p.as_object_mut()) {
+    if let Some(params) = tampered
+        .as_object_mut()
+        .and_then(|t| t.get_mut("params"))
+        .and_then(|p| p.as_object_mut())
+    {
         params.insert("x", 2i64);
     }
     mock.push_task_wire(tampered).unwrap();
@@ -141,7 +142,11 @@ async fn verifies_a_task_signature_over_the_members_as_they_arrived() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(handle.payload().task_id, "as-sent", "the orchestrator's signature verifies");
+    assert_eq!(
+        handle.payload().task_id,
+        "as-sent",
+        "the orchestrator's signature verifies"
+    );
     assert_eq!(handle.payload().priority, Some(0.0), "priority 0 arrived and is kept");
     handle.complete(handle.params()).unwrap();
     assert_eq!(results(&mock, 2).await[1].status(), "success");
@@ -450,7 +455,7 @@ async fn registration_backs_off_exponentially_with_jitter_and_a_cap() {
         failures: std::sync::atomic::AtomicUsize::new(5),
         attempts: Mutex::new(Vec::new()),
     });
-    let worker = Worker::with_transport(config, transport.clone());
+    let worker = Worker::with_transport(config, transport.clone()).unwrap();
     let mut state = worker.state_changes();
     state.wait_for(|s| *s == WorkerState::Running).await.unwrap();
     let attempts = transport.attempts.lock().unwrap().clone();
@@ -568,4 +573,18 @@ async fn delivered_results_are_not_kept() {
         worker.undelivered_results().await
     );
     worker.drain().await;
+}
+
+#[tokio::test]
+async fn an_empty_task_secret_is_refused_at_start() {
+    let mut config = config();
+    config.task_secret = Some(String::new());
+    let mock = Arc::new(MockTransport::new("w1", "secret"));
+    let err = Worker::with_transport(config.clone(), mock.clone()).err().map(|e| e.to_string());
+    assert_eq!(
+        err.as_deref(),
+        Some("task_secret is empty: give the orchestrator's secret key, or none to run unsigned tasks")
+    );
+    assert!(Worker::start(config).is_err());
+    assert!(mock.registered().is_empty(), "nothing started");
 }

@@ -28,7 +28,11 @@ pub struct WorkerEventPayload {
     /// The event's data.
     pub payload: JsonObject,
     /// Priority (`None`: the default 0.0).
-    #[serde(default, deserialize_with = "defaults::given", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "defaults::given",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub priority: Option<f64>,
     /// Signature and identity.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -80,7 +80,10 @@ mod tests {
         let wire = json!({"job_id": "j", "task_id": "t", "type": "add", "priority": 0, "step": 0, "x": 1});
         let sig = sign_payload(&wire, "k", &["sig"]).unwrap();
         let received = task(wire);
-        assert_eq!(received.to_json().unwrap(), r#"{"job_id":"j","priority":0,"task_id":"t","type":"add"}"#);
+        assert_eq!(
+            received.to_json().unwrap(),
+            r#"{"job_id":"j","priority":0,"task_id":"t","type":"add"}"#
+        );
         assert!(!verify_signature(received.message(), &sig, "k", &["sig"]).unwrap());
         assert!(received.verify_signature(&sig, "k", &["sig"]).unwrap());
     }

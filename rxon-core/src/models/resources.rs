@@ -40,13 +40,21 @@ pub struct DeviceUsage {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ResourcesUsage {
     /// CPU load in percent (`None`: the default 0.0).
-    #[serde(default, deserialize_with = "defaults::given", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "defaults::given",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cpu_load_percent: Option<f64>,
     /// Per-device usage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub devices_usage: Option<Vec<DeviceUsage>>,
     /// RAM in use, in GB (`None`: the default 0.0).
-    #[serde(default, deserialize_with = "defaults::given", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "defaults::given",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ram_used_gb: Option<f64>,
 }
 

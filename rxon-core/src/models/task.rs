@@ -33,7 +33,11 @@ pub struct TaskPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<JsonObject>,
     /// Scheduling priority (`None`: the default 0.0; higher runs first). See [`TaskPayload::priority`].
-    #[serde(default, deserialize_with = "defaults::given", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "defaults::given",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub priority: Option<f64>,
     /// Signature and identity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -103,7 +107,11 @@ pub struct TaskResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security: Option<SecurityContext>,
     /// `success`, `failure` or `cancelled` (`None`: the default `success`). See [`TaskResult::status`].
-    #[serde(default, deserialize_with = "defaults::given", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "defaults::given",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The task.
     pub task_id: String,
@@ -121,4 +129,3 @@ impl TaskResult {
         self.status.as_deref().unwrap_or(defaults::TASK_STATUS)
     }
 }
-

@@ -31,7 +31,11 @@ pub struct SkillInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<JsonObject>,
     /// Schema language (`None`: the default `json-schema`).
-    #[serde(default, deserialize_with = "defaults::given", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "defaults::given",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub schema_dialect: Option<String>,
     /// Kind of skill.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -69,7 +73,11 @@ pub struct InstalledArtifact {
     pub type_: Option<String>,
     /// Version (`None`: the default `unknown`; a requirement of `unknown` accepts any version).
     /// See [`InstalledArtifact::version`].
-    #[serde(default, deserialize_with = "defaults::given", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "defaults::given",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub version: Option<String>,
 }
 
@@ -90,10 +98,18 @@ pub struct WorkerCapabilities {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra: Option<JsonObject>,
     /// Host name (`None`: the default `unknown`).
-    #[serde(default, deserialize_with = "defaults::given", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "defaults::given",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub hostname: Option<String>,
     /// Address (`None`: the default `0.0.0.0`).
-    #[serde(default, deserialize_with = "defaults::given", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "defaults::given",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ip_address: Option<String>,
     /// `calculate_config_hash` of the worker's blob store.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -151,7 +167,11 @@ pub struct WorkerRegistration {
     /// The worker's id (must equal the `X-Worker-ID` header).
     pub worker_id: String,
     /// Kind of worker (`None`: the default `generic`).
-    #[serde(default, deserialize_with = "defaults::given", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "defaults::given",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub worker_type: Option<String>,
 }
 

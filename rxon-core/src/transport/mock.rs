@@ -5,7 +5,7 @@ use super::{CommandStream, HeartbeatAnswer, ResultOutcome, Transport};
 use crate::error::Result;
 use crate::json::Value;
 use crate::models::{
-    Received,    Heartbeat, TaskPayload, TaskResult, TokenResponse, WorkerCommand, WorkerEventPayload, WorkerRegistration,
+    Heartbeat, Received, TaskPayload, TaskResult, TokenResponse, WorkerCommand, WorkerEventPayload, WorkerRegistration,
 };
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};

@@ -1,6 +1,7 @@
 //! What a worker is and how it behaves.
 
 use super::usage::DeviceProviders;
+use crate::error::{Result, RxonError};
 use crate::models::{InstalledArtifact, Resources, SkillInfo, WorkerCapabilities};
 use std::time::Duration;
 
@@ -47,8 +48,9 @@ pub struct WorkerConfig {
     pub poll_timeout: Duration,
     /// How messages are signed (default: with the master token).
     pub signing: Signing,
-    /// The orchestrator's secret: when given, each task's `sig` is verified and forged tasks
-    /// fail with `SECURITY_ERROR` without running.
+    /// The orchestrator's secret (avtomatika's `ORCHESTRATOR_SECRET_KEY`): when given, each
+    /// task's `sig` is verified and tasks without a valid one fail with `SECURITY_ERROR`
+    /// without running. Must not be empty (an empty key is no key: leave it `None`).
     pub task_secret: Option<String>,
     /// First wait after a failed connection, doubled (with jitter) up to `max_backoff`
     /// (default 1 s).
@@ -91,6 +93,18 @@ impl WorkerConfig {
             device_providers: DeviceProviders::default(),
             advertise_contracts: true,
         }
+    }
+
+    /// Refuses what cannot work: an empty `task_secret` (every task would fail its check; the
+    /// reference refuses empty secrets too).
+    pub fn check(&self) -> Result<()> {
+        if self.task_secret.as_deref() == Some("") {
+            return Err(RxonError::invalid_value(
+                "task_secret is empty: give the orchestrator's secret key, or none to run unsigned tasks",
+            )
+            .with_detail("field", "task_secret"));
+        }
+        Ok(())
     }
 
     /// The skill a task type names.

@@ -391,6 +391,7 @@ impl Worker {
     /// Connects to `config.url` (signing as configured) and starts the runtime on the current
     /// tokio runtime.
     pub fn start(config: WorkerConfig) -> Result<Worker> {
+        config.check()?;
         let signing = match &config.signing {
             Signing::MasterToken => Some(MessageSigner::new(&config.token, config.worker_id.clone())?),
             Signing::Ed25519(pem) => Some(MessageSigner::ed25519(pem, config.worker_id.clone())?),
@@ -406,11 +407,13 @@ impl Worker {
             &config.token,
             options,
         )?);
-        Ok(Self::with_transport(config, transport))
+        Self::with_transport(config, transport)
     }
 
     /// Starts the runtime over a given transport (a [`crate::transport::MockTransport`] in tests).
-    pub fn with_transport(config: WorkerConfig, transport: Arc<dyn Transport>) -> Worker {
+    /// Fails, starting nothing, when the configuration is unusable ([`WorkerConfig::check`]).
+    pub fn with_transport(config: WorkerConfig, transport: Arc<dyn Transport>) -> Result<Worker> {
+        config.check()?;
         let (reports, mut report_queue) = mpsc::unbounded_channel::<Report>();
         let capacity = config.max_concurrent_tasks.max(1);
         let usage = UsageSampler::new(config.device_providers.clone());
@@ -448,7 +451,7 @@ impl Worker {
             }
         });
         tokio::spawn(lifecycle(inner.clone()));
-        Worker { inner, delivering }
+        Ok(Worker { inner, delivering })
     }
 
     /// Announces the skills that are loaded and ready at once (hot), in the next poll and
