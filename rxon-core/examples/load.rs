@@ -45,6 +45,7 @@ async fn run_worker(transport: HttpTransport, mode: Mode, deadline: Instant) -> 
         let ok = match mode {
             Mode::Cycle => match transport.poll_task(Duration::from_secs(5), None, None).await {
                 Ok(Some(task)) => {
+                    let task = task.into_message();
                     let result = TaskResult {
                         job_id: task.job_id,
                         task_id: task.task_id,

@@ -5,6 +5,7 @@
 use super::ed25519::Ed25519Signer;
 use super::hmac::HmacSigner;
 use crate::error::Result;
+use crate::json::{Object, Value};
 use crate::models::{Heartbeat, SecurityContext, TaskResult, WorkerEventPayload, WorkerRegistration};
 use serde::Serialize;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -34,6 +35,17 @@ macro_rules! stampable {
 }
 
 stampable!(WorkerRegistration, Heartbeat, TaskResult, WorkerEventPayload => &["bubbling_chain"]);
+
+/// A message held as JSON members (e.g. with members its type does not define).
+impl Stampable for Object {
+    fn set_timestamp(&mut self, unix_seconds: i64) {
+        self.insert("timestamp", unix_seconds);
+    }
+    fn set_security(&mut self, security: SecurityContext) {
+        // A security context of optional strings always has a tree form.
+        self.insert("security", crate::canonical::to_dict(&security).unwrap_or(Value::Null));
+    }
+}
 
 /// The key a [`MessageSigner`] signs with.
 #[derive(Debug, Clone)]

@@ -7,6 +7,7 @@
 //! JSON → protocol error; refused connections and timeouts → network error.
 
 use super::client::{Client, ClientError};
+use super::command_socket;
 use super::commands::{WsCommands, WsSink};
 use super::options::TransportOptions;
 use super::{CommandStream, HeartbeatAnswer, ResultOutcome, Transport};
@@ -50,6 +51,11 @@ pub(super) struct Shared {
     pub(super) closed: Notify,
     /// The open command WebSocket's sending half, for events.
     pub(super) ws_sink: tokio::sync::Mutex<Option<WsSink>>,
+    /// Whether a command stream was asked for: registrations and heartbeats then advertise the
+    /// socket (see [`super::command_socket`]).
+    commands_wanted: AtomicBool,
+    /// The capabilities last registered with the socket advertised.
+    registered_capabilities: Mutex<Option<Value>>,
 }
 
 impl Shared {
@@ -72,6 +78,12 @@ impl Shared {
             }
         }
         headers
+    }
+
+    fn lock_registered_capabilities(&self) -> MutexGuard<'_, Option<Value>> {
+        self.registered_capabilities
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn adopt(&self, token: &TokenResponse) {
@@ -170,6 +182,8 @@ impl HttpTransport {
                 closing: AtomicBool::new(false),
                 closed: Notify::new(),
                 ws_sink: tokio::sync::Mutex::new(None),
+                commands_wanted: AtomicBool::new(false),
+                registered_capabilities: Mutex::new(None),
             }),
         })
     }
@@ -332,6 +346,15 @@ impl Transport for HttpTransport {
 
     async fn register(&self, registration: &WorkerRegistration) -> Result<Value> {
         let timeout = self.shared.options.request_timeout;
+        let advertised;
+        let registration = if self.shared.commands_wanted.load(Ordering::SeqCst) {
+            let (with_socket, capabilities) = command_socket::advertised_registration(registration)?;
+            *self.shared.lock_registered_capabilities() = Some(capabilities);
+            advertised = with_socket;
+            &advertised
+        } else {
+            registration
+        };
         let answer = self
             .request(
                 Method::POST,
@@ -424,9 +447,16 @@ impl Transport for HttpTransport {
     async fn send_heartbeat(&self, heartbeat: &Heartbeat) -> Result<HeartbeatAnswer> {
         let endpoint = endpoint_for(ENDPOINT_WORKER_HEARTBEAT, &self.shared.worker_id);
         let timeout = self.shared.options.request_timeout;
-        let answer = self
-            .request(Method::PATCH, &endpoint, &[], Body::Message(heartbeat), timeout)
-            .await;
+        let answer = if self.shared.commands_wanted.load(Ordering::SeqCst) {
+            let open = self.shared.ws_sink.lock().await.is_some();
+            let registered = self.shared.lock_registered_capabilities().clone();
+            let body = command_socket::advertised_heartbeat(heartbeat, registered.as_ref(), open)?;
+            self.request(Method::PATCH, &endpoint, &[], Body::Message(&body), timeout)
+                .await
+        } else {
+            self.request(Method::PATCH, &endpoint, &[], Body::Message(heartbeat), timeout)
+                .await
+        };
         match answer {
             Ok(answer) => Ok(HeartbeatAnswer::from_value(answer.unwrap_or(Value::Null))),
             Err(err) => {
@@ -486,6 +516,7 @@ impl Transport for HttpTransport {
     }
 
     fn commands(&self, reconnect: bool) -> Box<dyn CommandStream> {
+        self.shared.commands_wanted.store(true, Ordering::SeqCst);
         Box::new(WsCommands::new(self.shared.clone(), reconnect))
     }
 }

@@ -6,6 +6,7 @@
 //! [`CommandStream`]; nothing runs behind its back.
 
 mod client;
+mod command_socket;
 mod commands;
 mod http;
 mod mock;
@@ -108,7 +109,8 @@ pub trait Transport: Send + Sync {
     /// token endpoint); `None` when the orchestrator gave none.
     async fn refresh_token(&self) -> Option<TokenResponse>;
     /// The orchestrator's commands; with `reconnect`, a dropped connection is reopened with
-    /// backoff.
+    /// backoff. From then on the HTTP transport advertises the socket in its registrations and
+    /// heartbeats, where avtomatika looks before pushing `cancel_task`.
     fn commands(&self, reconnect: bool) -> Box<dyn CommandStream>;
 }
 

@@ -12,7 +12,7 @@ use crate::error::{Result, RxonError};
 use crate::json::{Object, Value};
 use crate::models::{Heartbeat, Received, SkillInfo, TaskError, TaskPayload, TaskResult, WorkerRegistration};
 use crate::security::MessageSigner;
-use crate::transport::{ResultOutcome, Transport, TransportOptions, create_transport};
+use crate::transport::{CommandStream, ResultOutcome, Transport, TransportOptions, create_transport};
 use std::cmp::Ordering as CmpOrdering;
 use std::collections::{BinaryHeap, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -557,7 +557,9 @@ async fn lifecycle(inner: Arc<Inner>) {
     if let Err(err) = inner.transport.connect().await {
         tracing::error!(%err, "transport connect failed");
     }
-    let commands = tokio::spawn(command_loop(inner.clone()));
+    // Asked for before registering, so the registration advertises the command socket.
+    let command_stream = inner.transport.commands(true);
+    let commands = tokio::spawn(command_loop(inner.clone(), command_stream));
     let heartbeats = tokio::spawn(heartbeat_loop(inner.clone()));
     let mut delay = inner.config.initial_backoff;
     loop {
@@ -693,8 +695,7 @@ async fn heartbeat_loop(inner: Arc<Inner>) {
     }
 }
 
-async fn command_loop(inner: Arc<Inner>) {
-    let mut commands = inner.transport.commands(true);
+async fn command_loop(inner: Arc<Inner>, mut commands: Box<dyn CommandStream>) {
     while let Some(command) = commands.next().await {
         match command.command.as_str() {
             COMMAND_CANCEL_TASK => {
