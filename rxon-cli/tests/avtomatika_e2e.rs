@@ -1,8 +1,11 @@
 //! End to end with the real orchestrator, avtomatika 1.0b30 (in-memory storage, started here
-//! from the virtualenv `RXON_AVTOMATIKA_PYTHON` names): `rxon worker` completes a job; params
-//! violating the worker's advertised contract never reach it; a transient failure is
-//! re-dispatched and then succeeds; a worker killed mid-task and started again does not lose
-//! the job. And the README's command, configured from the environment, with `examples/add.py`.
+//! from the virtualenv `RXON_AVTOMATIKA_PYTHON` names), deployed as usual: every task signed
+//! with `ORCHESTRATOR_SECRET_KEY`, which the worker is given (`--task-secret`). `rxon worker`
+//! completes jobs at any priority; params violating the worker's advertised contract never
+//! reach it; a transient failure is re-dispatched and then succeeds; a worker killed mid-task
+//! and started again does not lose the job; a task altered after signing is refused
+//! (`SECURITY_ERROR`); a job cancelled on avtomatika stops its running command. And the
+//! README's command, configured from the environment, with `examples/add.py`.
 
 mod common;
 
@@ -14,6 +17,8 @@ use std::time::{Duration, Instant};
 
 const CLIENT_TOKEN: &str = "client-token";
 const WORKER_TOKEN: &str = "worker-token";
+/// avtomatika's `ORCHESTRATOR_SECRET_KEY` (the orchestrator script's default `--secret`).
+const ORCHESTRATOR_SECRET: &str = "orchestrator-secret";
 
 fn orchestrator() -> (KillOnDrop, String) {
     let python = std::env::var("RXON_AVTOMATIKA_PYTHON").unwrap_or_else(|_| {
@@ -49,7 +54,7 @@ fn orchestrator() -> (KillOnDrop, String) {
 }
 
 /// The skill: `sum` of `a` and `b`. `flaky` exits 75 (transient) the first time;
-/// `sleep` sleeps that long first, after touching the marker.
+/// `sleep` sleeps that long first, after writing its pid to the marker's `.started` file.
 const PROGRAM: &str = r#"
 import json, os, sys, time
 p = json.load(sys.stdin)
@@ -58,7 +63,8 @@ if p.get("flaky") and not os.path.exists(marker + ".flaky"):
     open(marker + ".flaky", "w").close()
     sys.exit(75)
 if p.get("sleep"):
-    open(marker + ".started", "w").close()
+    with open(marker + ".started", "w") as started:
+        started.write(str(os.getpid()))
     time.sleep(p["sleep"])
 print(json.dumps({"sum": p["a"] + p["b"]}))
 "#;
@@ -79,6 +85,8 @@ fn worker_with(url: &str, marker: &str, schema: &std::path::Path, extra: &[&str]
             WORKER_TOKEN,
             "--skill",
             "add",
+            "--task-secret",
+            ORCHESTRATOR_SECRET,
         ])
         .args(extra)
         .args([
@@ -247,6 +255,7 @@ fn the_readme_worker_completes_a_job() {
             .env("RXON_URL", &url)
             .env("RXON_WORKER_ID", "adder-1")
             .env("RXON_TOKEN", WORKER_TOKEN)
+            .env("RXON_TASK_SECRET", ORCHESTRATOR_SECRET)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -268,4 +277,104 @@ fn the_readme_worker_completes_a_job() {
         &job["result"]
     };
     assert_eq!(*sum, serde_json::json!(42), "the sum is the job's result: {job}");
+}
+
+/// The worker's record on the orchestrator, once it satisfies `ready`.
+fn worker_record(
+    client: &reqwest::blocking::Client,
+    url: &str,
+    worker_id: &str,
+    ready: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    let started = Instant::now();
+    loop {
+        let workers: serde_json::Value = client
+            .get(format!("{url}/api/v1/workers"))
+            .header("X-Client-Token", CLIENT_TOKEN)
+            .send()
+            .and_then(|r| r.json())
+            .unwrap_or_default();
+        let record = workers
+            .as_array()
+            .and_then(|all| all.iter().find(|w| w["worker_id"] == worker_id))
+            .cloned();
+        match record {
+            Some(record) if ready(&record) => return record,
+            _ if started.elapsed() > Duration::from_secs(30) => panic!("worker {worker_id} never ready: {workers}"),
+            _ => std::thread::sleep(Duration::from_millis(100)),
+        }
+    }
+}
+
+#[test]
+fn signed_tasks_at_any_priority_tampering_and_cancellation_on_avtomatika() {
+    let (_orchestrator, url) = orchestrator();
+    let dir = std::env::temp_dir().join(format!("rxon-e2e-signed-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let schema = dir.join("add.schema.json");
+    std::fs::write(&schema, r#"{"type": "object", "required": ["a", "b"]}"#).unwrap();
+    let marker = dir.join("marker").to_string_lossy().into_owned();
+    let client = reqwest::blocking::Client::new();
+    let _worker = worker(&url, &marker, &schema);
+    // Registered, command socket open and advertised where avtomatika reads it.
+    let record = worker_record(&client, &url, "e2e-worker", |w| w["capabilities"]["websockets"] == true);
+    assert_eq!(record["capabilities"]["extra"]["websockets"], true, "{record}");
+
+    // avtomatika's default priority goes out as `"priority": 0` (an int on a float member),
+    // covered by `sig`; other priorities too.
+    for priority in [None, Some(serde_json::json!(2.5)), Some(serde_json::json!(7))] {
+        let mut data = serde_json::json!({"a": 20, "b": 22});
+        if let Some(priority) = &priority {
+            data["priority"] = priority.clone();
+        }
+        let job = outcome(&client, &url, &submit(&client, &url, data), Duration::from_secs(30));
+        assert_eq!(job["status"], "finished", "priority {priority:?}: {job}");
+    }
+
+    // Altered after avtomatika signed it: refused before the command runs.
+    let job = outcome(
+        &client,
+        &url,
+        &submit(&client, &url, serde_json::json!({"a": 1, "b": 1, "tamper": true})),
+        Duration::from_secs(30),
+    );
+    assert_eq!(job["status"], "quarantined", "{job}");
+    let error = job["error_message"].as_str().unwrap_or_default();
+    assert!(
+        error.contains("SECURITY_ERROR") && error.contains("Task signature is missing or invalid"),
+        "{job}"
+    );
+
+    // Cancelled on avtomatika while its command runs: the command is stopped at once.
+    let started_file = format!("{marker}.started");
+    let job_id = submit(&client, &url, serde_json::json!({"a": 4, "b": 5, "sleep": 25}));
+    let waiting = Instant::now();
+    let pid = loop {
+        match std::fs::read_to_string(&started_file) {
+            Ok(pid) if !pid.is_empty() => break pid,
+            _ if waiting.elapsed() > Duration::from_secs(20) => panic!("the long task never started"),
+            _ => std::thread::sleep(Duration::from_millis(50)),
+        }
+    };
+    let cancelled = client
+        .post(format!("{url}/api/v1/jobs/{job_id}/cancel"))
+        .header("X-Client-Token", CLIENT_TOKEN)
+        .send()
+        .unwrap();
+    assert!(cancelled.status().is_success(), "{:?}", cancelled.text());
+    let asked = Instant::now();
+    let process = PathBuf::from(format!("/proc/{pid}"));
+    while process.exists() && asked.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let took = asked.elapsed();
+    println!("the cancelled command stopped {took:?} after the cancel request");
+    assert!(!process.exists(), "the command still runs 10 s after the cancel");
+    assert!(
+        took < Duration::from_secs(3),
+        "the command stopped {took:?} after the cancel"
+    );
+    let job = outcome(&client, &url, &job_id, Duration::from_secs(10));
+    assert_eq!(job["status"], "cancelled", "{job}");
+    let _ = std::fs::remove_dir_all(&dir);
 }

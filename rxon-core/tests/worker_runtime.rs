@@ -580,7 +580,9 @@ async fn an_empty_task_secret_is_refused_at_start() {
     let mut config = config();
     config.task_secret = Some(String::new());
     let mock = Arc::new(MockTransport::new("w1", "secret"));
-    let err = Worker::with_transport(config.clone(), mock.clone()).err().map(|e| e.to_string());
+    let err = Worker::with_transport(config.clone(), mock.clone())
+        .err()
+        .map(|e| e.to_string());
     assert_eq!(
         err.as_deref(),
         Some("task_secret is empty: give the orchestrator's secret key, or none to run unsigned tasks")

@@ -2,8 +2,13 @@
 end-to-end tests of rxon workers.
 
 Blueprint `e2e` (POST /api/v1/jobs/e2e): dispatches task type `add` with the job's initial
-data as params; `success` → `finished`, `failure` → `failed` (avtomatika calls a job
+data as params (and its `priority` member, when given, as the task's priority; else
+avtomatika's default); `success` → `finished`, `failure` → `failed` (avtomatika calls a job
 `finished` only when it ends in the state of that name).
+
+Tasks are signed with ORCHESTRATOR_SECRET_KEY (--secret), as avtomatika is deployed. A task
+whose params hold `"tamper": true` is altered after signing, in the task queue (as a
+compromised store would), so its `sig` no longer matches.
 
 Prints `READY <port>` once serving on 127.0.0.1; stops by itself after --lifetime seconds.
 """
@@ -41,6 +46,8 @@ async def main():
             "WORKER_HEALTH_CHECK_INTERVAL_SECONDS": "5",
             "WATCHER_INTERVAL_SECONDS": "1",
             "RATE_LIMITING_ENABLED": "false",
+            # Job states with their error_message, for the tests to read.
+            "DETAILED_API_RESPONSES": "true",
             "LOG_LEVEL": "WARNING",
             "LOG_FORMAT": "text",
         }
@@ -49,15 +56,24 @@ async def main():
     from avtomatika.config import Config
     from avtomatika.storage import MemoryStorage
 
+    class TamperingStorage(MemoryStorage):
+        async def enqueue_task_for_worker(self, worker_id, task_payload, priority):
+            params = task_payload.get("params") or {}
+            if params.get("tamper"):
+                task_payload = {**task_payload, "params": {**params, "b": params.get("b", 0) + 1}}
+            await super().enqueue_task_for_worker(worker_id, task_payload, priority)
+
     bp = Blueprint(name="e2e", api_version="v1", api_endpoint="/jobs/e2e")
 
     @bp.handler(is_start=True)
     async def start(initial_data, actions):
+        priority = {"priority": initial_data["priority"]} if "priority" in initial_data else {}
         actions.dispatch_task(
             task_type="add",
             params=initial_data,
             transitions={"success": "finished", "failure": "failed"},
             timeout_seconds=int(os.environ.get("E2E_TASK_TIMEOUT", "8")),
+            **priority,
         )
 
     @bp.handler(is_end=True)
@@ -68,7 +84,7 @@ async def main():
     async def failed(context):
         pass
 
-    engine = OrchestratorEngine(MemoryStorage(), Config())
+    engine = OrchestratorEngine(TamperingStorage(), Config())
     engine.register_blueprint(bp)
     await engine.start()
     # One write(2) on the raw descriptor: avtomatika's own log lines share stdout and must not

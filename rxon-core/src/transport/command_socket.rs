@@ -59,7 +59,10 @@ mod tests {
             ..Default::default()
         };
         let (advertised, sent) = advertised_registration(&registration).unwrap();
-        assert_eq!(sent, json!({"extra": {"gpu": 1, "websockets": true}, "hostname": "box"}));
+        assert_eq!(
+            sent,
+            json!({"extra": {"gpu": 1, "websockets": true}, "hostname": "box"})
+        );
         assert_eq!(
             advertised.to_json().unwrap(),
             r#"{"capabilities":{"extra":{"gpu":1,"websockets":true},"hostname":"box"},"worker_id":"w"}"#
@@ -68,7 +71,10 @@ mod tests {
             worker_id: "w".into(),
             ..Default::default()
         };
-        assert_eq!(advertised_registration(&bare).unwrap().1, json!({"extra": {"websockets": true}}));
+        assert_eq!(
+            advertised_registration(&bare).unwrap().1,
+            json!({"extra": {"websockets": true}})
+        );
     }
 
     #[test]
