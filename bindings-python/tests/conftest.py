@@ -13,6 +13,8 @@ import pytest
 T = TypeVar("T")
 CLIENT_TOKEN = "client-token"
 WORKER_TOKEN = "worker-token"
+# avtomatika's ORCHESTRATOR_SECRET_KEY (the orchestrator script's default --secret).
+ORCHESTRATOR_SECRET = "orchestrator-secret"
 
 Vectors = Callable[[str], list[dict[str, Any]]]
 

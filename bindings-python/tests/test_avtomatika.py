@@ -1,12 +1,15 @@
-"""End to end with the real orchestrator, avtomatika 1.0b30: a worker written with
-rxon_core.Worker completes jobs, and the avtomatika client API shows them finished."""
+"""End to end with the real orchestrator, avtomatika 1.0b30, deployed as usual (every task
+signed with ORCHESTRATOR_SECRET_KEY, which the worker is given): a worker written with
+rxon_core.Worker completes jobs at any priority, refuses a task altered after signing, and
+a job cancelled on avtomatika cancels the running handler."""
 
 import asyncio
 from typing import Any
 
 import aiohttp
+import pytest
 import rxon_core as rxon
-from conftest import CLIENT_TOKEN, WORKER_TOKEN, run
+from conftest import CLIENT_TOKEN, ORCHESTRATOR_SECRET, WORKER_TOKEN, run
 
 HEADERS = {"X-Client-Token": CLIENT_TOKEN}
 TERMINAL = {"finished", "failed", "error", "quarantined", "cancelled"}
@@ -27,11 +30,13 @@ async def outcome(client: aiohttp.ClientSession, url: str, job_id: str) -> dict[
         await asyncio.sleep(0.2)
 
 
-async def listed(client: aiohttp.ClientSession, url: str, worker_id: str) -> None:
+async def listed(client: aiohttp.ClientSession, url: str, worker_id: str, commands: bool = False) -> None:
+    """Until the worker is registered (and, with ``commands``, its command socket advertised)."""
     while True:
         async with client.get(f"{url}/api/v1/workers", headers=HEADERS) as response:
-            if worker_id in await response.text():
-                return
+            records = [w for w in await response.json() if w.get("worker_id") == worker_id]
+        if records and (not commands or records[0].get("capabilities", {}).get("websockets")):
+            return
         await asyncio.sleep(0.1)
 
 
@@ -39,7 +44,14 @@ def test_a_python_worker_completes_jobs_on_avtomatika(avtomatika: str) -> None:
     attempts: dict[str, int] = {}
 
     async def scenario() -> None:
-        worker = rxon.Worker(avtomatika, "py-e2e-worker", WORKER_TOKEN, max_concurrent_tasks=2, heartbeat_interval=2)
+        worker = rxon.Worker(
+            avtomatika,
+            "py-e2e-worker",
+            WORKER_TOKEN,
+            max_concurrent_tasks=2,
+            heartbeat_interval=2,
+            task_secret=ORCHESTRATOR_SECRET,
+        )
 
         @worker.skill("add")
         async def add(task: rxon.Task) -> dict[str, Any]:
@@ -76,3 +88,66 @@ def test_a_python_worker_completes_jobs_on_avtomatika(avtomatika: str) -> None:
             await running
 
     run(scenario(), within=120)
+
+
+def test_signed_tasks_tampering_and_cancellation_on_avtomatika(avtomatika: str) -> None:
+    ran: list[dict[str, Any]] = []
+    started, cancelled = asyncio.Event(), asyncio.Event()
+
+    async def scenario() -> None:
+        worker = rxon.Worker(
+            avtomatika, "py-e2e-signed", WORKER_TOKEN, heartbeat_interval=1, task_secret=ORCHESTRATOR_SECRET
+        )
+
+        @worker.skill("add")
+        async def add(task: rxon.Task) -> dict[str, Any]:
+            params = task.params
+            ran.append(params)
+            if params.get("sleep"):
+                started.set()
+                try:
+                    await asyncio.sleep(params["sleep"])
+                except asyncio.CancelledError:
+                    cancelled.set()
+                    raise
+            return {"sum": params["a"] + params["b"]}
+
+        async with aiohttp.ClientSession() as client, worker:
+            running = asyncio.create_task(worker.run())
+            await asyncio.wait_for(listed(client, avtomatika, "py-e2e-signed", commands=True), 30)
+
+            # avtomatika's default priority goes out as `"priority": 0`, covered by `sig`.
+            for priority in ({}, {"priority": 2.5}, {"priority": 7}):
+                job = await outcome(client, avtomatika, await submit(client, avtomatika, {"a": 1, "b": 2, **priority}))
+                assert job["status"] == "finished", (priority, job)
+
+            tampered = await outcome(
+                client, avtomatika, await submit(client, avtomatika, {"a": 1, "b": 1, "tamper": True})
+            )
+            assert tampered["status"] == "quarantined", tampered
+            assert "SECURITY_ERROR" in tampered["error_message"], tampered
+            assert not any(params.get("tamper") for params in ran), "the tampered task never reached the handler"
+
+            long_job = await submit(client, avtomatika, {"a": 1, "b": 1, "sleep": 25})
+            await asyncio.wait_for(started.wait(), 20)
+            asked = asyncio.get_running_loop().time()
+            async with client.post(f"{avtomatika}/api/v1/jobs/{long_job}/cancel", headers=HEADERS) as response:
+                assert response.status == 200, await response.text()
+            await asyncio.wait_for(cancelled.wait(), 3)
+            took = asyncio.get_running_loop().time() - asked
+            print(f"the handler was cancelled {took:.3f} s after the cancel request")
+            assert (await outcome(client, avtomatika, long_job))["status"] == "cancelled"
+
+            await worker.drain()
+            await running
+
+    run(scenario(), within=120)
+
+
+def test_an_empty_task_secret_is_refused() -> None:
+    async def scenario() -> None:
+        worker = rxon.Worker("http://127.0.0.1:9", "w", WORKER_TOKEN, ["add"], task_secret="")
+        with pytest.raises(ValueError, match="task_secret is empty"):
+            await worker.start()
+
+    run(scenario())
