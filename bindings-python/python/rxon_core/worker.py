@@ -85,8 +85,15 @@ class Worker:
     registered with ``@worker.skill(...)`` (or one ``handler`` for every skill).
 
     ``signing`` is ``"master_token"`` (HMAC with ``token``, as avtomatika demands), ``"off"``
-    or an Ed25519 private key (PEM). ``transport`` runs the worker on a given transport (a
-    ``MockTransport`` in tests) instead of one made from ``url``.
+    or an Ed25519 private key (PEM). ``task_secret`` is the orchestrator's key (avtomatika's
+    ``ORCHESTRATOR_SECRET_KEY``): tasks whose ``sig`` does not verify fail with
+    ``SECURITY_ERROR`` before a handler runs; an empty one is refused at start with
+    ``ValueError``. ``transport`` runs the worker on a given transport (a ``MockTransport`` in
+    tests) instead of one made from ``url``.
+
+    A job cancelled on the orchestrator cancels its running handler (its asyncio task gets
+    ``CancelledError``): the worker holds the command WebSocket and advertises it where
+    avtomatika looks.
     """
 
     def __init__(
