@@ -576,3 +576,41 @@ async fn kept_alive_connections_survive_a_listener_restart_and_slow_answers_time
     );
     second.shutdown(Duration::from_secs(3)).await;
 }
+
+/// A proxy answering every request `429` with `Retry-After: <value>`: the transport reports a
+/// bounded wait (or none), never an infinite or negative one.
+#[tokio::test]
+async fn hostile_retry_after_headers_are_bounded_by_the_transport() {
+    use rxon_core::transport::MAX_SERVER_DELAY;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let cap = MAX_SERVER_DELAY.as_secs_f64();
+    for (value, expected) in [
+        ("inf", Some(cap)),
+        ("1e30", Some(cap)),
+        ("-5", Some(0.0)),
+        ("nan", None),
+        ("Wed, 01 Jan 3000 00:00:00 GMT", Some(cap)),
+        ("Wed, 21 Oct 2015 07:28:00 GMT", Some(0.0)),
+        ("2", Some(2.0)),
+    ] {
+        let server = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", server.local_addr().unwrap());
+        let answer = format!(
+            "HTTP/1.1 429 Too Many Requests\r\nRetry-After: {value}\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}"
+        );
+        let proxy = tokio::spawn(async move {
+            let (mut socket, _) = server.accept().await.unwrap();
+            let mut request = [0u8; 4096];
+            let _ = socket.read(&mut request).await;
+            socket.write_all(answer.as_bytes()).await.unwrap();
+            socket.shutdown().await.unwrap();
+        });
+        let worker = HttpTransport::new(&url, "w1", "secret", fast_options()).unwrap();
+        let err = worker.poll_task(Duration::from_secs(1), None, None).await.unwrap_err();
+        match err {
+            RxonError::RateLimit { retry_after, .. } => assert_eq!(retry_after, expected, "Retry-After: {value}"),
+            other => panic!("Retry-After: {value}: {other:?}"),
+        }
+        proxy.await.unwrap();
+    }
+}

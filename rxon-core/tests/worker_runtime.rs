@@ -4,8 +4,11 @@
 use rxon_core::json::Object;
 use rxon_core::models::*;
 use rxon_core::security::sign_payload;
+use rxon_core::transport::MAX_SERVER_DELAY;
 use rxon_core::transport::{MockTransport, Transport};
 use rxon_core::worker::{Worker, WorkerConfig, WorkerState};
+use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::Ordering::SeqCst;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -396,15 +399,43 @@ async fn output_statuses_are_part_of_the_contract() {
     worker.shutdown(Duration::from_secs(1)).await;
 }
 
-/// A transport whose first registrations fail, for backoff tests on tokio's paused clock.
-struct FlakyRegistration {
+/// A transport whose first registrations fail, and whose first polls and results are answered
+/// 429 with a `Retry-After` of `retry_after` seconds, for tests on tokio's paused clock.
+struct Faulty {
     inner: MockTransport,
-    failures: std::sync::atomic::AtomicUsize,
+    failures: AtomicUsize,
     attempts: Mutex<Vec<tokio::time::Instant>>,
+    rate_limited_polls: AtomicUsize,
+    rate_limited_results: AtomicUsize,
+    retry_after: f64,
+}
+
+impl Faulty {
+    fn new() -> Self {
+        Faulty {
+            inner: MockTransport::new("w1", "secret"),
+            failures: AtomicUsize::new(0),
+            attempts: Mutex::new(Vec::new()),
+            rate_limited_polls: AtomicUsize::new(0),
+            rate_limited_results: AtomicUsize::new(0),
+            retry_after: 0.0,
+        }
+    }
+
+    fn rate_limited(&self, left: &AtomicUsize) -> rxon_core::Result<()> {
+        if left.fetch_update(SeqCst, SeqCst, |n| n.checked_sub(1)).is_ok() {
+            return Err(rxon_core::RxonError::rate_limit(
+                "slow down",
+                Some(self.retry_after),
+                None,
+            ));
+        }
+        Ok(())
+    }
 }
 
 #[async_trait::async_trait]
-impl Transport for FlakyRegistration {
+impl Transport for Faulty {
     async fn connect(&self) -> rxon_core::Result<()> {
         self.inner.connect().await
     }
@@ -413,9 +444,7 @@ impl Transport for FlakyRegistration {
     }
     async fn register(&self, registration: &WorkerRegistration) -> rxon_core::Result<rxon_core::json::Value> {
         self.attempts.lock().unwrap().push(tokio::time::Instant::now());
-        let left = self.failures.load(std::sync::atomic::Ordering::SeqCst);
-        if left > 0 {
-            self.failures.store(left - 1, std::sync::atomic::Ordering::SeqCst);
+        if self.failures.fetch_update(SeqCst, SeqCst, |n| n.checked_sub(1)).is_ok() {
             return Err(rxon_core::RxonError::network("connection refused"));
         }
         self.inner.register(registration).await
@@ -426,9 +455,11 @@ impl Transport for FlakyRegistration {
         a: Option<&[String]>,
         h: Option<&[String]>,
     ) -> rxon_core::Result<Option<Received<TaskPayload>>> {
+        self.rate_limited(&self.rate_limited_polls)?;
         self.inner.poll_task(t, a, h).await
     }
     async fn send_result(&self, r: &TaskResult) -> rxon_core::Result<rxon_core::transport::ResultOutcome> {
+        self.rate_limited(&self.rate_limited_results)?;
         self.inner.send_result(r).await
     }
     async fn send_heartbeat(&self, h: &Heartbeat) -> rxon_core::Result<rxon_core::transport::HeartbeatAnswer> {
@@ -450,10 +481,9 @@ async fn registration_backs_off_exponentially_with_jitter_and_a_cap() {
     let mut config = config();
     config.initial_backoff = Duration::from_secs(1);
     config.max_backoff = Duration::from_secs(4);
-    let transport = Arc::new(FlakyRegistration {
-        inner: MockTransport::new("w1", "secret"),
-        failures: std::sync::atomic::AtomicUsize::new(5),
-        attempts: Mutex::new(Vec::new()),
+    let transport = Arc::new(Faulty {
+        failures: AtomicUsize::new(5),
+        ..Faulty::new()
     });
     let worker = Worker::with_transport(config, transport.clone()).unwrap();
     let mut state = worker.state_changes();
@@ -469,6 +499,41 @@ async fn registration_backs_off_exponentially_with_jitter_and_a_cap() {
         );
     }
     worker.shutdown(Duration::from_secs(1)).await;
+}
+
+/// A `Retry-After` of `inf`, `1e30` or `NaN` (from a misbehaving proxy) costs at most one
+/// bounded wait: the worker polls again and delivers its result.
+#[tokio::test(start_paused = true)]
+async fn hostile_retry_after_values_cost_one_bounded_wait() {
+    for retry_after in [f64::INFINITY, 1e30, f64::MAX, f64::NAN, -5.0] {
+        let transport = Arc::new(Faulty {
+            rate_limited_polls: AtomicUsize::new(1),
+            rate_limited_results: AtomicUsize::new(1),
+            retry_after,
+            ..Faulty::new()
+        });
+        let worker = Worker::with_transport(config(), transport.clone()).unwrap();
+        transport
+            .inner
+            .push_task(task("after-429", serde_json::json!({"x": 1})));
+        let bound = MAX_SERVER_DELAY * 3;
+        let handle = tokio::time::timeout(bound, worker.next_task())
+            .await
+            .unwrap_or_else(|_| panic!("Retry-After {retry_after}: the worker stopped polling"))
+            .expect("a task");
+        handle.complete(handle.params()).unwrap();
+        let delivered = tokio::time::timeout(bound, async {
+            while transport.inner.results().is_empty() {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        });
+        assert!(
+            delivered.await.is_ok(),
+            "Retry-After {retry_after}: the result was never delivered"
+        );
+        assert_eq!(worker.state(), WorkerState::Running);
+        worker.shutdown(Duration::from_secs(1)).await;
+    }
 }
 
 #[tokio::test(start_paused = true)]

@@ -9,6 +9,7 @@
 use super::client::{Client, ClientError};
 use super::command_socket;
 use super::commands::{WsCommands, WsSink};
+use super::delay::retry_after_seconds;
 use super::options::TransportOptions;
 use super::{CommandStream, HeartbeatAnswer, ResultOutcome, Transport};
 use crate::constants::*;
@@ -21,11 +22,11 @@ use crate::models::{
 use crate::schema::py_float_repr;
 use crate::security::Stampable;
 use crate::security::tls::{ClientTlsOptions, client_config};
-use hyper::header::{HeaderMap, HeaderValue, RETRY_AFTER};
+use hyper::header::{HeaderMap, HeaderValue};
 use hyper::{Method, StatusCode};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 use tokio::sync::Notify;
 
 /// What authenticates requests; replaced by STS answers.
@@ -136,16 +137,6 @@ fn shared_client_config(options: &ClientTlsOptions) -> Result<Arc<rustls::Client
 
 fn network_error(method: &Method, endpoint: &str, err: &ClientError) -> RxonError {
     RxonError::network(format!("Network error during {method} {endpoint}: {err}")).with_detail("endpoint", endpoint)
-}
-
-/// Seconds from a `Retry-After` header: a number of seconds or an HTTP date.
-fn retry_after_seconds(headers: &HeaderMap) -> Option<f64> {
-    let text = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(seconds) = text.parse::<f64>() {
-        return Some(seconds.max(0.0));
-    }
-    let at = httpdate::parse_http_date(text).ok()?;
-    Some(at.duration_since(SystemTime::now()).map_or(0.0, |d| d.as_secs_f64()))
 }
 
 impl HttpTransport {
@@ -524,24 +515,6 @@ impl Transport for HttpTransport {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn retry_after_reads_seconds_and_http_dates() {
-        let mut headers = HeaderMap::new();
-        headers.insert(RETRY_AFTER, HeaderValue::from_static("2.5"));
-        assert_eq!(retry_after_seconds(&headers), Some(2.5));
-        let later = SystemTime::now() + Duration::from_secs(120);
-        headers.insert(
-            RETRY_AFTER,
-            HeaderValue::from_str(&httpdate::fmt_http_date(later)).unwrap(),
-        );
-        let seconds = retry_after_seconds(&headers).unwrap();
-        assert!((100.0..=121.0).contains(&seconds), "{seconds}");
-        headers.insert(RETRY_AFTER, HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"));
-        assert_eq!(retry_after_seconds(&headers), Some(0.0), "a date in the past means now");
-        headers.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
-        assert_eq!(retry_after_seconds(&headers), None);
-    }
 
     #[test]
     fn worker_ids_must_be_identifiers() {

@@ -8,10 +8,12 @@
 mod client;
 mod command_socket;
 mod commands;
+mod delay;
 mod http;
 mod mock;
 mod options;
 
+pub use delay::{MAX_SERVER_DELAY, server_delay};
 pub use http::HttpTransport;
 pub use mock::MockTransport;
 pub use options::TransportOptions;

@@ -12,7 +12,7 @@ use crate::error::{Result, RxonError};
 use crate::json::{Object, Value};
 use crate::models::{Heartbeat, Received, SkillInfo, TaskError, TaskPayload, TaskResult, WorkerRegistration};
 use crate::security::MessageSigner;
-use crate::transport::{CommandStream, ResultOutcome, Transport, TransportOptions, create_transport};
+use crate::transport::{CommandStream, ResultOutcome, Transport, TransportOptions, create_transport, server_delay};
 use std::cmp::Ordering as CmpOrdering;
 use std::collections::{BinaryHeap, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -370,7 +370,7 @@ impl Inner {
                         RxonError::RateLimit {
                             retry_after: Some(seconds),
                             ..
-                        } => Duration::from_secs_f64(seconds),
+                        } => server_delay(seconds),
                         _ => delay,
                     };
                     tokio::time::sleep(wait).await;
@@ -626,7 +626,7 @@ async fn poll_loop(inner: &Arc<Inner>) {
                     RxonError::RateLimit {
                         retry_after: Some(seconds),
                         ..
-                    } => Duration::from_secs_f64(seconds),
+                    } => server_delay(seconds),
                     _ => delay,
                 };
                 inner.backoff(wait).await;
