@@ -33,20 +33,23 @@ struct RunningListener {
 impl PyListener {
     /// `tls`: `{"cert_file": …, "key_file": …, "client_ca": …, "client_auth": "none" | "optional" | "required"}`
     /// (or a `(cert_file, key_file)` tuple).
+    /// `body_limit`: the largest request body in bytes (`None`: the core's default, 16 MiB).
     #[new]
-    #[pyo3(signature = (host = "127.0.0.1", port = 0, handler = None, *, tls = None, body_limit = 16 * 1024 * 1024))]
+    #[pyo3(signature = (host = "127.0.0.1", port = 0, handler = None, *, tls = None, body_limit = None))]
     fn new(
         host: &str,
         port: u16,
         handler: Option<Py<PyAny>>,
         tls: Option<&Bound<'_, PyAny>>,
-        body_limit: usize,
+        body_limit: Option<usize>,
     ) -> PyResult<Self> {
-        let options = ListenerOptions {
-            body_limit,
+        let mut options = ListenerOptions {
             tls: tls.filter(|t| !t.is_none()).map(tls_options).transpose()?,
             ..ListenerOptions::default()
         };
+        if let Some(body_limit) = body_limit {
+            options.body_limit = body_limit;
+        }
         Ok(PyListener {
             host: host.to_string(),
             port,

@@ -10,7 +10,7 @@ use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use rxon_core::json::{Object, Value};
 use rxon_core::models::{Resources, SkillInfo, WorkerCapabilities};
-use rxon_core::worker::{Signing, TaskHandle, Worker, WorkerConfig, WorkerState};
+use rxon_core::worker::{Signing, TaskHandle, Worker, WorkerConfig};
 use std::sync::Arc;
 
 /// A started worker: registered, heartbeating, polling while it has free slots.
@@ -19,30 +19,16 @@ pub struct PyWorkerCore {
     worker: Arc<Worker>,
 }
 
-impl Drop for PyWorkerCore {
-    /// A worker forgotten while running (no `async with`, no `shutdown()`) would go on polling
-    /// in the background, taking tasks nobody runs: it is shut down instead.
-    fn drop(&mut self) {
-        if self.worker.state() == WorkerState::Stopped || check_process().is_err() {
-            return;
-        }
-        tracing::warn!("a running worker was dropped without shutdown(); shutting it down");
-        let worker = self.worker.clone();
-        pyo3_async_runtimes::tokio::get_runtime().spawn(async move {
-            worker.shutdown(std::time::Duration::from_secs(10)).await;
-        });
-    }
-}
-
 #[pymethods]
 impl PyWorkerCore {
     /// Starts the runtime for `skills` (`SkillInfo`s or dicts). `signing`: `"master_token"`
     /// (HMAC with `token`, avtomatika's rule), `"off"`, or an Ed25519 PKCS#8 PEM private key.
     #[new]
     #[pyo3(signature = (
-        url, worker_id, token, skills, *, max_concurrent_tasks = 1, worker_type = "generic",
-        heartbeat_interval = 15.0, poll_timeout = 30.0, signing = "master_token", task_secret = None,
-        resources = None, capabilities = None, advertise_contracts = true, transport = None
+        url, worker_id, token, skills, *, max_concurrent_tasks = None, worker_type = None,
+        heartbeat_interval = None, poll_timeout = None, signing = "master_token", task_secret = None,
+        resources = None, capabilities = None, advertise_contracts = true, shutdown_grace = None,
+        transport = None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -51,26 +37,39 @@ impl PyWorkerCore {
         worker_id: &str,
         token: &str,
         skills: Vec<Bound<'_, PyAny>>,
-        max_concurrent_tasks: usize,
-        worker_type: &str,
-        heartbeat_interval: f64,
-        poll_timeout: f64,
+        max_concurrent_tasks: Option<usize>,
+        worker_type: Option<String>,
+        heartbeat_interval: Option<f64>,
+        poll_timeout: Option<f64>,
         signing: &str,
         task_secret: Option<String>,
         resources: Option<&Bound<'_, PyAny>>,
         capabilities: Option<&Bound<'_, PyAny>>,
         advertise_contracts: bool,
+        shutdown_grace: Option<f64>,
         transport: Option<PyRef<'_, PyTransport>>,
     ) -> PyResult<Self> {
-        if max_concurrent_tasks == 0 {
+        if max_concurrent_tasks == Some(0) {
             return Err(PyValueError::new_err("max_concurrent_tasks must be at least 1"));
         }
         let skills = skills.iter().map(from_py::<SkillInfo>).collect::<PyResult<Vec<_>>>()?;
+        // Options not given keep the core's defaults.
         let mut config = WorkerConfig::new(url, worker_id, token, skills);
-        config.max_concurrent_tasks = max_concurrent_tasks;
-        config.worker_type = worker_type.to_string();
-        config.heartbeat_interval = seconds(heartbeat_interval, "heartbeat_interval")?;
-        config.poll_timeout = seconds(poll_timeout, "poll_timeout")?;
+        if let Some(tasks) = max_concurrent_tasks {
+            config.max_concurrent_tasks = tasks;
+        }
+        if let Some(worker_type) = worker_type {
+            config.worker_type = worker_type;
+        }
+        if let Some(interval) = heartbeat_interval {
+            config.heartbeat_interval = seconds(interval, "heartbeat_interval")?;
+        }
+        if let Some(timeout) = poll_timeout {
+            config.poll_timeout = seconds(timeout, "poll_timeout")?;
+        }
+        if let Some(grace) = shutdown_grace {
+            config.shutdown_grace = seconds(grace, "shutdown_grace")?;
+        }
         config.signing = match signing {
             "master_token" => Signing::MasterToken,
             "off" => Signing::Off,
@@ -134,11 +133,15 @@ impl PyWorkerCore {
         })
     }
 
-    /// Drains for at most `grace` seconds; tasks still running then are cancelled.
-    #[pyo3(signature = (grace = 10.0))]
-    fn shutdown<'py>(&self, py: Python<'py>, grace: f64) -> PyResult<Bound<'py, PyAny>> {
+    /// Drains for at most `grace` seconds (`None`: the worker's `shutdown_grace`); tasks still
+    /// running then are cancelled.
+    #[pyo3(signature = (grace = None))]
+    fn shutdown<'py>(&self, py: Python<'py>, grace: Option<f64>) -> PyResult<Bound<'py, PyAny>> {
         let worker = self.usable()?;
-        let grace = seconds(grace, "grace")?;
+        let grace = match grace {
+            Some(grace) => seconds(grace, "grace")?,
+            None => worker.config().shutdown_grace,
+        };
         awaitable(py, async move {
             worker.shutdown(grace).await;
             Ok(())

@@ -7,6 +7,7 @@ mod run;
 
 use clap::parser::ValueSource;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use rxon_core::worker::WorkerConfig;
 use std::path::PathBuf;
 
 #[derive(Parser)]
@@ -47,7 +48,7 @@ pub struct WorkerArgs {
     #[arg(long)]
     pub private_contract: bool,
     /// Tasks run at once.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = WorkerConfig::DEFAULT_MAX_CONCURRENT_TASKS)]
     pub concurrency: usize,
     /// The orchestrator's secret (avtomatika's ORCHESTRATOR_SECRET_KEY): verify each task's
     /// `sig`, failing tasks without a valid one with SECURITY_ERROR. An empty RXON_TASK_SECRET
@@ -58,10 +59,10 @@ pub struct WorkerArgs {
     #[arg(long, value_delimiter = ',')]
     pub transient_exit_codes: Vec<i32>,
     /// Seconds between SIGTERM and SIGKILL when a task is cancelled, and of the shutdown grace.
-    #[arg(long, default_value_t = 10.0)]
+    #[arg(long, default_value_t = WorkerConfig::DEFAULT_SHUTDOWN_GRACE.as_secs_f64(), value_parser = seconds)]
     pub grace_seconds: f64,
     /// Seconds between heartbeats.
-    #[arg(long, default_value_t = 15.0)]
+    #[arg(long, default_value_t = WorkerConfig::DEFAULT_HEARTBEAT_INTERVAL.as_secs_f64(), value_parser = seconds)]
     pub heartbeat_seconds: f64,
     /// Log format.
     #[arg(long, value_parser = ["text", "json"], default_value = "text")]
@@ -69,6 +70,14 @@ pub struct WorkerArgs {
     /// The program and its arguments.
     #[arg(last = true, required = true)]
     pub command: Vec<String>,
+}
+
+/// A number of seconds: finite and not negative.
+fn seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(seconds) if seconds.is_finite() && seconds >= 0.0 && seconds < 1e9 => Ok(seconds),
+        _ => Err(format!("{text:?} is not a number of seconds (0 or more)")),
+    }
 }
 
 fn main() {

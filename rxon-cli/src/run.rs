@@ -33,12 +33,12 @@ pub async fn worker(args: WorkerArgs) -> i32 {
     config.task_secret = args.task_secret.clone();
     config.advertise_contracts = !args.private_contract;
     config.heartbeat_interval = Duration::from_secs_f64(args.heartbeat_seconds.max(0.1));
+    config.shutdown_grace = Duration::from_secs_f64(args.grace_seconds);
     let worker = match Worker::start(config) {
         Ok(worker) => Arc::new(worker),
         Err(err) => return fail_start(&err.to_string()),
     };
     let args = Arc::new(args);
-    let grace = Duration::from_secs_f64(args.grace_seconds.max(0.0));
     let runner = {
         let (worker, args) = (worker.clone(), args.clone());
         tokio::spawn(async move {
@@ -49,7 +49,7 @@ pub async fn worker(args: WorkerArgs) -> i32 {
     };
     stop_signal().await;
     tracing::info!("stopping: finishing the tasks in flight");
-    worker.shutdown(grace).await;
+    worker.shutdown(worker.config().shutdown_grace).await;
     runner.abort();
     0
 }
@@ -215,7 +215,7 @@ async fn terminate(child: &mut Child, args: &WorkerArgs) -> std::io::Result<std:
     if let Some(group) = group {
         let _ = nix::sys::signal::killpg(group, nix::sys::signal::Signal::SIGTERM);
     }
-    let grace = Duration::from_secs_f64(args.grace_seconds.max(0.0));
+    let grace = Duration::from_secs_f64(args.grace_seconds);
     let status = match tokio::time::timeout(grace, child.wait()).await {
         Ok(status) => status,
         Err(_) => {

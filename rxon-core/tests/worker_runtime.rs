@@ -655,3 +655,59 @@ async fn an_empty_task_secret_is_refused_at_start() {
     assert!(Worker::start(config).is_err());
     assert!(mock.registered().is_empty(), "nothing started");
 }
+
+/// A worker let go of while running shuts down: the task in hand still reports, nothing is
+/// taken afterwards, the transport closes.
+#[tokio::test]
+async fn a_dropped_worker_shuts_down_and_takes_nothing_more() {
+    let mut config = config();
+    config.shutdown_grace = Duration::from_secs(2);
+    let (worker, mock) = started(config).await;
+    mock.push_task(task("in-hand", serde_json::json!({"x": 1})));
+    let handle = tokio::time::timeout(Duration::from_secs(5), worker.next_task())
+        .await
+        .unwrap()
+        .unwrap();
+    drop(worker);
+    handle.complete(handle.params()).unwrap();
+    for _ in 0..250 {
+        if !mock.is_connected() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(!mock.is_connected(), "the dropped worker closed its transport");
+    let reported = results(&mock, 1).await;
+    assert_eq!(
+        (reported[0].task_id.as_str(), reported[0].status()),
+        ("in-hand", "success")
+    );
+    let heartbeats = mock.heartbeats().len();
+    mock.push_task(task("after-drop", serde_json::json!({"x": 1})));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(mock.results().len(), 1, "nothing taken after the drop");
+    assert_eq!(mock.heartbeats().len(), heartbeats, "no more heartbeats");
+}
+
+/// Tasks polled but never handed out are reported cancelled at once when the worker is dropped.
+#[tokio::test]
+async fn a_dropped_worker_cancels_the_tasks_nobody_took() {
+    let (worker, mock) = started(config()).await;
+    mock.push_task(task("queued", serde_json::json!({"x": 1})));
+    for _ in 0..250 {
+        if mock.heartbeats().last().is_some_and(|h| h.status == "busy") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(
+        mock.heartbeats().last().is_some_and(|h| h.status == "busy"),
+        "the task was taken"
+    );
+    drop(worker);
+    let reported = results(&mock, 1).await;
+    assert_eq!(
+        (reported[0].task_id.as_str(), reported[0].status()),
+        ("queued", "cancelled")
+    );
+}

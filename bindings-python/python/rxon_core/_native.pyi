@@ -153,7 +153,7 @@ class Listener:
         handler: Callable[[str, Any, dict[str, Any]], Any] | None = None,
         *,
         tls: dict[str, Any] | tuple[str, str] | None = None,
-        body_limit: int = 16777216,
+        body_limit: int | None = None,
     ) -> None: ...
     async def start(self, handler: Callable[[str, Any, dict[str, Any]], Any] | None = None) -> int: ...
     async def stop(self, grace: float = 5.0) -> None: ...
@@ -186,15 +186,16 @@ class WorkerCore:
         token: str,
         skills: list[Any],
         *,
-        max_concurrent_tasks: int = 1,
-        worker_type: str = "generic",
-        heartbeat_interval: float = 15.0,
-        poll_timeout: float = 30.0,
+        max_concurrent_tasks: int | None = None,
+        worker_type: str | None = None,
+        heartbeat_interval: float | None = None,
+        poll_timeout: float | None = None,
         signing: str = "master_token",
         task_secret: str | None = None,
         resources: Any = None,
         capabilities: Any = None,
         advertise_contracts: bool = True,
+        shutdown_grace: float | None = None,
         transport: Transport | None = None,
     ) -> None: ...
     async def next_task(self) -> Task | None: ...
@@ -204,7 +205,7 @@ class WorkerCore:
         fallback: Callable[[Task], Awaitable[Any]] | None = None,
     ) -> None: ...
     async def drain(self) -> None: ...
-    async def shutdown(self, grace: float = 10.0) -> None: ...
+    async def shutdown(self, grace: float | None = None) -> None: ...
     def set_hot_skills(self, skills: list[str]) -> None: ...
 
 class LoopBridge:

@@ -103,16 +103,16 @@ class Worker:
         token: str,
         skills: Iterable[SkillInfo | str | Mapping[str, Any]] = (),
         *,
-        max_concurrent_tasks: int = 1,
-        worker_type: str = "generic",
-        heartbeat_interval: float = 15.0,
-        poll_timeout: float = 30.0,
+        max_concurrent_tasks: int | None = None,
+        worker_type: str | None = None,
+        heartbeat_interval: float | None = None,
+        poll_timeout: float | None = None,
         signing: str = "master_token",
         task_secret: str | None = None,
         resources: Resources | None = None,
         capabilities: WorkerCapabilities | None = None,
         advertise_contracts: bool = True,
-        shutdown_grace: float = 10.0,
+        shutdown_grace: float | None = None,
         transport: Transport | None = None,
     ) -> None:
         self.url, self.worker_id, self._token = url, worker_id, token
@@ -130,9 +130,9 @@ class Worker:
             "resources": resources,
             "capabilities": capabilities,
             "advertise_contracts": advertise_contracts,
+            "shutdown_grace": shutdown_grace,
             "transport": transport,
         }
-        self.shutdown_grace = shutdown_grace
         self._core: _native.WorkerCore | None = None
 
     def _add_skill(self, skill: SkillInfo | str | Mapping[str, Any]) -> SkillInfo:
@@ -213,7 +213,7 @@ class Worker:
 
     async def shutdown(self, grace: float | None = None) -> None:
         """Drains for at most ``grace`` seconds (default ``shutdown_grace``), then cancels what runs."""
-        await self._started().shutdown(self.shutdown_grace if grace is None else grace)
+        await self._started().shutdown(grace)
 
     async def __aenter__(self) -> Worker:
         await self.start()

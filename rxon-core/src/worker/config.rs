@@ -57,6 +57,9 @@ pub struct WorkerConfig {
     pub initial_backoff: Duration,
     /// Longest wait between tries (default 60 s).
     pub max_backoff: Duration,
+    /// How long tasks in hand may still run when the worker is dropped or shut down without a
+    /// grace of its own (default 10 s); then they are cancelled.
+    pub shutdown_grace: Duration,
     /// Report the usage of these devices in heartbeats (CPU and RAM are always reported).
     pub device_providers: DeviceProviders,
     /// Send the skills' input/output schemas to the orchestrator (default true). avtomatika
@@ -66,7 +69,17 @@ pub struct WorkerConfig {
 }
 
 impl WorkerConfig {
-    /// A worker `worker_id` at `url` with `token`, offering `skills`, with every default.
+    /// Tasks run at once unless told otherwise.
+    pub const DEFAULT_MAX_CONCURRENT_TASKS: usize = 1;
+    /// Time between heartbeats unless told otherwise.
+    pub const DEFAULT_HEARTBEAT_INTERVAL: Duration = Duration::from_secs(15);
+    /// Long-poll timeout unless told otherwise.
+    pub const DEFAULT_POLL_TIMEOUT: Duration = Duration::from_secs(30);
+    /// Grace of a shutdown (and of a dropped worker) unless told otherwise.
+    pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+    /// A worker `worker_id` at `url` with `token`, offering `skills`, with every default (these
+    /// are the defaults of every binding and of `rxon worker`).
     pub fn new(
         url: impl Into<String>,
         worker_id: impl Into<String>,
@@ -78,18 +91,19 @@ impl WorkerConfig {
             worker_id: worker_id.into(),
             token: token.into(),
             skills,
-            worker_type: "generic".into(),
+            worker_type: crate::models::defaults::WORKER_TYPE.into(),
             resources: None,
             capabilities: None,
             installed_artifacts: Vec::new(),
-            max_concurrent_tasks: 1,
-            heartbeat_interval: Duration::from_secs(15),
+            max_concurrent_tasks: Self::DEFAULT_MAX_CONCURRENT_TASKS,
+            heartbeat_interval: Self::DEFAULT_HEARTBEAT_INTERVAL,
             heartbeat_cooldown: Duration::from_secs(2),
-            poll_timeout: Duration::from_secs(30),
+            poll_timeout: Self::DEFAULT_POLL_TIMEOUT,
             signing: Signing::MasterToken,
             task_secret: None,
             initial_backoff: Duration::from_secs(1),
             max_backoff: Duration::from_secs(60),
+            shutdown_grace: Self::DEFAULT_SHUTDOWN_GRACE,
             device_providers: DeviceProviders::default(),
             advertise_contracts: true,
         }

@@ -16,14 +16,18 @@
 //! # Ok(()) }
 //! ```
 
+mod admission;
 mod config;
+mod control;
+mod loops;
+mod reporting;
 mod runtime;
 mod state;
 mod task;
 mod usage;
 
 pub use config::{Signing, WorkerConfig};
-pub use runtime::Worker;
+pub use control::Worker;
 pub use state::WorkerState;
 pub use task::{Outcome, TaskHandle};
 pub use usage::{DeviceProviders, DeviceUsageProvider};

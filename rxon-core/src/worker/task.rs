@@ -29,8 +29,8 @@ pub enum Outcome {
     TimedOut,
 }
 
-/// An outcome on its way to the orchestrator.
-pub(crate) struct Report {
+/// A task with its outcome, on its way to the orchestrator.
+pub(crate) struct FinishedTask {
     pub(crate) task: TaskPayload,
     pub(crate) outcome: Outcome,
     pub(crate) cancelled: bool,
@@ -71,7 +71,7 @@ impl TaskState {
 pub struct TaskHandle {
     payload: TaskPayload,
     state: Arc<TaskState>,
-    reports: mpsc::UnboundedSender<Report>,
+    reports: mpsc::UnboundedSender<FinishedTask>,
     transport: Arc<dyn Transport>,
     worker_id: String,
     /// The concurrency slot, given back with the outcome (a lock so that outcomes can be
@@ -90,7 +90,7 @@ impl TaskHandle {
     pub(crate) fn new(
         payload: TaskPayload,
         state: Arc<TaskState>,
-        reports: mpsc::UnboundedSender<Report>,
+        reports: mpsc::UnboundedSender<FinishedTask>,
         transport: Arc<dyn Transport>,
         worker_id: String,
         permit: Option<OwnedSemaphorePermit>,
@@ -174,7 +174,7 @@ impl TaskHandle {
             )));
         }
         let permit = self.permit.lock().unwrap_or_else(|p| p.into_inner()).take();
-        let report = Report {
+        let report = FinishedTask {
             task: self.payload.clone(),
             outcome,
             cancelled: self.state.is_cancelled(),

@@ -1,0 +1,117 @@
+//! Reporting: every finished task becomes a result, delivered until the orchestrator accepts
+//! or ignores it.
+
+use super::runtime::Runtime;
+use super::task::{FinishedTask, Outcome};
+use crate::constants::*;
+use crate::error::RxonError;
+use crate::models::{TaskError, TaskResult};
+use crate::transport::{ResultOutcome, server_delay};
+use std::sync::Arc;
+use tokio::sync::mpsc;
+
+impl Runtime {
+    /// The result an outcome reports.
+    pub(super) fn result(&self, report: &FinishedTask) -> TaskResult {
+        let task = &report.task;
+        let mut result = TaskResult {
+            job_id: task.job_id.clone(),
+            task_id: task.task_id.clone(),
+            worker_id: Some(self.config.worker_id.clone()),
+            ..Default::default()
+        };
+        let failure = |code: &str, message: String| TaskError {
+            code: code.to_string(),
+            message,
+            details: None,
+        };
+        if report.cancelled {
+            result.status = Some(TASK_STATUS_CANCELLED.to_string());
+            return result;
+        }
+        match &report.outcome {
+            Outcome::Completed { status, data } => {
+                let skill = self.config.skill(&task.type_);
+                let violation = match skill {
+                    Some(skill) if !skill.allows_status(status) => {
+                        Some(format!("Status '{status}' is not one of the skill's output statuses"))
+                    }
+                    Some(skill) => skill.validate_output(Some(data)).err().map(|e| e.message().to_string()),
+                    None => None,
+                };
+                match violation {
+                    Some(message) => {
+                        result.status = Some(TASK_STATUS_FAILURE.to_string());
+                        result.error = Some(failure(ERROR_CODE_CONTRACT_VIOLATION, message));
+                    }
+                    None => {
+                        result.status = Some(status.clone()).filter(|s| s != TASK_STATUS_SUCCESS);
+                        result.data = Some(data.clone());
+                    }
+                }
+            }
+            Outcome::Failed(error) => {
+                result.status = Some(TASK_STATUS_FAILURE.to_string());
+                result.error = Some(error.clone());
+            }
+            Outcome::TimedOut => {
+                result.status = Some(TASK_STATUS_FAILURE.to_string());
+                result.error = Some(failure(
+                    ERROR_CODE_TIMEOUT,
+                    "The task did not finish before its deadline".into(),
+                ));
+            }
+        }
+        result
+    }
+
+    /// Sends a result until the orchestrator accepts or ignores it.
+    pub(super) async fn deliver(self: Arc<Self>, result: TaskResult) {
+        let mut delay = self.config.initial_backoff;
+        loop {
+            match self.transport.send_result(&result).await {
+                Ok(ResultOutcome::Accepted) => return,
+                Ok(ResultOutcome::Ignored { reason }) => {
+                    tracing::warn!(task = %result.task_id, ?reason, "result ignored by the orchestrator");
+                    return;
+                }
+                Err(RxonError::Protocol {
+                    status: Some(status),
+                    ref message,
+                    ..
+                }) if (400..500).contains(&status) && status != 429 => {
+                    tracing::error!(task = %result.task_id, status, %message, "result refused; not retried");
+                    return;
+                }
+                Err(err) => {
+                    tracing::warn!(task = %result.task_id, %err, retry_in = ?delay, "result not delivered");
+                    let wait = match err {
+                        RxonError::RateLimit {
+                            retry_after: Some(seconds),
+                            ..
+                        } => server_delay(seconds),
+                        _ => delay,
+                    };
+                    tokio::time::sleep(wait).await;
+                    delay = self.next_delay(delay);
+                }
+            }
+        }
+    }
+}
+
+/// Turns every finished task into a result, each delivered on its own.
+pub(super) async fn report_finished(runtime: Arc<Runtime>, mut finished: mpsc::UnboundedReceiver<FinishedTask>) {
+    while let Some(task) = finished.recv().await {
+        let result = runtime.result(&task);
+        runtime.running().remove(&task.task.task_id);
+        drop(task);
+        runtime.load_changed.notify_one();
+        runtime.tasks_done.notify_waiters();
+        let mut deliveries = runtime.deliveries.lock().await;
+        // Reap deliveries that are done, or a long-running worker's set would grow by one
+        // entry per task.
+        while deliveries.try_join_next().is_some() {}
+        deliveries.spawn(runtime.clone().deliver(result));
+    }
+}
