@@ -3,11 +3,12 @@
 //! all from Rust, so that a task costs the loop thread only the handler's own work.
 
 use crate::bridge::Bridge;
+use crate::convert::to_value;
 use crate::runtime::awaitable;
 use crate::worker::{PyTask, object};
 use pyo3::prelude::*;
 use pyo3::types::{PyCFunction, PyDict, PyTuple};
-use rxon_core::constants::{ERROR_CODE_PERMANENT, ERROR_CODE_TRANSIENT};
+use rxon_core::constants::ERROR_CODE_TRANSIENT;
 use rxon_core::worker::{TaskHandle, Worker};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -87,11 +88,7 @@ impl Dispatch {
             _ => self.fallback.as_ref().map(|f| f.bind(py).clone()),
         };
         let Some(handler) = handler else {
-            let _ = task.fail(
-                ERROR_CODE_PERMANENT,
-                &format!("the worker has no handler for skill {skill:?}"),
-                None,
-            );
+            let _ = task.fail_no_handler();
             return self.finished(&watch);
         };
         let running = Py::new(py, PyTask { handle: task.clone() }).and_then(|py_task| {
@@ -129,12 +126,12 @@ impl Dispatch {
             .and_then(|c| c.is_truthy())
             .unwrap_or(false)
         {
-            task.fail(ERROR_CODE_TRANSIENT, "cancelled", None)
+            task.report_cancelled()
         } else {
             match done.call_method0("result") {
-                Ok(data) => match object(Some(&data), "the handler's result") {
-                    Ok(data) => task.complete(data),
-                    Err(err) => task.fail(ERROR_CODE_PERMANENT, &err.value(py).to_string(), None),
+                Ok(returned) => match to_value(&returned) {
+                    Ok(returned) => task.report_returned(returned),
+                    Err(err) => task.fail_unusable_result(&format!("the handler's result: {}", err.value(py))),
                 },
                 Err(err) => return self.report_exception(py, task, err),
             }

@@ -220,3 +220,49 @@ def test_a_forgotten_listener_is_stopped() -> None:
             return
         time.sleep(0.05)
     raise AssertionError(f"port {port} still accepts connections")
+
+
+def test_plain_def_handlers_run_in_a_thread_and_sdk_results_keep_their_outcome() -> None:
+    """A plain ``def`` handler runs off the event loop (as the reference SDK runs it); the SDK's
+    ``{"status": …, "data"/"error": …}`` result keeps its meaning; a non-dict result fails."""
+    threads: list[bool] = []
+
+    async def scenario() -> None:
+        mock = rxon.MockTransport(worker_id="w1")
+        worker = mock_worker(mock, max_concurrent_tasks=4)
+        loop_thread = asyncio.get_running_loop()
+
+        @worker.skill("add")
+        def add(task: rxon.Task) -> Any:
+            try:
+                asyncio.get_running_loop()
+                threads.append(False)
+            except RuntimeError:
+                threads.append(True)  # no loop here: a worker thread
+            time.sleep(0.05)  # blocking is fine off the loop
+            kind = task.params["kind"]
+            if kind == "failure":
+                return {"status": "failure", "error": {"code": rxon.ERROR_CODE_PERMANENT, "message": "bad input"}}
+            if kind == "wrapped":
+                return {"status": "success", "data": {"sum": 3}}
+            if kind == "list":
+                return [1, 2]
+            return {"sum": 3}
+
+        assert loop_thread is not None
+        for kind in ["plain", "failure", "wrapped", "list"]:
+            mock.push_task(task(kind, kind=kind))
+        async with worker:
+            running = asyncio.create_task(worker.run())
+            results = await results_of(mock, 4)
+            await worker.drain()
+            await running
+        assert results["plain"].data == {"sum": 3} and results["wrapped"].data == {"sum": 3}
+        failure = results["failure"]
+        assert failure.status == rxon.TASK_STATUS_FAILURE and failure.error is not None
+        assert (failure.error.code, failure.error.message) == (rxon.ERROR_CODE_PERMANENT, "bad input")
+        listed = results["list"]
+        assert listed.error is not None and listed.error.code == rxon.ERROR_CODE_PERMANENT, listed
+
+    run(scenario())
+    assert threads == [True] * 4

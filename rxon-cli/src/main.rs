@@ -19,9 +19,10 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run CMD once per task: params JSON on its stdin; its stdout must be the result data (a
-    /// JSON object); a non-zero exit is a failure; stderr lines `progress <fraction> <message>`
-    /// become progress events.
+    /// Run CMD once per task: params JSON on its stdin; its stdout is the result data (a JSON
+    /// object), or the avtomatika worker SDK's result (`{"status": "failure", "error": {"code":
+    /// …, "message": …}}` fails the task); a non-zero exit is a failure; stderr lines
+    /// `progress <fraction> <message>` become progress events.
     Worker(WorkerArgs),
 }
 
@@ -75,7 +76,7 @@ pub struct WorkerArgs {
 /// A number of seconds: finite and not negative.
 fn seconds(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
-        Ok(seconds) if seconds.is_finite() && seconds >= 0.0 && seconds < 1e9 => Ok(seconds),
+        Ok(seconds) if (0.0..1e9).contains(&seconds) => Ok(seconds),
         _ => Err(format!("{text:?} is not a number of seconds (0 or more)")),
     }
 }

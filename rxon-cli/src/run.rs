@@ -2,7 +2,7 @@
 
 use crate::WorkerArgs;
 use rxon_core::constants::{ERROR_CODE_INTERNAL, ERROR_CODE_PERMANENT, ERROR_CODE_TRANSIENT};
-use rxon_core::json::{self, Object};
+use rxon_core::json;
 use rxon_core::models::SkillInfo;
 use rxon_core::worker::{TaskHandle, Worker, WorkerConfig};
 use std::process::Stdio;
@@ -79,13 +79,21 @@ async fn run_task(task: TaskHandle, args: Arc<WorkerArgs>) {
     let outcome = execute(&task, &args).await;
     let elapsed_ms = started.elapsed().as_millis() as u64;
     let reported = match outcome {
-        Ok(data) => {
-            tracing::info!(task = %task_id, elapsed_ms, "task succeeded");
-            task.complete(data)
+        Ok(stdout) => {
+            tracing::info!(task = %task_id, elapsed_ms, "task ended");
+            task.report_returned(stdout)
         }
-        Err((code, message)) => {
+        Err(Failure::Cancelled) => {
+            tracing::info!(task = %task_id, elapsed_ms, "task cancelled");
+            task.report_cancelled()
+        }
+        Err(Failure::Unusable(message)) => {
+            tracing::warn!(task = %task_id, elapsed_ms, %message, "task output unusable");
+            task.fail_unusable_result(&message)
+        }
+        Err(Failure::Coded(code, message)) => {
             tracing::warn!(task = %task_id, elapsed_ms, code, %message, "task failed");
-            task.fail(&code, &message, None)
+            task.fail(code, &message, None)
         }
     };
     if let Err(err) = reported {
@@ -93,13 +101,21 @@ async fn run_task(task: TaskHandle, args: Arc<WorkerArgs>) {
     }
 }
 
-async fn execute(task: &TaskHandle, args: &WorkerArgs) -> Result<Object, (String, String)> {
+/// Why a command gave no result.
+enum Failure {
+    /// The task was cancelled, and the command stopped.
+    Cancelled,
+    /// Its stdout cannot be a result.
+    Unusable(String),
+    /// It failed, with this code (how the command exited decides it) and message.
+    Coded(&'static str, String),
+}
+
+/// Runs the command: its stdout as JSON, or why there is none.
+async fn execute(task: &TaskHandle, args: &WorkerArgs) -> Result<json::Value, Failure> {
     let task_id = task.payload().task_id.clone();
-    let internal = |what: &str, err: std::io::Error| (ERROR_CODE_INTERNAL.to_string(), format!("{what}: {err}"));
-    let (program, rest) = args
-        .command
-        .split_first()
-        .ok_or_else(|| (ERROR_CODE_INTERNAL.to_string(), "no command".to_string()))?;
+    let internal = |what: &str| Failure::Coded(ERROR_CODE_INTERNAL, what.to_string());
+    let (program, rest) = args.command.split_first().ok_or_else(|| internal("no command"))?;
     let mut child = Command::new(program)
         .args(rest)
         .stdin(Stdio::piped())
@@ -109,20 +125,11 @@ async fn execute(task: &TaskHandle, args: &WorkerArgs) -> Result<Object, (String
         // Its own process group, so cancellation reaches the programs it starts too.
         .process_group(0)
         .spawn()
-        .map_err(|e| internal(&format!("cannot start {program}"), e))?;
+        .map_err(|e| internal(&format!("cannot start {program}: {e}")))?;
     let params = json::to_text(&json::Value::Object(task.params()));
-    let mut stdin = child
-        .stdin
-        .take()
-        .ok_or_else(|| (ERROR_CODE_INTERNAL.to_string(), "no stdin".to_string()))?;
-    let mut stdout = child
-        .stdout
-        .take()
-        .ok_or_else(|| (ERROR_CODE_INTERNAL.to_string(), "no stdout".to_string()))?;
-    let stderr = child
-        .stderr
-        .take()
-        .ok_or_else(|| (ERROR_CODE_INTERNAL.to_string(), "no stderr".to_string()))?;
+    let mut stdin = child.stdin.take().ok_or_else(|| internal("no stdin"))?;
+    let mut stdout = child.stdout.take().ok_or_else(|| internal("no stdout"))?;
+    let stderr = child.stderr.take().ok_or_else(|| internal("no stderr"))?;
     let writer = tokio::spawn(async move {
         // A program that does not read its input is fine.
         let _ = stdin.write_all(params.as_bytes()).await;
@@ -150,9 +157,9 @@ async fn execute(task: &TaskHandle, args: &WorkerArgs) -> Result<Object, (String
         Ok(Ok(stdout)) => stdout,
         _ => Vec::new(),
     };
-    let status = status.map_err(|e| internal("waiting for the command", e))?;
+    let status = status.map_err(|e| internal(&format!("waiting for the command: {e}")))?;
     if task.is_cancelled() {
-        return Err((ERROR_CODE_TRANSIENT.to_string(), "cancelled".to_string()));
+        return Err(Failure::Cancelled);
     }
     if !status.success() {
         use std::os::unix::process::ExitStatusExt;
@@ -164,22 +171,12 @@ async fn execute(task: &TaskHandle, args: &WorkerArgs) -> Result<Object, (String
             (None, Some(signal)) => (ERROR_CODE_TRANSIENT, format!("signal {signal}")),
             (None, None) => (ERROR_CODE_PERMANENT, "an unknown status".to_string()),
         };
-        return Err((
-            error_code.to_string(),
+        return Err(Failure::Coded(
+            error_code,
             format!("command failed with {exit}: {}", tail.join(" | ")),
         ));
     }
-    match json::parse(&stdout) {
-        Ok(json::Value::Object(data)) => Ok(data),
-        Ok(_) => Err((
-            ERROR_CODE_PERMANENT.to_string(),
-            "the command's stdout is not a JSON object".to_string(),
-        )),
-        Err(err) => Err((
-            ERROR_CODE_PERMANENT.to_string(),
-            format!("the command's stdout is not JSON: {err}"),
-        )),
-    }
+    json::parse(&stdout).map_err(|err| Failure::Unusable(format!("the command's stdout is not JSON: {err}")))
 }
 
 /// `progress <fraction> <message>` becomes a progress event; other lines are logged.

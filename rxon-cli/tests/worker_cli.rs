@@ -106,17 +106,19 @@ async fn runs_commands_and_reports_their_outcomes() {
         ("c-transient", serde_json::json!({"exit": 75})),
         ("d-not-json", serde_json::json!({"garbage": true})),
         ("e-killed", serde_json::json!({"signal": true})),
+        ("f-sdk-failure", serde_json::json!({"sdkfail": true})),
     ] {
         engine.tasks.lock().unwrap().push(task(id, params));
     }
     let (listener, url) = listener(engine.clone()).await;
     // Echo the params back, except: {"exit": N} exits N; {"garbage": …} prints no JSON;
-    // {"signal": …} is killed by SIGKILL.
+    // {"signal": …} is killed by SIGKILL; {"sdkfail": …} prints the worker SDK's failure result.
     let script = r#"p=$(cat); echo "progress 0.5 half way" >&2; echo "a log line" >&2
-        case "$p" in *'"exit":'*) code=$(echo "$p" | tr -dc 0-9); exit "$code";; *garbage*) echo not json; exit 0;; *signal*) kill -KILL $$;; esac
+        case "$p" in *'"exit":'*) code=$(echo "$p" | tr -dc 0-9); exit "$code";; *garbage*) echo not json; exit 0;; *signal*) kill -KILL $$;;
+          *sdkfail*) echo '{"status": "failure", "error": {"code": "DEPENDENCY_ERROR", "message": "no gpu"}}'; exit 0;; esac
         echo "$p""#;
     let _worker = rxon_worker(&url, &["--transient-exit-codes", "75,111"], script);
-    let results = wait_results(&engine, 5).await;
+    let results = wait_results(&engine, 6).await;
     let summary: Vec<(String, String, Option<String>)> = results
         .iter()
         .map(|r| {
@@ -150,6 +152,11 @@ async fn runs_commands_and_reports_their_outcomes() {
                 "e-killed".to_string(),
                 "failure".to_string(),
                 Some("TRANSIENT_ERROR".to_string())
+            ),
+            (
+                "f-sdk-failure".to_string(),
+                "failure".to_string(),
+                Some("DEPENDENCY_ERROR".to_string())
             ),
         ]
     );

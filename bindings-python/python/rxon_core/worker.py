@@ -12,6 +12,9 @@ send results — the core's runtime (Rust) with an asyncio surface.
 
 from __future__ import annotations
 
+import asyncio
+import functools
+import inspect
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from typing import Any, TypeAlias
@@ -35,7 +38,23 @@ __all__ = ["Task", "TaskFailed", "Handler", "Worker", "failure_code", "failure"]
 logger = logging.getLogger("rxon_core")
 
 Task = _native.Task
-Handler: TypeAlias = Callable[[Task], Awaitable[Mapping[str, Any] | None]]
+Handler: TypeAlias = Callable[[Task], Awaitable[Mapping[str, Any] | None] | Mapping[str, Any] | None]
+
+
+def _off_the_loop(handler: Handler) -> Callable[[Task], Awaitable[Any]]:
+    """``handler`` as an ``async`` function: a plain ``def`` runs in a worker thread (as the
+    reference SDK runs it), so a blocking handler does not stall the event loop."""
+    # An object whose __call__ is ``async def`` is a coroutine function too.
+    call = handler if inspect.isfunction(handler) or inspect.ismethod(handler) else type(handler).__call__
+    if inspect.iscoroutinefunction(handler) or inspect.iscoroutinefunction(call):
+        return handler  # type: ignore[return-value]
+
+    @functools.wraps(handler)
+    async def in_thread(task: Task) -> Any:
+        returned = await asyncio.to_thread(handler, task)
+        return await returned if inspect.isawaitable(returned) else returned
+
+    return in_thread
 
 
 class TaskFailed(Exception):
@@ -119,7 +138,7 @@ class Worker:
         self._skills: dict[str, SkillInfo] = {}
         for skill in skills:
             self._add_skill(skill)
-        self._handlers: dict[str, Handler] = {}
+        self._handlers: dict[str, Callable[[Task], Awaitable[Any]]] = {}
         self._options: dict[str, Any] = {
             "max_concurrent_tasks": max_concurrent_tasks,
             "worker_type": worker_type,
@@ -173,7 +192,7 @@ class Worker:
 
         def register(handler: Handler) -> Handler:
             self._add_skill(info)
-            self._handlers[name] = handler
+            self._handlers[name] = _off_the_loop(handler)
             return handler
 
         return register
@@ -225,11 +244,15 @@ class Worker:
 
     async def run(self, handler: Handler | None = None) -> None:
         """Runs tasks until the worker drains or stops (starting it if needed): each task goes
-        to its skill's handler (or ``handler``) in its own asyncio task. A handler returns the
-        result data (a dict, or ``None`` for ``{}``); an exception fails the task with
-        :func:`failure_code`; a cancelled task's handler is cancelled."""
+        to its skill's handler (or ``handler``) in its own asyncio task; a plain ``def`` handler
+        runs in a thread. A handler returns the result data (a dict, or ``None`` for ``{}``), or
+        the avtomatika worker SDK's result — a dict of only ``status``, ``data`` and ``error``,
+        e.g. ``{"status": "failure", "error": {"code": …, "message": …}}``, which fails the task
+        with that error. An exception fails the task with :func:`failure_code`; a cancelled
+        task's handler is cancelled (a thread handler's result is then ignored)."""
+        fallback = None if handler is None else _off_the_loop(handler)
         if self._core is None:
             async with self:
-                await self._started().serve(self._handlers, handler)
+                await self._started().serve(self._handlers, fallback)
         else:
-            await self._started().serve(self._handlers, handler)
+            await self._started().serve(self._handlers, fallback)

@@ -21,6 +21,7 @@ mod config;
 mod control;
 mod loops;
 mod reporting;
+mod returned;
 mod runtime;
 mod state;
 mod task;

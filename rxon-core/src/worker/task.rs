@@ -2,7 +2,10 @@
 //! ways to report progress and an outcome. Exactly one outcome is reported per task; a
 //! handle dropped without one reports an `INTERNAL_ERROR` failure.
 
-use crate::constants::{ERROR_CODE_INTERNAL, EVENT_TYPE_PROGRESS, TASK_STATUS_SUCCESS};
+use super::returned;
+use crate::constants::{
+    ERROR_CODE_INTERNAL, ERROR_CODE_PERMANENT, ERROR_CODE_TRANSIENT, EVENT_TYPE_PROGRESS, TASK_STATUS_SUCCESS,
+};
 use crate::error::{Result, RxonError};
 use crate::json::{Object, Value};
 use crate::models::{TaskError, TaskPayload, WorkerEventPayload};
@@ -198,6 +201,31 @@ impl TaskHandle {
             status: status.to_string(),
             data,
         })
+    }
+
+    /// Reports what the task's code gave back — a handler's return value, a command's stdout —
+    /// as [`super::returned`] reads it: result data, the worker SDK's result shape, or a
+    /// `PERMANENT_ERROR` for what cannot be a result.
+    pub fn report_returned(&self, returned: Value) -> Result<()> {
+        self.report(returned::outcome_of(returned))
+    }
+
+    /// Reports that the task's code gave back something that cannot be a result (`reason`
+    /// says what): `PERMANENT_ERROR`, since running it again gives the same.
+    pub fn fail_unusable_result(&self, reason: &str) -> Result<()> {
+        self.report(returned::unusable(reason))
+    }
+
+    /// Reports that the task's code stopped because the task was cancelled (the result says
+    /// `cancelled`; were it reported as a failure, `TRANSIENT_ERROR` would let it run again).
+    pub fn report_cancelled(&self) -> Result<()> {
+        self.fail(ERROR_CODE_TRANSIENT, "cancelled", None)
+    }
+
+    /// Reports that the worker has no code for this task's skill: `PERMANENT_ERROR`.
+    pub fn fail_no_handler(&self) -> Result<()> {
+        let message = format!("the worker has no handler for skill {:?}", self.payload.type_);
+        self.fail(ERROR_CODE_PERMANENT, &message, None)
     }
 
     /// Reports a failure (`code` one of the `ERROR_CODE_*` constants).
