@@ -1,6 +1,7 @@
 """The shared vectors (computed by the reference package) through the Python API."""
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -198,3 +199,12 @@ def test_every_vector_file_is_exercised() -> None:
     tested = {name.removeprefix("test_") for name in globals() if name.startswith("test_")}
     assert files, f"no vectors in {VECTORS}"
     assert files <= tested, f"vector files without a test: {sorted(files - tested)}"
+
+
+def test_schema_patterns_of_our_own() -> None:
+    """Look-around and back-references in schema patterns (tests/vectors, computed by the reference)."""
+    path = Path(__file__).resolve().parents[2] / "tests" / "vectors" / "schema_patterns.json"
+    cases = json.loads(path.read_text())["cases"]
+    for case in cases:
+        assert rxon.validate_data(case["data"], case["schema"]) == (case["valid"], case["message"]), case
+    print(f"schema_patterns.json: {len(cases)} passed")

@@ -141,7 +141,7 @@ impl Format {
             Self::UriReference | Self::IriReference => p.uri_reference.is_match(text),
             Self::JsonPointer => p.json_pointer.is_match(text),
             Self::RelativeJsonPointer => p.relative_json_pointer.is_match(text),
-            Self::Regex => Regex::new(text).is_ok(),
+            Self::Regex => super::pattern::Pattern::compile(text).is_ok(),
         }
     }
 }

@@ -5,6 +5,7 @@
 //! worker validating every task pays for compilation once per skill.
 
 mod formats;
+mod pattern;
 mod pyrepr;
 mod translate;
 mod validator;

@@ -6,13 +6,13 @@
 //! into the same document (`#`, `#/definitions/x`); remote references are a compile error.
 //! Formats checked: date-time, date, time, email, idn-email, hostname, ipv4, ipv6, uri,
 //! uri-reference, iri, iri-reference, json-pointer, relative-json-pointer, regex; other
-//! formats are annotations, as in the reference. Patterns use Rust's `regex` syntax, which
-//! lacks look-around and back-references: a schema using them does not compile.
+//! formats are annotations, as in the reference. Patterns are read as Python's `re` reads
+//! them, look-around and back-references included ([`super::pattern`]).
 
 use super::formats::Format;
+use super::pattern::Pattern;
 use super::pyrepr::{py_number, py_repr, py_str};
 use crate::json::{Number, Object, Value};
-use regex::Regex;
 use std::collections::HashMap;
 
 /// Deepest chain of `$ref`s followed without descending into the data.
@@ -77,7 +77,7 @@ enum Check {
         text: String,
     },
     Pattern {
-        regex: Regex,
+        regex: Pattern,
         text: String,
     },
     Format(Format),
@@ -122,10 +122,10 @@ enum Check {
     Required(Vec<String>),
     Dependencies(Vec<(String, Dependency)>),
     Properties(Vec<(String, usize)>),
-    PatternProperties(Vec<(Regex, usize)>),
+    PatternProperties(Vec<(Pattern, usize)>),
     AdditionalProperties {
         known: Vec<String>,
-        patterns: Vec<Regex>,
+        patterns: Vec<Pattern>,
         rule: Additional,
     },
     PropertyNames(Option<usize>),
@@ -668,7 +668,7 @@ impl<'s> Compiler<'s> {
             });
         }
         if let Some(Value::String(pattern)) = map.get("pattern") {
-            let regex = Regex::new(pattern).map_err(|e| format!("pattern {pattern:?} does not compile: {e}"))?;
+            let regex = Pattern::compile(pattern)?;
             checks.push(Check::Pattern {
                 regex,
                 text: format!("must match pattern {pattern}"),
@@ -762,7 +762,7 @@ impl<'s> Compiler<'s> {
             let props = def.as_object().ok_or("patternProperties must be an object")?;
             let mut compiled = Vec::with_capacity(props.len());
             for (pattern, def) in props {
-                let regex = Regex::new(pattern).map_err(|e| format!("pattern {pattern:?} does not compile: {e}"))?;
+                let regex = Pattern::compile(pattern)?;
                 patterns.push(regex.clone());
                 compiled.push((regex, self.node(def)?));
             }
