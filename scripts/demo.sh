@@ -7,8 +7,9 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 seconds="${1:-5}"
 
-cargo build --quiet --release -p rxon-cli
-cargo build --quiet --release -p rxon-core --example echo_listener
+# One build for both (one feature set of rxon-core), with cargo's progress shown.
+echo "== building rxon and the echo_listener orchestrator (release; the first build takes a few minutes)"
+cargo build --release -p rxon-cli -p rxon-core --bin rxon --example echo_listener
 bin="${CARGO_TARGET_DIR:-$root/target}/x86_64-unknown-linux-gnu/release"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
