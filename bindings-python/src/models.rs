@@ -495,7 +495,7 @@ pub fn matches(have: &Bound<'_, PyAny>, required: &Bound<'_, PyAny>) -> PyResult
 pub fn validate_params(task: &Bound<'_, PyAny>, skill: &Bound<'_, PyAny>) -> PyResult<(bool, Option<String>)> {
     let task: rxon_core::models::TaskPayload = from_py(task)?;
     let skill: rxon_core::models::SkillInfo = from_py(skill)?;
-    Ok(match task.validate_params(&skill) {
+    Ok(match rxon_core::schema::validate_params(&task, &skill) {
         Ok(()) => (true, None),
         Err(err) => (false, Some(err.message().to_string())),
     })

@@ -8,16 +8,28 @@
 //!   and control characters;
 //! * nesting deeper than [`MAX_DEPTH`] is refused, like the reference.
 
-pub mod number;
 mod writer;
 
-pub(crate) use writer::skip_plain;
-pub use writer::{CanonicalError, MAX_DEPTH, too_deep_message, write_escaped_str};
+/// Number text as the canonical form writes it (it lives with the JSON text primitives).
+pub use crate::json::number_text as number;
+pub use crate::json::write_escaped_str;
+pub use writer::{CanonicalError, MAX_DEPTH, too_deep_message};
 
 use crate::error::{Result, RxonError};
 use crate::json::{self, Value};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+
+/// A JSON value displays as its canonical text.
+impl std::fmt::Display for Value {
+    /// The canonical JSON text.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match json_dumps(self) {
+            Ok(text) => f.write_str(&text),
+            Err(_) => f.write_str("<not serializable>"),
+        }
+    }
+}
 
 impl From<CanonicalError> for RxonError {
     fn from(err: CanonicalError) -> Self {
@@ -72,12 +84,21 @@ pub fn loads(text: &[u8]) -> Result<Value> {
 /// The reference's `calculate_dict_hash`: hex SHA-256 of the canonical bytes.
 pub fn calculate_dict_hash<T: Serialize + ?Sized>(value: &T) -> Result<String> {
     let bytes = to_canonical_vec(value)?;
-    Ok(crate::security::to_hex(&Sha256::digest(&bytes)))
+    Ok(hex::encode(Sha256::digest(&bytes)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn other_serializers_keep_document_order_and_canonical_sorts() {
+        let value = crate::json::parse(br#"{"b":1,"a":{"d":2,"c":3}}"#).unwrap();
+        assert_eq!(serde_json::to_string(&value).unwrap(), r#"{"b":1,"a":{"d":2,"c":3}}"#);
+        assert_eq!(json_dumps(&value).unwrap(), r#"{"a":{"c":3,"d":2},"b":1}"#);
+        // The request to sort never leaks into a later, unrelated serialization.
+        assert_eq!(serde_json::to_string(&value).unwrap(), r#"{"b":1,"a":{"d":2,"c":3}}"#);
+    }
     use crate::json;
 
     fn canon(v: &Value) -> String {

@@ -2,11 +2,14 @@
 //! (integers of any size), and [`from_slice`] reads any serde type from JSON text with the
 //! same guarantees.
 
+mod escape;
+pub mod number_text;
 mod read;
 mod serde_impl;
 mod value;
 mod write;
 
+pub use escape::write_escaped_str;
 pub use read::{Deserializer, Error, MAX_NESTING};
 pub(crate) use serde_impl::{BIGINT_TOKEN, OBJECT_TOKEN, SORTED_WANTED};
 pub use value::{Number, Object, Str, Value};

@@ -2,9 +2,9 @@
 //! numbers (integers of any size, correctly rounded doubles), strings borrowed from the input
 //! when they hold no escapes, and a nesting limit so hostile input cannot exhaust the stack.
 
+use super::escape::skip_plain;
 use super::serde_impl::{BIGINT_TOKEN, VALUE_TOKEN, hand_over};
 use super::value::{Number, Object, Str, Value};
-use crate::canonical::skip_plain;
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
 use std::fmt;
 

@@ -264,20 +264,3 @@ fn unexpected(value: &Value) -> de::Unexpected<'_> {
         Value::Object(_) => de::Unexpected::Map,
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::super::parse;
-
-    #[test]
-    fn other_serializers_keep_document_order_and_canonical_sorts() {
-        let value = parse(br#"{"b":1,"a":{"d":2,"c":3}}"#).unwrap();
-        assert_eq!(serde_json::to_string(&value).unwrap(), r#"{"b":1,"a":{"d":2,"c":3}}"#);
-        assert_eq!(
-            crate::canonical::json_dumps(&value).unwrap(),
-            r#"{"a":{"c":3,"d":2},"b":1}"#
-        );
-        // The request to sort never leaks into a later, unrelated serialization.
-        assert_eq!(serde_json::to_string(&value).unwrap(), r#"{"b":1,"a":{"d":2,"c":3}}"#);
-    }
-}

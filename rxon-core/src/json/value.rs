@@ -102,7 +102,7 @@ impl fmt::Display for Number {
     /// The canonical text of the number.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut out = Vec::new();
-        crate::canonical::number::write_number(&mut out, self);
+        super::number_text::write_number(&mut out, self);
         f.write_str(&String::from_utf8_lossy(&out))
     }
 }
@@ -389,16 +389,6 @@ impl std::ops::Index<usize> for Value {
     /// The item, or `null` when there is none.
     fn index(&self, index: usize) -> &Value {
         self.get_index(index).unwrap_or(&NULL)
-    }
-}
-
-impl fmt::Display for Value {
-    /// The canonical JSON text.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match crate::canonical::json_dumps(self) {
-            Ok(text) => f.write_str(&text),
-            Err(_) => f.write_str("<not serializable>"),
-        }
     }
 }
 

@@ -1,8 +1,9 @@
 //! Plain JSON text of a [`Value`]: members in their order, nulls kept (unlike the canonical
 //! form), numbers exact and floats still floats.
 
+use super::escape::write_escaped_str;
+use super::number_text::write_number;
 use super::value::{Number, Value};
-use crate::canonical::{number::write_number, write_escaped_str};
 
 /// The compact JSON text of `value`, in document order.
 pub fn to_text(value: &Value) -> String {

@@ -45,13 +45,13 @@ impl AppState {
 pub(super) fn router(state: AppState) -> Router {
     Router::new()
         .route(ENDPOINT_WORKER_REGISTER, post(register))
-        .route("/_worker/workers/{worker_id}/tasks/next", get(poll))
+        .route(ENDPOINT_TASK_NEXT, get(poll))
         .route(ENDPOINT_TASK_RESULT, post(result))
-        .route("/_worker/workers/{worker_id}", patch(heartbeat))
+        .route(ENDPOINT_WORKER_HEARTBEAT, patch(heartbeat))
         .route(ENDPOINT_WORKER_EVENTS, post(event))
         .route(STS_TOKEN_ENDPOINT, post(sts_token))
         .route(STS_REFRESH_ENDPOINT, post(sts_refresh))
-        .route("/_worker/ws/{worker_id}", get(websocket))
+        .route(&format!("{WS_ENDPOINT}/{{worker_id}}"), get(websocket))
         .fallback(not_found)
         .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
             header::HeaderName::from_static("x-rxon-version"),

@@ -10,8 +10,9 @@ mod pyrepr;
 mod translate;
 mod validator;
 
+pub use crate::json::number_text::py_float_repr;
 pub use formats::Format;
-pub use pyrepr::{py_float_repr, py_repr, py_str};
+pub use pyrepr::{py_repr, py_str};
 pub use translate::translate_error;
 
 use crate::canonical;
@@ -91,31 +92,28 @@ fn object_or_null(value: Option<&JsonObject>) -> Value {
     value.map_or(Value::Null, |map| Value::Object(map.clone()))
 }
 
-impl TaskPayload {
-    /// Checks the params against the skill's `input_schema`. The error is a
-    /// [`RxonError::ParamValidation`] whose message is the reference's human text, ready for
-    /// an `INVALID_INPUT_ERROR`.
-    pub fn validate_params(&self, skill: &SkillInfo) -> Result<()> {
-        validate_data(&object_or_null(self.params.as_ref()), skill.input_schema.as_ref())
-            .map_err(|message| RxonError::param_validation(message).with_detail("skill", skill.name.as_str()))
-    }
+/// Checks a task's params against its skill's `input_schema` (the reference's
+/// `TaskPayload.validate_params`). The error is a [`RxonError::ParamValidation`] whose message
+/// is the reference's human text, ready for an `INVALID_INPUT_ERROR`.
+pub fn validate_params(task: &TaskPayload, skill: &SkillInfo) -> Result<()> {
+    validate_data(&object_or_null(task.params.as_ref()), skill.input_schema.as_ref())
+        .map_err(|message| RxonError::param_validation(message).with_detail("skill", skill.name.as_str()))
 }
 
-impl SkillInfo {
-    /// Checks result data against the skill's `output_schema`; the error message is the
-    /// reference's human text, ready for a `CONTRACT_VIOLATION_ERROR`.
-    pub fn validate_output(&self, data: Option<&JsonObject>) -> Result<()> {
-        validate_data(&object_or_null(data), self.output_schema.as_ref())
-            .map_err(|message| RxonError::param_validation(message).with_detail("skill", self.name.as_str()))
-    }
+/// Checks result data against the skill's `output_schema`; the error message is the
+/// reference's human text, ready for a `CONTRACT_VIOLATION_ERROR`.
+pub fn validate_output(skill: &SkillInfo, data: Option<&JsonObject>) -> Result<()> {
+    validate_data(&object_or_null(data), skill.output_schema.as_ref())
+        .map_err(|message| RxonError::param_validation(message).with_detail("skill", skill.name.as_str()))
+}
 
-    /// Whether `status` is one the skill declares in `output_statuses` (any status when it
-    /// declares none).
-    pub fn allows_status(&self, status: &str) -> bool {
-        self.output_statuses
-            .as_ref()
-            .is_none_or(|statuses| statuses.iter().any(|s| s == status))
-    }
+/// Whether `status` is one the skill declares in `output_statuses` (any status when it
+/// declares none).
+pub fn allows_status(skill: &SkillInfo, status: &str) -> bool {
+    skill
+        .output_statuses
+        .as_ref()
+        .is_none_or(|statuses| statuses.iter().any(|s| s == status))
 }
 
 #[cfg(test)]
@@ -195,12 +193,12 @@ mod tests {
             params: Some(schema(json!({"a": 1}))),
             ..Default::default()
         };
-        let err = task.validate_params(&skill).unwrap_err();
+        let err = validate_params(&task, &skill).unwrap_err();
         assert_eq!(err.message(), "Missing required field: 'b'");
         assert!(matches!(err, RxonError::ParamValidation { .. }));
         let task = TaskPayload::default();
         assert_eq!(
-            task.validate_params(&skill).unwrap_err().message(),
+            validate_params(&task, &skill).unwrap_err().message(),
             "Expected object, got null"
         );
     }

@@ -1,6 +1,7 @@
 //! Python's `str()` / `repr()` of JSON values, which the reference's schema messages embed
 //! (`Value '{'b': 1}' is not allowed. Must be one of: [1, 2, 'x']`).
 
+use crate::json::number_text::py_float_repr;
 use crate::json::{Number, Value};
 
 /// Python's `repr()` of the value Python's JSON reader would produce.
@@ -57,60 +58,6 @@ pub fn py_number(number: &Number) -> String {
         Number::Float(f) => py_float_repr(*f),
         other => other.to_string(),
     }
-}
-
-/// Python's `repr(float)`: shortest round-trip digits, fixed notation for exponents from -4
-/// to 15, scientific (`1e-05`, `1.5e+16`) outside, and always a `.0` on integral values.
-pub fn py_float_repr(value: f64) -> String {
-    if value.is_nan() {
-        return "nan".into();
-    }
-    if value.is_infinite() {
-        return if value > 0.0 { "inf".into() } else { "-inf".into() };
-    }
-    if value == 0.0 {
-        return if value.is_sign_negative() {
-            "-0.0".into()
-        } else {
-            "0.0".into()
-        };
-    }
-    // Shortest digits and decimal exponent from ryu's scientific text.
-    let sci = format!("{value:e}");
-    let (mantissa, exponent) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exponent: i32 = exponent.parse().unwrap_or(0);
-    let negative = mantissa.starts_with('-');
-    let digits: String = mantissa.chars().filter(|c| c.is_ascii_digit()).collect();
-    let mut out = String::new();
-    if negative {
-        out.push('-');
-    }
-    if (-4..16).contains(&exponent) {
-        let point = exponent + 1; // digits before the decimal point
-        if point <= 0 {
-            out.push_str("0.");
-            out.push_str(&"0".repeat((-point) as usize));
-            out.push_str(&digits);
-        } else if point as usize >= digits.len() {
-            out.push_str(&digits);
-            out.push_str(&"0".repeat(point as usize - digits.len()));
-            out.push_str(".0");
-        } else {
-            out.push_str(&digits[..point as usize]);
-            out.push('.');
-            out.push_str(&digits[point as usize..]);
-        }
-    } else {
-        out.push_str(&digits[..1]);
-        if digits.len() > 1 {
-            out.push('.');
-            out.push_str(&digits[1..]);
-        }
-        out.push('e');
-        out.push(if exponent < 0 { '-' } else { '+' });
-        out.push_str(&format!("{:02}", exponent.abs()));
-    }
-    out
 }
 
 fn write_str_repr(out: &mut String, s: &str) {

@@ -4,7 +4,7 @@
 //! the reference re-parses the PEM on every call, which the free functions here keep for
 //! parity.
 
-use super::{chain_bytes, signing_bytes, to_hex};
+use super::{chain_bytes, signing_bytes};
 use crate::error::{Result, RxonError};
 use aws_lc_rs::signature::{ED25519, Ed25519KeyPair, KeyPair, ParsedPublicKey};
 use serde::Serialize;
@@ -54,7 +54,7 @@ impl Ed25519Signer {
 
     /// Signs raw bytes; hex signature.
     pub fn sign_bytes(&self, message: &[u8]) -> String {
-        to_hex(self.key.sign(message).as_ref())
+        hex::encode(self.key.sign(message).as_ref())
     }
 
     /// Signs a payload's signing bytes (see [`super::signing_bytes`]); hex signature.

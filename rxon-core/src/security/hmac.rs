@@ -1,7 +1,7 @@
 //! HMAC-SHA256 signatures keyed with a shared secret (the worker's master token, or the
 //! orchestrator's secret for task `sig`s).
 
-use super::{chain_bytes, constant_time_eq, signing_bytes, to_hex};
+use super::{chain_bytes, constant_time_eq, signing_bytes};
 use crate::error::{Result, RxonError};
 use hmac::{Hmac, KeyInit, Mac};
 use serde::Serialize;
@@ -35,7 +35,7 @@ impl HmacSigner {
     pub fn sign_bytes(&self, message: &[u8]) -> String {
         let mut mac = self.mac.clone();
         mac.update(message);
-        to_hex(&mac.finalize().into_bytes())
+        hex::encode(mac.finalize().into_bytes())
     }
 
     /// Hex HMAC of a payload's signing bytes (see [`super::signing_bytes`]).

@@ -7,6 +7,7 @@
 
 mod ed25519;
 mod hmac;
+mod received;
 mod stamp;
 #[cfg(feature = "tls")]
 pub mod tls;
@@ -18,6 +19,7 @@ pub use self::ed25519::{
 pub use self::hmac::{
     HmacSigner, sign_bubbling_chain_hmac, sign_payload, verify_bubbling_chain_hmac, verify_signature,
 };
+pub use self::received::verify_received;
 pub use self::stamp::{MessageSigner, Stampable};
 
 use crate::canonical;
@@ -57,17 +59,6 @@ pub fn chain_bytes(chain: &[impl AsRef<str>]) -> Vec<u8> {
         canonical::write_escaped_str(&mut out, id.as_ref());
     }
     out.push(b']');
-    out
-}
-
-/// Lowercase hex of `bytes`.
-pub(crate) fn to_hex(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        out.push(char::from(HEX[usize::from(b >> 4)]));
-        out.push(char::from(HEX[usize::from(b & 0xf)]));
-    }
     out
 }
 

@@ -3,6 +3,7 @@
 //! requests at a time to one host, so this is all it needs, at a fraction of a general
 //! client's cost per request.
 
+use super::base_url::BaseUrl;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::client::conn::http1::SendRequest;
@@ -62,31 +63,16 @@ pub(super) struct Client {
 }
 
 impl Client {
-    /// A client for `base_url` (`http://host:port` or `https://…`, any path ignored).
+    /// A client for `base_url`'s host and port (its path is the caller's).
     pub(super) fn new(
-        base_url: &str,
+        base_url: &BaseUrl,
         tls: Option<Arc<rustls::ClientConfig>>,
         connect_timeout: Duration,
     ) -> Result<Self, String> {
-        let (scheme, rest) = base_url
-            .split_once("://")
-            .ok_or_else(|| format!("no scheme in {base_url}"))?;
-        let https = scheme.eq_ignore_ascii_case("https");
-        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-        let authority = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
-        let (host, port) = match authority.rsplit_once(':') {
-            Some((host, port)) if !host.ends_with(']') || authority.starts_with('[') => (
-                host.to_string(),
-                port.parse::<u16>().map_err(|_| format!("bad port in {base_url}"))?,
-            ),
-            _ => (authority.to_string(), if https { 443 } else { 80 }),
-        };
-        if host.is_empty() {
-            return Err(format!("no host in {base_url}"));
-        }
-        let host_header = HeaderValue::from_str(authority).map_err(|e| format!("bad host in {base_url}: {e}"))?;
-        let bare_host = host.trim_start_matches('[').trim_end_matches(']').to_string();
-        let tls = match (https, tls) {
+        let host_header =
+            HeaderValue::from_str(&base_url.authority).map_err(|e| format!("bad host in {}: {e}", base_url.text))?;
+        let (bare_host, port) = (base_url.host.clone(), base_url.port);
+        let tls = match (base_url.https, tls) {
             (true, Some(config)) => {
                 let name =
                     ServerName::try_from(bare_host.clone()).map_err(|e| format!("bad TLS name {bare_host}: {e}"))?;

@@ -48,13 +48,8 @@ impl WsCommands {
     }
 
     fn url(&self) -> String {
-        let base = &self.shared.base_url;
-        let ws_base = match base.split_once("://") {
-            Some((scheme, rest)) if scheme.eq_ignore_ascii_case("https") => format!("wss://{rest}"),
-            Some((_, rest)) => format!("ws://{rest}"),
-            None => base.clone(),
-        };
-        format!("{ws_base}{WS_ENDPOINT}/{}", self.shared.worker_id)
+        let endpoint = format!("{WS_ENDPOINT}/{}", self.shared.worker_id);
+        self.shared.base_url.websocket(&endpoint)
     }
 
     async fn open(&mut self) -> Result<(), String> {

@@ -6,6 +6,7 @@
 //! and the body's code; other ≥ 400 → protocol error with the status; a body that is not
 //! JSON → protocol error; refused connections and timeouts → network error.
 
+use super::base_url::BaseUrl;
 use super::client::{Client, ClientError};
 use super::command_socket;
 use super::commands::{WsCommands, WsSink};
@@ -15,11 +16,11 @@ use super::{CommandStream, HeartbeatAnswer, ResultOutcome, Transport};
 use crate::constants::*;
 use crate::error::{Result, RxonError};
 use crate::identifiers::validate_identifier;
+use crate::json::number_text::py_float_repr;
 use crate::json::{self, Value};
 use crate::models::{
     Heartbeat, Message, Received, TaskPayload, TaskResult, TokenResponse, WorkerEventPayload, WorkerRegistration,
 };
-use crate::schema::py_float_repr;
 use crate::security::Stampable;
 use crate::security::tls::{ClientTlsOptions, client_config};
 use hyper::header::{HeaderMap, HeaderValue};
@@ -38,12 +39,10 @@ struct Credentials {
 
 /// State shared by the transport and its command stream.
 pub(super) struct Shared {
-    pub(super) base_url: String,
+    pub(super) base_url: BaseUrl,
     pub(super) worker_id: String,
     pub(super) options: TransportOptions,
     pub(super) tls: Option<Arc<rustls::ClientConfig>>,
-    /// The path the orchestrator's endpoints hang under (`""` for most).
-    base_path: String,
     client: Client,
     credentials: Mutex<Credentials>,
     version_warned: AtomicBool,
@@ -143,27 +142,21 @@ impl HttpTransport {
     /// A transport to the orchestrator at `base_url` (`http://` or `https://`).
     pub fn new(base_url: &str, worker_id: &str, token: &str, options: TransportOptions) -> Result<Self> {
         validate_identifier(worker_id, "worker_id")?;
-        let base_url = base_url.trim_end_matches('/').to_string();
-        let https = base_url.to_ascii_lowercase().starts_with("https://");
-        let tls = if https {
+        let invalid =
+            |e: String| RxonError::invalid_value(format!("Invalid orchestrator URL: {e}")).with_detail("url", base_url);
+        let base_url = BaseUrl::parse(base_url).map_err(invalid)?;
+        let tls = if base_url.https {
             Some(shared_client_config(&options.tls)?)
         } else {
             None
         };
-        let client = Client::new(&base_url, tls.clone(), options.connect_timeout).map_err(|e| {
-            RxonError::invalid_value(format!("Invalid orchestrator URL: {e}")).with_detail("url", base_url.as_str())
-        })?;
-        let base_path = base_url
-            .split_once("://")
-            .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].trim_end_matches('/').to_string()))
-            .unwrap_or_default();
+        let client = Client::new(&base_url, tls.clone(), options.connect_timeout).map_err(invalid)?;
         Ok(HttpTransport {
             shared: Arc::new(Shared {
                 base_url,
                 worker_id: worker_id.to_string(),
                 options,
                 tls,
-                base_path,
                 client,
                 credentials: Mutex::new(Credentials {
                     token: token.to_string(),
@@ -181,7 +174,7 @@ impl HttpTransport {
 
     /// The orchestrator's base URL.
     pub fn base_url(&self) -> &str {
-        &self.shared.base_url
+        &self.shared.base_url.text
     }
 
     /// The worker id it speaks for.
@@ -230,7 +223,7 @@ impl HttpTransport {
         timeout: Duration,
     ) -> Result<Option<Value>> {
         self.ensure_open()?;
-        let mut target = format!("{}{endpoint}", self.shared.base_path);
+        let mut target = format!("{}{endpoint}", self.shared.base_url.path);
         if !query.is_empty() {
             let mut pairs = form_urlencoded::Serializer::new(String::new());
             pairs.extend_pairs(query.iter().map(|(k, v)| (k, v.as_str())));
@@ -297,7 +290,7 @@ impl HttpTransport {
     }
 
     async fn post_token(&self, endpoint: &str, body: Option<Vec<u8>>) -> Result<TokenResponse> {
-        let target = format!("{}{endpoint}", self.shared.base_path);
+        let target = format!("{}{endpoint}", self.shared.base_url.path);
         let timeout = self.shared.options.request_timeout;
         let response = self
             .shared

@@ -5,6 +5,7 @@
 //! Everything is pull-based: the caller awaits `poll_task` and pulls commands from a
 //! [`CommandStream`]; nothing runs behind its back.
 
+mod base_url;
 mod client;
 mod command_socket;
 mod commands;

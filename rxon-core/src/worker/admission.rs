@@ -5,6 +5,7 @@ use super::runtime::Runtime;
 use super::task::{FinishedTask, Outcome, TaskHandle, TaskState};
 use crate::constants::*;
 use crate::models::{Received, TaskError, TaskPayload};
+use crate::security::verify_received;
 use std::cmp::Ordering as CmpOrdering;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -69,11 +70,10 @@ impl Runtime {
     pub(super) fn admit(self: &Arc<Self>, received: Received<TaskPayload>, permit: OwnedSemaphorePermit) {
         // The orchestrator's `sig` covers the task as it sent it.
         let signed = self.config.task_secret.as_deref().map(|secret| {
-            received.sig.as_deref().is_some_and(|sig| {
-                received
-                    .verify_signature(sig, secret, &TASK_SIGNATURE_UNSIGNED)
-                    .unwrap_or(false)
-            })
+            received
+                .sig
+                .as_deref()
+                .is_some_and(|sig| verify_received(&received, sig, secret, &TASK_SIGNATURE_UNSIGNED).unwrap_or(false))
         });
         let task = received.into_message();
         let Some(skill) = self.config.skill(&task.type_) else {
@@ -98,7 +98,7 @@ impl Runtime {
                 permit,
             );
         }
-        if let Err(err) = task.validate_params(skill) {
+        if let Err(err) = crate::schema::validate_params(&task, skill) {
             return self.refuse(task, ERROR_CODE_INVALID_INPUT, err.message().to_string(), permit);
         }
         let state = TaskState::new();

@@ -6,6 +6,7 @@ use super::task::{FinishedTask, Outcome};
 use crate::constants::*;
 use crate::error::RxonError;
 use crate::models::{TaskError, TaskResult};
+use crate::schema;
 use crate::transport::{ResultOutcome, server_delay};
 use std::sync::Arc;
 use tokio::sync::mpsc;
@@ -33,10 +34,12 @@ impl Runtime {
             Outcome::Completed { status, data } => {
                 let skill = self.config.skill(&task.type_);
                 let violation = match skill {
-                    Some(skill) if !skill.allows_status(status) => {
+                    Some(skill) if !schema::allows_status(skill, status) => {
                         Some(format!("Status '{status}' is not one of the skill's output statuses"))
                     }
-                    Some(skill) => skill.validate_output(Some(data)).err().map(|e| e.message().to_string()),
+                    Some(skill) => schema::validate_output(skill, Some(data))
+                        .err()
+                        .map(|e| e.message().to_string()),
                     None => None,
                 };
                 match violation {

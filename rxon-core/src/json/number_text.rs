@@ -5,7 +5,7 @@
 //! `1e-7`-style exponents (no `+`, no leading zero) below. The `ryu` crate's formatting is that
 //! same algorithm and notation for every non-integral finite double.
 
-use crate::json::Number;
+use super::value::Number;
 
 /// Writes `value` as the canonical form writes a float.
 ///
@@ -87,6 +87,60 @@ fn write_big_integral(out: &mut Vec<u8>, value: f64) {
     for limb in iter {
         out.extend_from_slice(format!("{limb:09}").as_bytes());
     }
+}
+
+/// Python's `repr(float)`: shortest round-trip digits, fixed notation for exponents from -4
+/// to 15, scientific (`1e-05`, `1.5e+16`) outside, and always a `.0` on integral values.
+pub fn py_float_repr(value: f64) -> String {
+    if value.is_nan() {
+        return "nan".into();
+    }
+    if value.is_infinite() {
+        return if value > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    if value == 0.0 {
+        return if value.is_sign_negative() {
+            "-0.0".into()
+        } else {
+            "0.0".into()
+        };
+    }
+    // Shortest digits and decimal exponent from ryu's scientific text.
+    let sci = format!("{value:e}");
+    let (mantissa, exponent) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    let negative = mantissa.starts_with('-');
+    let digits: String = mantissa.chars().filter(|c| c.is_ascii_digit()).collect();
+    let mut out = String::new();
+    if negative {
+        out.push('-');
+    }
+    if (-4..16).contains(&exponent) {
+        let point = exponent + 1; // digits before the decimal point
+        if point <= 0 {
+            out.push_str("0.");
+            out.push_str(&"0".repeat((-point) as usize));
+            out.push_str(&digits);
+        } else if point as usize >= digits.len() {
+            out.push_str(&digits);
+            out.push_str(&"0".repeat(point as usize - digits.len()));
+            out.push_str(".0");
+        } else {
+            out.push_str(&digits[..point as usize]);
+            out.push('.');
+            out.push_str(&digits[point as usize..]);
+        }
+    } else {
+        out.push_str(&digits[..1]);
+        if digits.len() > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
+        out.push('e');
+        out.push(if exponent < 0 { '-' } else { '+' });
+        out.push_str(&format!("{:02}", exponent.abs()));
+    }
+    out
 }
 
 #[cfg(test)]
