@@ -4,7 +4,7 @@
 //! While it is open, the transport sends events up the same socket.
 
 use super::CommandStream;
-use super::http::Shared;
+use super::http::Connection;
 use crate::constants::WS_ENDPOINT;
 use crate::models::{Message as _, WorkerCommand};
 use futures_util::StreamExt;
@@ -23,7 +23,7 @@ pub(super) type WsSink = SplitSink<Ws, Message>;
 
 /// The command stream of an [`super::HttpTransport`].
 pub(super) struct WsCommands {
-    shared: Arc<Shared>,
+    shared: Arc<Connection>,
     reconnect: bool,
     backoff: Duration,
     reader: Option<SplitStream<Ws>>,
@@ -32,7 +32,7 @@ pub(super) struct WsCommands {
 }
 
 impl WsCommands {
-    pub(super) fn new(shared: Arc<Shared>, reconnect: bool) -> Self {
+    pub(super) fn new(shared: Arc<Connection>, reconnect: bool) -> Self {
         let backoff = shared.options.ws_backoff_initial;
         WsCommands {
             shared,

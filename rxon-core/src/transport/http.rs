@@ -37,8 +37,9 @@ struct Credentials {
     refresh_token: Option<String>,
 }
 
-/// State shared by the transport and its command stream.
-pub(super) struct Shared {
+/// One orchestrator connection, shared by the transport and its command stream: base URL,
+/// credentials, pooled HTTP connections and the open command socket.
+pub(super) struct Connection {
     pub(super) base_url: BaseUrl,
     pub(super) worker_id: String,
     pub(super) options: TransportOptions,
@@ -58,7 +59,7 @@ pub(super) struct Shared {
     registered_capabilities: Mutex<Option<Value>>,
 }
 
-impl Shared {
+impl Connection {
     fn credentials(&self) -> MutexGuard<'_, Credentials> {
         self.credentials.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -109,7 +110,7 @@ impl Shared {
 /// The HTTP transport.
 #[derive(Clone)]
 pub struct HttpTransport {
-    shared: Arc<Shared>,
+    shared: Arc<Connection>,
 }
 
 /// A request body, stamped anew for each try when signing is on.
@@ -152,7 +153,7 @@ impl HttpTransport {
         };
         let client = Client::new(&base_url, tls.clone(), options.connect_timeout).map_err(invalid)?;
         Ok(HttpTransport {
-            shared: Arc::new(Shared {
+            shared: Arc::new(Connection {
                 base_url,
                 worker_id: worker_id.to_string(),
                 options,
@@ -308,8 +309,8 @@ impl HttpTransport {
     }
 }
 
-/// Messages without a body use this type for `Body::None`.
-type NoMessage = Heartbeat;
+/// The message type named by requests that send no body (`Body::None` needs one).
+type Bodiless = Heartbeat;
 
 #[async_trait::async_trait]
 impl Transport for HttpTransport {
@@ -377,7 +378,7 @@ impl Transport for HttpTransport {
         }
         let client_timeout = timeout + Duration::from_secs(5);
         let answer = self
-            .request::<NoMessage>(Method::GET, &endpoint, &query, Body::None, client_timeout)
+            .request::<Bodiless>(Method::GET, &endpoint, &query, Body::None, client_timeout)
             .await?;
         match answer {
             None | Some(Value::Null) => Ok(None),
@@ -472,7 +473,7 @@ impl Transport for HttpTransport {
             }
         }
         let timeout = self.shared.options.request_timeout;
-        self.request::<NoMessage>(Method::POST, ENDPOINT_WORKER_EVENTS, &[], Body::Raw(bytes), timeout)
+        self.request::<Bodiless>(Method::POST, ENDPOINT_WORKER_EVENTS, &[], Body::Raw(bytes), timeout)
             .await
             .is_ok()
     }
