@@ -203,9 +203,12 @@ impl TaskHandle {
         })
     }
 
-    /// Reports what the task's code gave back — a handler's return value, a command's stdout —
-    /// as [`super::returned`] reads it: result data, the worker SDK's result shape, or a
-    /// `PERMANENT_ERROR` for what cannot be a result.
+    /// Reports what the task's code gave back — a handler's return value, a command's stdout:
+    /// an object is the result data (`null` is `{}`), unless it has the avtomatika worker SDK's
+    /// result shape — a string `status` and no members but `status`, `data` and `error` (both
+    /// objects) — which reports that outcome (`{"status": "failure", "error": {"code", "message",
+    /// "details"}}` fails the task with that error). Anything else cannot be a result:
+    /// `PERMANENT_ERROR`.
     pub fn report_returned(&self, returned: Value) -> Result<()> {
         self.report(returned::outcome_of(returned))
     }
