@@ -17,10 +17,10 @@ const MAX_DEPTH: usize = 128;
 /// unserializable value, a non-str key) is returned as itself, not as the core's error.
 pub fn with_serial<'py, R>(
     obj: &Bound<'py, PyAny>,
-    f: impl FnOnce(&Serial<'_, 'py>) -> rxon_core::Result<R>,
+    f: impl FnOnce(&SerializedPy<'_, 'py>) -> rxon_core::Result<R>,
 ) -> PyResult<R> {
     let failure = RefCell::new(None);
-    let serial = Serial {
+    let serial = SerializedPy {
         obj,
         depth: 0,
         failure: &failure,
@@ -33,16 +33,16 @@ pub fn with_serial<'py, R>(
 }
 
 /// A Python value the core can serialize.
-pub struct Serial<'a, 'py> {
+pub struct SerializedPy<'a, 'py> {
     obj: &'a Bound<'py, PyAny>,
     depth: usize,
     /// The Python error that stopped serialization, kept to be raised as itself.
     failure: &'a RefCell<Option<PyErr>>,
 }
 
-impl<'py> Serial<'_, 'py> {
-    fn nested<'b>(&'b self, obj: &'b Bound<'py, PyAny>) -> Serial<'b, 'py> {
-        Serial {
+impl<'py> SerializedPy<'_, 'py> {
+    fn nested<'b>(&'b self, obj: &'b Bound<'py, PyAny>) -> SerializedPy<'b, 'py> {
+        SerializedPy {
             obj,
             depth: self.depth + 1,
             failure: self.failure,
@@ -56,7 +56,7 @@ impl<'py> Serial<'_, 'py> {
     }
 }
 
-impl Serialize for Serial<'_, '_> {
+impl Serialize for SerializedPy<'_, '_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let obj = self.obj;
         if self.depth > MAX_DEPTH {

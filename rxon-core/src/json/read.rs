@@ -65,7 +65,9 @@ pub struct Deserializer<'de> {
     items: Vec<Value>,
 }
 
-enum Text<'de, 's> {
+/// A string as read: borrowed from the input when it has no escapes, else decoded into the
+/// reader's scratch buffer.
+enum ReadString<'de, 's> {
     Borrowed(&'de str),
     Copied(&'s str),
 }
@@ -139,7 +141,7 @@ impl<'de> Deserializer<'de> {
     }
 
     /// Reads a string whose opening quote is at `pos`.
-    fn read_str<'s>(&'s mut self) -> Result<Text<'de, 's>, Error> {
+    fn read_str<'s>(&'s mut self) -> Result<ReadString<'de, 's>, Error> {
         self.pos += 1;
         let start = self.pos;
         // Fast path: no escapes.
@@ -150,7 +152,7 @@ impl<'de> Deserializer<'de> {
                 Some(b'"') => {
                     let text = self.str_slice(start, self.pos)?;
                     self.pos += 1;
-                    return Ok(Text::Borrowed(text));
+                    return Ok(ReadString::Borrowed(text));
                 }
                 Some(b'\\') => break,
                 Some(&b) if b < 0x20 => return Err(self.error("control character in string")),
@@ -165,7 +167,7 @@ impl<'de> Deserializer<'de> {
                 Some(b'"') => {
                     self.pos += 1;
                     let text = std::str::from_utf8(&self.scratch).map_err(|_| self.error("invalid UTF-8"))?;
-                    return Ok(Text::Copied(text));
+                    return Ok(ReadString::Copied(text));
                 }
                 Some(b'\\') => {
                     self.pos += 1;
@@ -329,8 +331,8 @@ impl<'de> Deserializer<'de> {
             Some(b't') => self.expect_literal(b"true").map(|()| Value::Bool(true)),
             Some(b'f') => self.expect_literal(b"false").map(|()| Value::Bool(false)),
             Some(b'"') => Ok(Value::String(match self.read_str()? {
-                Text::Borrowed(s) => Str::from(s),
-                Text::Copied(s) => Str::from(s),
+                ReadString::Borrowed(s) => Str::from(s),
+                ReadString::Copied(s) => Str::from(s),
             })),
             Some(b'-' | b'0'..=b'9') => {
                 let start = self.pos;
@@ -369,8 +371,8 @@ impl<'de> Deserializer<'de> {
                         return Err(self.error("key must be a string"));
                     }
                     let key = match self.read_str()? {
-                        Text::Borrowed(s) => Str::from(s),
-                        Text::Copied(s) => Str::from(s),
+                        ReadString::Borrowed(s) => Str::from(s),
+                        ReadString::Copied(s) => Str::from(s),
                     };
                     self.expect(b':', "`:`")?;
                     let value = self.parse_value()?;
@@ -458,8 +460,8 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
                 visitor.visit_bool(false)
             }
             Some(b'"') => match self.read_str()? {
-                Text::Borrowed(s) => visitor.visit_borrowed_str(s),
-                Text::Copied(s) => visitor.visit_str(s),
+                ReadString::Borrowed(s) => visitor.visit_borrowed_str(s),
+                ReadString::Copied(s) => visitor.visit_str(s),
             },
             Some(b'[') => {
                 self.enter()?;
@@ -531,8 +533,8 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
         match self.peek() {
             Some(b'"') => {
                 let variant = match self.read_str()? {
-                    Text::Borrowed(s) => s.to_string(),
-                    Text::Copied(s) => s.to_string(),
+                    ReadString::Borrowed(s) => s.to_string(),
+                    ReadString::Copied(s) => s.to_string(),
                 };
                 visitor.visit_enum(variant.into_deserializer())
             }
@@ -601,8 +603,8 @@ impl<'de> de::Deserializer<'de> for KeyDeserializer<'_, 'de> {
     type Error = Error;
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match self.de.read_str()? {
-            Text::Borrowed(s) => visitor.visit_borrowed_str(s),
-            Text::Copied(s) => visitor.visit_str(s),
+            ReadString::Borrowed(s) => visitor.visit_borrowed_str(s),
+            ReadString::Copied(s) => visitor.visit_str(s),
         }
     }
     serde::forward_to_deserialize_any! {

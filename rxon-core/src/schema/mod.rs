@@ -4,6 +4,9 @@
 //! Schemas are compiled once and kept in a bounded cache keyed by their canonical form, so a
 //! worker validating every task pays for compilation once per skill.
 
+mod compile;
+mod compiled;
+mod evaluate;
 mod formats;
 mod pattern;
 mod pyrepr;
