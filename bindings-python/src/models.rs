@@ -8,7 +8,7 @@ use pyo3::exceptions::{PyAttributeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyFloat, PyInt, PyList, PyModule, PyString, PyTuple, PyType};
-use rxon_core::json::{Object, Value};
+
 use rxon_core::models::Message;
 
 /// How a field's value is checked and built from plain data.
@@ -235,21 +235,6 @@ pub fn message_fields<'py>(
         }
         Ok(members)
     })())
-}
-
-/// The message `obj` as a JSON object (see [`message_fields`]); `None` if `obj` is no message.
-pub fn message_value(
-    obj: &Bound<'_, PyAny>,
-    encode: impl Fn(&Bound<'_, PyAny>) -> PyResult<Value>,
-) -> Option<PyResult<Value>> {
-    let members = message_fields(obj)?;
-    Some(members.and_then(|members| {
-        let mut object = Object::with_capacity(members.len());
-        for (name, value) in members {
-            object.insert(name.to_str()?, encode(&value)?);
-        }
-        Ok(Value::Object(object))
-    }))
 }
 
 /// The reference's `from_dict(cls, data)`: `None` stays `None`, an instance of `cls` is

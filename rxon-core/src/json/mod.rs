@@ -2,6 +2,7 @@
 //! (integers of any size), and [`from_slice`] reads any serde type from JSON text with the
 //! same guarantees.
 
+mod build;
 mod escape;
 pub mod number_text;
 mod read;
@@ -9,6 +10,7 @@ mod serde_impl;
 mod value;
 mod write;
 
+pub use build::{BuildError, to_value};
 pub use escape::write_escaped_str;
 pub use read::{Deserializer, Error, MAX_NESTING};
 pub(crate) use serde_impl::{BIGINT_TOKEN, OBJECT_TOKEN, SORTED_WANTED};

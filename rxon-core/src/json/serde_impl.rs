@@ -215,8 +215,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
 pub(crate) fn dedupe_keys(object: &mut Object) {
     let n = object.len();
     let duplicated = if n <= 16 {
-        let keys: Vec<&str> = object.keys().collect();
-        (1..n).any(|i| keys[..i].contains(&keys[i]))
+        (1..n).any(|i| (0..i).any(|j| object.key_at(j) == object.key_at(i)))
     } else {
         let mut seen = std::collections::HashSet::with_capacity(n);
         !object.keys().all(|k| seen.insert(k))
