@@ -92,6 +92,19 @@ impl FieldTable {
         if !rxon_core::models::MESSAGE_NAMES.contains(&model.as_str()) {
             return Err(PyValueError::new_err(format!("{model} is not an RXON message")));
         }
+        // The declaration in `models.py` must name exactly the core's members.
+        let mut declared: Vec<String> = fields
+            .iter()
+            .map(|spec| spec.0.bind(py).extract::<String>())
+            .collect::<PyResult<_>>()?;
+        let mut core: Vec<&str> = rxon_core::models::member_names(&model).to_vec();
+        declared.sort_unstable();
+        core.sort_unstable();
+        if declared != core {
+            return Err(PyTypeError::new_err(format!(
+                "{model} declares the members {declared:?}, the core's {model} has {core:?}"
+            )));
+        }
         let (template, index) = (PyDict::new(py), PyDict::new(py));
         let mut table = Vec::with_capacity(fields.len());
         for (position, (name, required, default, kind, nested, optional)) in fields.into_iter().enumerate() {

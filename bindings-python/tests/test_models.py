@@ -145,3 +145,12 @@ def test_defaults_are_left_out_by_identity_as_the_reference_does(name: str, memb
     assert rxon.json_dumps(rxon.from_dict(ours, received)) == reference.utils.json_dumps(
         reference.from_dict(theirs, received)
     )
+
+
+def test_a_declaration_that_drifts_from_the_core_is_refused() -> None:
+    """models.py declares the messages; the core checks each declaration names its members."""
+    with pytest.raises(TypeError, match="FileMetadata declares the members"):
+
+        class FileMetadata(Model):  # noqa: F811 (a deliberately wrong redeclaration)
+            uri: str
+            bytes: int = 0

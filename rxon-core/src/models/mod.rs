@@ -18,6 +18,7 @@ mod common;
 mod decode;
 pub mod defaults;
 mod event;
+mod fields;
 mod received;
 mod resources;
 mod task;
@@ -26,6 +27,7 @@ mod worker;
 pub use common::{FileMetadata, SecurityContext};
 pub use decode::decode_error;
 pub use event::WorkerEventPayload;
+pub use fields::field_names;
 pub use received::Received;
 pub use resources::{DeviceUsage, HardwareDevice, Resources, ResourcesUsage};
 pub use task::{TaskError, TaskPayload, TaskResult};
@@ -97,6 +99,15 @@ macro_rules! message {
             match name {
                 $(stringify!($ty) => $ty::from_value(value)?.to_dict(),)*
                 other => Err(crate::error::RxonError::invalid_value(format!("Unknown message type {other}"))),
+            }
+        }
+
+        /// The wire member names of the message called `name` (empty for an unknown name):
+        /// what a binding's own declaration of the message must match.
+        pub fn member_names(name: &str) -> &'static [&'static str] {
+            match name {
+                $(stringify!($ty) => field_names::<$ty>(),)*
+                _ => &[],
             }
         }
     };
