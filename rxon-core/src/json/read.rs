@@ -293,34 +293,35 @@ impl<'de> Deserializer<'de> {
         Ok((self.str_slice(start, pos)?, integer))
     }
 
-    fn visit_number<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, Error> {
+    /// Reads a number: the one place its text becomes a [`Number`] (integers exactly, at any
+    /// size; floats that overflow are refused).
+    fn number(&mut self) -> Result<Number, Error> {
         let start = self.pos;
         let (text, integer) = self.read_number()?;
-        if integer {
-            if let Some(u) = small_unsigned(text) {
-                return visitor.visit_u64(u);
-            }
-            if let Ok(u) = text.parse::<u64>() {
-                return visitor.visit_u64(u);
-            }
-            if let Ok(i) = text.parse::<i64>() {
-                return visitor.visit_i64(i);
-            }
-            if let Ok(i) = text.parse::<i128>() {
-                return visitor.visit_i128(i);
-            }
-            if let Ok(u) = text.parse::<u128>() {
-                return visitor.visit_u128(u);
-            }
-            return visitor.visit_map(BigIntAccess { digits: Some(text) });
+        let number = if integer {
+            small_unsigned(text)
+                .map(Number::PosInt)
+                .or_else(|| Number::from_integer_text(text))
+        } else {
+            text.parse::<f64>().ok().filter(|f| f.is_finite()).map(Number::Float)
+        };
+        number.ok_or_else(|| Error::at("number out of range", self.input, start))
+    }
+
+    fn visit_number<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, Error> {
+        match self.number()? {
+            Number::PosInt(u) => visitor.visit_u64(u),
+            Number::NegInt(i) => visitor.visit_i64(i),
+            Number::Float(f) => visitor.visit_f64(f),
+            // Beyond 64 bits: 128-bit types take it; anything larger travels as its digits.
+            Number::BigInt(digits) => match (digits.parse::<i128>(), digits.parse::<u128>()) {
+                (Ok(i), _) => visitor.visit_i128(i),
+                (_, Ok(u)) => visitor.visit_u128(u),
+                _ => visitor.visit_map(BigIntAccess {
+                    digits: Some(digits.to_string()),
+                }),
+            },
         }
-        let value: f64 = text
-            .parse()
-            .map_err(|_| Error::at("invalid number", self.input, start))?;
-        if !value.is_finite() {
-            return Err(Error::at("number out of range", self.input, start));
-        }
-        visitor.visit_f64(value)
     }
 
     /// Reads one value into a [`Value`] directly.
@@ -334,20 +335,7 @@ impl<'de> Deserializer<'de> {
                 ReadString::Borrowed(s) => Str::from(s),
                 ReadString::Copied(s) => Str::from(s),
             })),
-            Some(b'-' | b'0'..=b'9') => {
-                let start = self.pos;
-                let (text, integer) = self.read_number()?;
-                let number = if integer {
-                    small_unsigned(text)
-                        .map(Number::PosInt)
-                        .or_else(|| Number::from_integer_text(text))
-                } else {
-                    text.parse::<f64>().ok().filter(|f| f.is_finite()).map(Number::Float)
-                };
-                number
-                    .map(Value::Number)
-                    .ok_or_else(|| Error::at("number out of range", self.input, start))
-            }
+            Some(b'-' | b'0'..=b'9') => self.number().map(Value::Number),
             Some(b'[') => {
                 self.enter()?;
                 self.pos += 1;
@@ -420,11 +408,11 @@ fn small_unsigned(text: &str) -> Option<u64> {
 }
 
 /// Hands an integer beyond 128 bits to a visitor as `{BIGINT_TOKEN: digits}`.
-struct BigIntAccess<'de> {
-    digits: Option<&'de str>,
+struct BigIntAccess {
+    digits: Option<String>,
 }
 
-impl<'de> de::MapAccess<'de> for BigIntAccess<'de> {
+impl<'de> de::MapAccess<'de> for BigIntAccess {
     type Error = Error;
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Error> {
         if self.digits.is_none() {
@@ -437,7 +425,7 @@ impl<'de> de::MapAccess<'de> for BigIntAccess<'de> {
             .digits
             .take()
             .ok_or_else(|| <Error as de::Error>::custom("value without key"))?;
-        seed.deserialize(digits.into_deserializer())
+        seed.deserialize(de::value::StringDeserializer::<Error>::new(digits))
     }
 }
 
