@@ -80,6 +80,17 @@ pub struct TaskError {
     pub message: String,
 }
 
+impl TaskError {
+    /// An error with `code` (one of the `ERROR_CODE_*` constants) and `message`, no details.
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
+        TaskError {
+            code: code.to_string(),
+            message: message.into(),
+            details: None,
+        }
+    }
+}
+
 /// A worker's answer to a task.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TaskResult {

@@ -53,14 +53,9 @@ impl Runtime {
     /// A task that fails before it is handed out.
     pub(super) fn refuse(&self, task: TaskPayload, code: &str, message: String, permit: OwnedSemaphorePermit) {
         tracing::warn!(task = %task.task_id, code, %message, "task refused");
-        let error = TaskError {
-            code: code.to_string(),
-            message,
-            details: None,
-        };
         let _ = self.reports.send(FinishedTask {
             task,
-            outcome: Outcome::Failed(error),
+            outcome: Outcome::Failed(TaskError::new(code, message)),
             cancelled: false,
             _permit: Some(permit),
         });
@@ -68,27 +63,25 @@ impl Runtime {
 
     /// Checks a polled task and queues it, or reports why it cannot run.
     pub(super) fn admit(self: &Arc<Self>, received: Received<TaskPayload>, permit: OwnedSemaphorePermit) {
+        let Some(skill) = self.config.skill(&received.type_) else {
+            let message = format!("Unknown skill: '{}'", received.type_);
+            return self.refuse(received.into_message(), ERROR_CODE_PERMANENT, message, permit);
+        };
         // The orchestrator's `sig` covers the task as it sent it.
-        let signed = self.config.task_secret.as_deref().map(|secret| {
-            received
+        let forged = self.config.task_secret.as_deref().is_some_and(|secret| {
+            !received
                 .sig
                 .as_deref()
                 .is_some_and(|sig| verify_received(&received, sig, secret, &TASK_SIGNATURE_UNSIGNED).unwrap_or(false))
         });
         let task = received.into_message();
-        let Some(skill) = self.config.skill(&task.type_) else {
-            let message = format!("Unknown skill: '{}'", task.type_);
-            return self.refuse(task, ERROR_CODE_PERMANENT, message, permit);
-        };
-        if let Some(valid) = signed {
-            if !valid {
-                return self.refuse(
-                    task,
-                    ERROR_CODE_SECURITY,
-                    "Task signature is missing or invalid".into(),
-                    permit,
-                );
-            }
+        if forged {
+            return self.refuse(
+                task,
+                ERROR_CODE_SECURITY,
+                "Task signature is missing or invalid".into(),
+                permit,
+            );
         }
         if task.deadline.is_some_and(|deadline| deadline <= unix_now()) {
             return self.refuse(

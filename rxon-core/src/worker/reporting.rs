@@ -21,11 +21,6 @@ impl Runtime {
             worker_id: Some(self.config.worker_id.clone()),
             ..Default::default()
         };
-        let failure = |code: &str, message: String| TaskError {
-            code: code.to_string(),
-            message,
-            details: None,
-        };
         if report.cancelled {
             result.status = Some(TASK_STATUS_CANCELLED.to_string());
             return result;
@@ -45,7 +40,7 @@ impl Runtime {
                 match violation {
                     Some(message) => {
                         result.status = Some(TASK_STATUS_FAILURE.to_string());
-                        result.error = Some(failure(ERROR_CODE_CONTRACT_VIOLATION, message));
+                        result.error = Some(TaskError::new(ERROR_CODE_CONTRACT_VIOLATION, message));
                     }
                     None => {
                         result.status = Some(status.clone()).filter(|s| s != TASK_STATUS_SUCCESS);
@@ -59,9 +54,9 @@ impl Runtime {
             }
             Outcome::TimedOut => {
                 result.status = Some(TASK_STATUS_FAILURE.to_string());
-                result.error = Some(failure(
+                result.error = Some(TaskError::new(
                     ERROR_CODE_TIMEOUT,
-                    "The task did not finish before its deadline".into(),
+                    "The task did not finish before its deadline",
                 ));
             }
         }

@@ -11,7 +11,7 @@
 //! * anything else (an array, a number, a string) cannot be a result: `PERMANENT_ERROR`.
 
 use super::task::Outcome;
-use crate::constants::{ERROR_CODE_PERMANENT, ERROR_CODE_TRANSIENT, TASK_STATUS_FAILURE};
+use crate::constants::{ERROR_CODE_PERMANENT, ERROR_CODE_TRANSIENT, TASK_STATUS_FAILURE, TASK_STATUS_SUCCESS};
 use crate::json::{Object, Value};
 use crate::models::TaskError;
 
@@ -21,20 +21,16 @@ const SDK_RESULT_MEMBERS: [&str; 3] = ["status", "data", "error"];
 /// The outcome `returned` stands for.
 pub(super) fn outcome_of(returned: Value) -> Outcome {
     match returned {
-        Value::Null => completed("success", Object::new()),
+        Value::Null => completed(TASK_STATUS_SUCCESS, Object::new()),
         Value::Object(members) if is_sdk_result(&members) => sdk_outcome(members),
-        Value::Object(data) => completed("success", data),
+        Value::Object(data) => completed(TASK_STATUS_SUCCESS, data),
         other => unusable(&format!("the result is not a JSON object but {}", kind(&other))),
     }
 }
 
 /// A failure for code whose output cannot be a result (`reason` says why).
 pub(super) fn unusable(reason: &str) -> Outcome {
-    Outcome::Failed(TaskError {
-        code: ERROR_CODE_PERMANENT.to_string(),
-        message: reason.to_string(),
-        details: None,
-    })
+    Outcome::Failed(TaskError::new(ERROR_CODE_PERMANENT, reason))
 }
 
 fn completed(status: &str, data: Object) -> Outcome {

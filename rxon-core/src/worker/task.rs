@@ -234,9 +234,8 @@ impl TaskHandle {
     /// Reports a failure (`code` one of the `ERROR_CODE_*` constants).
     pub fn fail(&self, code: &str, message: &str, details: Option<Object>) -> Result<()> {
         let error = TaskError {
-            code: code.to_string(),
-            message: message.to_string(),
             details,
+            ..TaskError::new(code, message)
         };
         self.report(Outcome::Failed(error))
     }
@@ -246,11 +245,7 @@ impl Drop for TaskHandle {
     fn drop(&mut self) {
         let unreported = self.permit.get_mut().map_or(true, |permit| permit.is_some());
         if unreported {
-            let error = TaskError {
-                code: ERROR_CODE_INTERNAL.to_string(),
-                message: "the task handle was dropped without an outcome".to_string(),
-                details: None,
-            };
+            let error = TaskError::new(ERROR_CODE_INTERNAL, "the task handle was dropped without an outcome");
             let _ = self.report(Outcome::Failed(error));
         }
     }
