@@ -24,6 +24,10 @@ use pyo3::prelude::*;
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add(
+        "SHUTDOWN_GRACE",
+        rxon_core::worker::WorkerConfig::DEFAULT_SHUTDOWN_GRACE.as_secs_f64(),
+    )?;
     m.add_function(wrap_pyfunction!(codec::json_dumps, m)?)?;
     m.add_function(wrap_pyfunction!(codec::to_dict, m)?)?;
     m.add_function(wrap_pyfunction!(codec::loads, m)?)?;

@@ -266,3 +266,8 @@ def test_plain_def_handlers_run_in_a_thread_and_sdk_results_keep_their_outcome()
 
     run(scenario())
     assert threads == [True] * 4
+
+
+def test_shutdown_grace_defaults_to_the_cores() -> None:
+    assert rxon.Worker("mock://", "w", "t").shutdown_grace == 10.0
+    assert rxon.Worker("mock://", "w", "t", shutdown_grace=2.5).shutdown_grace == 2.5

@@ -177,6 +177,8 @@ class Task:
     def complete(self, data: Any = None, status: str = "success") -> None: ...
     def fail(self, code: str, message: str, details: dict[str, Any] | None = None) -> None: ...
 
+SHUTDOWN_GRACE: float  # the core's default grace, in seconds
+
 class WorkerCore:
     state: str
     def __init__(

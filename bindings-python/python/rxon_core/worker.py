@@ -149,9 +149,10 @@ class Worker:
             "resources": resources,
             "capabilities": capabilities,
             "advertise_contracts": advertise_contracts,
-            "shutdown_grace": shutdown_grace,
             "transport": transport,
         }
+        # Seconds a shutdown without a grace of its own (or a dropped worker) leaves tasks.
+        self.shutdown_grace = _native.SHUTDOWN_GRACE if shutdown_grace is None else shutdown_grace
         self._core: _native.WorkerCore | None = None
 
     def _add_skill(self, skill: SkillInfo | str | Mapping[str, Any]) -> SkillInfo:
@@ -208,7 +209,9 @@ class Worker:
             raise RuntimeError(f"worker {self.worker_id} is already started")
         if not self._skills:
             raise ValueError("a worker needs at least one skill")
-        self._core = _native.WorkerCore(self.url, self.worker_id, self._token, self.skills, **self._options)
+        self._core = _native.WorkerCore(
+            self.url, self.worker_id, self._token, self.skills, shutdown_grace=self.shutdown_grace, **self._options
+        )
 
     def _started(self) -> _native.WorkerCore:
         if self._core is None:
@@ -232,7 +235,7 @@ class Worker:
 
     async def shutdown(self, grace: float | None = None) -> None:
         """Drains for at most ``grace`` seconds (default ``shutdown_grace``), then cancels what runs."""
-        await self._started().shutdown(grace)
+        await self._started().shutdown(self.shutdown_grace if grace is None else grace)
 
     async def __aenter__(self) -> Worker:
         await self.start()
