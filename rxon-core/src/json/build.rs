@@ -2,7 +2,7 @@
 //! numbers exact (integers beyond 64 bits too). What a binding uses to turn its host values
 //! (walked once, as a `Serialize`) into the tree the core decodes messages from.
 
-use super::serde_impl::{BIGINT_TOKEN, OBJECT_TOKEN, dedupe_keys};
+use super::serde_impl::{BIGINT_TOKEN, dedupe_keys};
 use super::value::{Number, Object, Str, Value};
 use serde::ser::{self, Impossible, Serialize};
 use std::fmt;
@@ -127,7 +127,9 @@ impl ser::Serializer for Builder {
         match (name, value.serialize(Builder)?) {
             // An integer beyond 128 bits travels as its digits.
             (BIGINT_TOKEN, Value::String(digits)) => integer_text(digits.as_str()),
-            (OBJECT_TOKEN, members) | (_, members) => Ok(members),
+            // Any other newtype (an `Object` offering its members, a message's wrapper) is its
+            // content.
+            (_, content) => Ok(content),
         }
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
