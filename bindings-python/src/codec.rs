@@ -2,21 +2,21 @@
 
 use crate::convert::to_python;
 use crate::errors::to_pyerr;
-use crate::serial::with_serial;
+use crate::host::with_hosted;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
 /// The compact, key-sorted JSON text signatures and hashes are computed over.
 #[pyfunction]
 pub fn json_dumps(obj: &Bound<'_, PyAny>) -> PyResult<String> {
-    with_serial(obj, |value| rxon_core::canonical::json_dumps(value))
+    with_hosted(obj, |value| rxon_core::canonical::json_dumps(value))
 }
 
 /// `obj` (plain data or a message) without null members and with integral floats as
 /// integers, keys sorted, as the reference's `to_dict` gives it.
 #[pyfunction]
 pub fn to_dict<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    crate::plain::to_plain(obj)
+    crate::host::to_plain(obj)
 }
 
 /// Parses JSON text (str or bytes), keeping every number exactly.
@@ -33,5 +33,5 @@ pub fn loads<'py>(py: Python<'py>, text: &Bound<'py, PyAny>) -> PyResult<Bound<'
 /// Hex SHA-256 of the canonical form.
 #[pyfunction]
 pub fn calculate_dict_hash(obj: &Bound<'_, PyAny>) -> PyResult<String> {
-    with_serial(obj, |value| rxon_core::canonical::calculate_dict_hash(value))
+    with_hosted(obj, |value| rxon_core::canonical::calculate_dict_hash(value))
 }

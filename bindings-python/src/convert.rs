@@ -1,16 +1,16 @@
 //! Python objects ⇄ rxon-core JSON trees, without loss: dicts keep their order, integers of
 //! any size stay exact, floats stay floats. Python values are walked only by
-//! [`crate::serial::SerializedPy`]; trees become Python objects only here ([`to_python`]).
+//! [`crate::host::PyHost`]; trees become Python objects only here ([`to_python`]).
 
-use crate::serial::with_serial;
+use crate::host::with_hosted;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString};
 use rxon_core::json::{Number, Value};
 
 /// A Python value (None, bool, int, float, str, list, tuple, dict with str keys, message) as
-/// JSON: walked once by [`crate::serial::SerializedPy`], built into a tree by the core.
+/// JSON: walked once by [`crate::host::PyHost`], built into a tree by the core.
 pub fn to_value(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
-    with_serial(obj, |value| {
+    with_hosted(obj, |value| {
         rxon_core::json::to_value(value).map_err(|e| rxon_core::RxonError::invalid_value(e.to_string()))
     })
 }

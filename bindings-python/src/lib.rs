@@ -9,14 +9,13 @@ mod convert;
 mod dispatch;
 mod errors;
 mod helpers;
+mod host;
 mod listener;
 mod logging;
 mod models;
-mod plain;
 mod py_handler;
 mod runtime;
 mod security;
-mod serial;
 mod transport;
 mod worker;
 

@@ -224,29 +224,45 @@ pub fn model_setattr(obj: &Bound<'_, PyAny>) -> PyResult<()> {
 /// `0` (a shared small int) is left out, while a float or string that arrived in a dict is
 /// kept even when equal to its default, exactly as the reference does and as the core does
 /// for decoded JSON (`rxon_core::models::defaults`). `None` if `obj` is no message.
-#[allow(clippy::type_complexity)]
-pub fn message_fields<'py>(
-    obj: &Bound<'py, PyAny>,
-) -> Option<PyResult<Vec<(Bound<'py, PyString>, Bound<'py, PyAny>)>>> {
+pub fn message_fields<'py>(obj: &Bound<'py, PyAny>) -> Option<PyResult<MessageMembers<'py>>> {
     let table = table_of(obj)?;
-    Some((|| {
-        let py = obj.py();
-        let slots = instance_dict(obj)?;
-        let mut members = Vec::with_capacity(table.get().fields.len());
-        for field in &table.get().fields {
-            let Some(value) = slots.get_item(&field.name)? else {
-                continue;
+    Some(instance_dict(obj).map(|slots| MessageMembers {
+        table,
+        slots,
+        position: 0,
+    }))
+}
+
+/// The encoded members of one message, in declaration order (see [`message_fields`]).
+pub struct MessageMembers<'py> {
+    table: Bound<'py, FieldTable>,
+    slots: Bound<'py, PyDict>,
+    position: usize,
+}
+
+impl<'py> Iterator for MessageMembers<'py> {
+    type Item = PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let py = self.slots.py();
+        while let Some(field) = self.table.get().fields.get(self.position) {
+            self.position += 1;
+            let value = match self.slots.get_item(&field.name) {
+                Ok(Some(value)) => value,
+                Ok(None) => continue,
+                Err(err) => return Some(Err(err)),
             };
-            if value.is_none() {
-                continue;
+            let is_default = field.default.as_ref().is_some_and(|default| value.is(default.bind(py)));
+            if !value.is_none() && !is_default {
+                return Some(Ok((field.name.bind(py).clone(), value)));
             }
-            if field.default.as_ref().is_some_and(|default| value.is(default.bind(py))) {
-                continue;
-            }
-            members.push((field.name.bind(py).cast::<PyString>()?.clone(), value));
         }
-        Ok(members)
-    })())
+        None
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (0, Some(self.table.get().fields.len() - self.position))
+    }
 }
 
 /// The reference's `from_dict(cls, data)`: `None` stays `None`, an instance of `cls` is

@@ -2,7 +2,7 @@
 //! reference's `rxon.security` functions.
 
 use crate::errors::to_pyerr;
-use crate::serial::with_serial;
+use crate::host::with_hosted;
 use pyo3::prelude::*;
 
 /// The optional `ignore_fields` list as the core takes it.
@@ -15,7 +15,7 @@ fn as_strs(fields: &Option<Vec<String>>) -> Vec<&str> {
 #[pyo3(signature = (payload, secret, ignore_fields=None))]
 pub fn sign_payload(payload: &Bound<'_, PyAny>, secret: &str, ignore_fields: Option<Vec<String>>) -> PyResult<String> {
     let ignore = as_strs(&ignore_fields);
-    with_serial(payload, |value| {
+    with_hosted(payload, |value| {
         rxon_core::security::sign_payload(value, secret, &ignore)
     })
 }
@@ -30,7 +30,7 @@ pub fn verify_signature(
     ignore_fields: Option<Vec<String>>,
 ) -> PyResult<bool> {
     let ignore = as_strs(&ignore_fields);
-    with_serial(payload, |value| {
+    with_hosted(payload, |value| {
         rxon_core::security::verify_signature(value, signature, secret, &ignore)
     })
 }
@@ -44,7 +44,7 @@ pub fn sign_payload_ed25519(
     ignore_fields: Option<Vec<String>>,
 ) -> PyResult<String> {
     let ignore = as_strs(&ignore_fields);
-    with_serial(payload, |value| {
+    with_hosted(payload, |value| {
         rxon_core::security::sign_payload_ed25519(value, private_key_pem, &ignore)
     })
 }
@@ -61,7 +61,7 @@ pub fn verify_signature_ed25519(
 ) -> PyResult<bool> {
     let ignore = as_strs(&ignore_fields);
     // A bad key or signature is `False`; a payload that is no JSON still raises.
-    with_serial(payload, |value| {
+    with_hosted(payload, |value| {
         Ok(
             rxon_core::security::verify_signature_ed25519(value, signature_hex, public_key_pem, &ignore)
                 .unwrap_or(false),

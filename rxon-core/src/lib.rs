@@ -20,6 +20,7 @@ pub mod blob;
 pub mod canonical;
 pub mod constants;
 pub mod error;
+pub mod host;
 pub mod identifiers;
 pub mod json;
 #[cfg(feature = "listener")]

@@ -16,13 +16,35 @@ use super::value::Number;
 ///   `18446744073709551616`, which is what Python's `int(value)` holds.
 /// * other values: shortest round-trip text (`0.1`, `0.00001`, `1.23456e-8`).
 pub fn write_f64(out: &mut Vec<u8>, value: f64) {
+    match float_form(value) {
+        FloatForm::Null => out.extend_from_slice(b"null"),
+        FloatForm::Integer => write_integral_f64(out, value),
+        FloatForm::Fraction => {
+            let mut buf = ryu::Buffer::new();
+            out.extend_from_slice(buf.format_finite(value).as_bytes());
+        }
+    }
+}
+
+/// What the canonical form makes of a float.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FloatForm {
+    /// NaN and the infinities: null (so an object member holding one is dropped).
+    Null,
+    /// An integral value: the exact integer.
+    Integer,
+    /// Any other value: the float itself.
+    Fraction,
+}
+
+/// The canonical form's rule for `value`.
+pub fn float_form(value: f64) -> FloatForm {
     if !value.is_finite() {
-        out.extend_from_slice(b"null");
+        FloatForm::Null
     } else if value.fract() == 0.0 {
-        write_integral_f64(out, value);
+        FloatForm::Integer
     } else {
-        let mut buf = ryu::Buffer::new();
-        out.extend_from_slice(buf.format_finite(value).as_bytes());
+        FloatForm::Fraction
     }
 }
 

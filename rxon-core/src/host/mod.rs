@@ -1,0 +1,281 @@
+//! Values of a host language — Python objects, JavaScript values, C trees — read by the core.
+//!
+//! A binding implements [`Host`] once: it says what kind of JSON value each of its values is
+//! (a [`Node`]) and nothing more. Every rule is applied here, the same for every binding:
+//!
+//! * [`Hosted`] is a `Serialize` view of a host value, so the canonical writer, `json_dumps`,
+//!   hashes, signatures and [`crate::json::to_value`] read host values directly;
+//! * [`to_plain`] gives a host value's plain form (the reference's `to_dict`) built by the
+//!   binding's [`PlainBuilder`]: the canonical rules without writing text in between.
+
+mod plain;
+mod serialize;
+
+pub use plain::{PlainBuilder, to_plain};
+pub use serialize::{Hosted, with_hosted};
+
+use std::borrow::Cow;
+use std::fmt;
+
+/// What kind of JSON value a host value is.
+pub enum Node<'v, H: Host + ?Sized + 'v> {
+    /// Null (Python `None`, JavaScript `null`/`undefined`).
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// An integer that fits 64 bits, signed.
+    Int(i64),
+    /// A non-negative integer that fits 64 bits but not `i64`.
+    UInt(u64),
+    /// An integer beyond 64 bits, as decimal digits (`-?[0-9]+`).
+    BigInt(String),
+    /// A double.
+    Float(f64),
+    /// A string.
+    Str(Cow<'v, str>),
+    /// A sequence (list, tuple, array): its items.
+    List(H::Items<'v>),
+    /// A mapping or a message: its members, in the host's order. Keys are host values the
+    /// core reads as well: anything but a string is refused.
+    Map(H::Members<'v>),
+    /// Anything else: refused as not JSON.
+    Other,
+}
+
+/// A binding's values, as the core reads them.
+pub trait Host {
+    /// A host value: a handle, cheap to clone.
+    type Value: Clone;
+    /// The host's error.
+    type Error;
+    /// A sequence's items, as the host iterates them (no copy into a `Vec` first).
+    type Items<'v>: Iterator<Item = Result<Self::Value, Self::Error>>
+    where
+        Self: 'v;
+    /// A mapping's `(key, value)` members, as the host iterates them.
+    type Members<'v>: Iterator<Item = Result<(Self::Value, Self::Value), Self::Error>>
+    where
+        Self: 'v;
+
+    /// What `value` is.
+    fn read<'v>(&'v self, value: &'v Self::Value) -> Result<Node<'v, Self>, Self::Error>;
+
+    /// The text of `value` if it is a string (what a mapping key must be). The default reads
+    /// it as any value; a binding may answer faster.
+    fn string<'v>(&'v self, value: &'v Self::Value) -> Result<Option<Cow<'v, str>>, Self::Error> {
+        Ok(match self.read(value)? {
+            Node::Str(text) => Some(text),
+            _ => None,
+        })
+    }
+
+    /// The name of `value`'s type in the host language, for error messages.
+    fn type_name(&self, value: &Self::Value) -> String;
+
+    /// The host's error for a value the core refuses.
+    fn refuse(&self, refusal: Refusal) -> Self::Error;
+}
+
+/// Why the core refuses a host value.
+#[derive(Debug, Clone)]
+pub enum Refusal {
+    /// Nested deeper than the operation allows (the reference raises `RecursionError`).
+    TooDeep(String),
+    /// A mapping key that is not a string; holds the key's type name.
+    KeyNotString(String),
+    /// A value with no JSON form; holds its type name.
+    NotJson(String),
+    /// A value JSON has but the operation refuses (e.g. an integer of more than 64 bits where
+    /// a message member needs one).
+    Invalid(crate::RxonError),
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Refusal::TooDeep(message) => f.write_str(message),
+            Refusal::KeyNotString(type_name) => write!(f, "Keys must be str, not {type_name}"),
+            Refusal::NotJson(type_name) => write!(f, "Object of type {type_name} is not JSON serializable"),
+            Refusal::Invalid(err) => f.write_str(err.message()),
+        }
+    }
+}
+
+/// The text of mapping key `key`, or the refusal of a key that is not a string.
+#[inline(always)]
+fn key_text<'v, H: Host>(host: &'v H, key: &'v H::Value) -> Result<Cow<'v, str>, H::Error> {
+    match host.string(key)? {
+        Some(text) => Ok(text),
+        None => Err(host.refuse(Refusal::KeyNotString(host.type_name(key)))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! A small host of its own (with what JSON lacks: non-string keys, foreign objects)
+    //! checks that every rule is applied here, whatever the host.
+    use super::*;
+    use crate::canonical::json_dumps;
+    use crate::json::{self, Value};
+
+    #[derive(Clone, Debug, PartialEq)]
+    enum Toy {
+        Null,
+        Int(i64),
+        Big(&'static str),
+        Float(f64),
+        Str(String),
+        List(Vec<Toy>),
+        Map(Vec<(Toy, Toy)>),
+        Foreign,
+    }
+
+    struct ToyHost;
+
+    fn item_of(item: &Toy) -> Result<Toy, String> {
+        Ok(item.clone())
+    }
+
+    fn member_of(member: &(Toy, Toy)) -> Result<(Toy, Toy), String> {
+        Ok(member.clone())
+    }
+
+    impl Host for ToyHost {
+        type Value = Toy;
+        type Error = String;
+        type Items<'v> = std::iter::Map<std::slice::Iter<'v, Toy>, fn(&Toy) -> Result<Toy, String>>;
+        type Members<'v> =
+            std::iter::Map<std::slice::Iter<'v, (Toy, Toy)>, fn(&(Toy, Toy)) -> Result<(Toy, Toy), String>>;
+
+        fn read<'v>(&'v self, value: &'v Toy) -> Result<Node<'v, Self>, String> {
+            Ok(match value {
+                Toy::Null => Node::Null,
+                Toy::Int(i) => Node::Int(*i),
+                Toy::Big(digits) => Node::BigInt(digits.to_string()),
+                Toy::Float(f) => Node::Float(*f),
+                Toy::Str(s) => Node::Str(s.as_str().into()),
+                Toy::List(items) => Node::List(items.iter().map(item_of as fn(&Toy) -> _)),
+                Toy::Map(members) => Node::Map(members.iter().map(member_of as fn(&(Toy, Toy)) -> _)),
+                Toy::Foreign => Node::Other,
+            })
+        }
+
+        fn type_name(&self, value: &Toy) -> String {
+            format!("{value:?}").split('(').next().unwrap_or_default().to_string()
+        }
+
+        fn refuse(&self, refusal: Refusal) -> String {
+            refusal.to_string()
+        }
+    }
+
+    impl PlainBuilder for ToyHost {
+        fn plain_scalar(&self, value: &Toy, _node: Node<'_, Self>) -> Result<Toy, String> {
+            Ok(value.clone())
+        }
+        fn integer_from_float(&self, value: f64) -> Result<Toy, String> {
+            Ok(Toy::Int(value as i64))
+        }
+        fn null(&self) -> Toy {
+            Toy::Null
+        }
+        fn list(&self, items: Vec<Toy>) -> Result<Toy, String> {
+            Ok(Toy::List(items))
+        }
+        fn map(&self, members: Vec<(Toy, Toy)>) -> Result<Toy, String> {
+            Ok(Toy::Map(members))
+        }
+    }
+
+    fn s(text: &str) -> Toy {
+        Toy::Str(text.into())
+    }
+
+    fn sample() -> Toy {
+        Toy::Map(vec![
+            (s("b"), Toy::Float(5.0)),
+            (
+                s("a"),
+                Toy::List(vec![Toy::Null, Toy::Float(f64::NAN), Toy::Float(0.5)]),
+            ),
+            (s("gone"), Toy::Null),
+            (s("nan"), Toy::Float(f64::INFINITY)),
+            (s("big"), Toy::Big("123456789012345678901234567890")),
+            (s("é"), s("x")),
+        ])
+    }
+
+    fn dumps(value: &Toy) -> Result<String, String> {
+        with_hosted(&ToyHost, value, |hosted| json_dumps(hosted))
+    }
+
+    #[test]
+    fn host_values_are_written_in_canonical_form() {
+        assert_eq!(
+            dumps(&sample()).unwrap(),
+            r#"{"a":[null,null,0.5],"b":5,"big":123456789012345678901234567890,"é":"x"}"#
+        );
+    }
+
+    #[test]
+    fn plain_form_is_the_canonical_text_parsed_back() {
+        let plain = to_plain(&ToyHost, &sample()).unwrap();
+        let expected = Toy::Map(vec![
+            (s("a"), Toy::List(vec![Toy::Null, Toy::Null, Toy::Float(0.5)])),
+            (s("b"), Toy::Int(5)),
+            (s("big"), Toy::Big("123456789012345678901234567890")),
+            (s("é"), s("x")),
+        ]);
+        assert_eq!(plain, expected);
+        let written = json::parse(dumps(&sample()).unwrap().as_bytes()).unwrap();
+        let of_plain = json::parse(dumps(&plain).unwrap().as_bytes()).unwrap();
+        assert_eq!(written, of_plain);
+    }
+
+    #[test]
+    fn host_values_become_trees_as_they_are() {
+        let tree = with_hosted(&ToyHost, &sample(), |hosted| {
+            json::to_value(hosted).map_err(|e| crate::RxonError::invalid_value(e.to_string()))
+        })
+        .unwrap();
+        // The tree keeps document order and nulls; the canonical rules are the writer's.
+        assert_eq!(tree.as_object().unwrap().keys().next(), Some("b"));
+        assert_eq!(tree.get("gone"), Some(&Value::Null));
+    }
+
+    #[test]
+    fn keys_that_are_no_strings_and_foreign_values_are_refused_by_name() {
+        let bad_key = Toy::Map(vec![(Toy::Int(1), s("x"))]);
+        assert_eq!(dumps(&bad_key).unwrap_err(), "Keys must be str, not Int");
+        assert_eq!(to_plain(&ToyHost, &bad_key).unwrap_err(), "Keys must be str, not Int");
+        let foreign = Toy::List(vec![Toy::Foreign]);
+        assert_eq!(
+            dumps(&foreign).unwrap_err(),
+            "Object of type Foreign is not JSON serializable"
+        );
+        assert_eq!(
+            to_plain(&ToyHost, &foreign).unwrap_err(),
+            "Object of type Foreign is not JSON serializable"
+        );
+    }
+
+    #[test]
+    fn nesting_is_bounded_in_every_direction() {
+        let mut deep = Toy::Int(1);
+        for _ in 0..=crate::canonical::MAX_DEPTH {
+            deep = Toy::List(vec![deep]);
+        }
+        assert_eq!(
+            to_plain(&ToyHost, &deep).unwrap_err(),
+            crate::canonical::too_deep_message()
+        );
+        assert_eq!(dumps(&deep).unwrap_err(), crate::canonical::too_deep_message());
+        for _ in 0..crate::json::MAX_NESTING {
+            deep = Toy::List(vec![deep]);
+        }
+        let tree = with_hosted(&ToyHost, &deep, |hosted| {
+            json::to_value(hosted).map_err(|e| crate::RxonError::invalid_value(e.to_string()))
+        });
+        assert!(tree.unwrap_err().contains("nested more than"));
+    }
+}
