@@ -3,16 +3,42 @@
 //! `to_dict`'s rules, key checks and depth limits are all `rxon_core::host`'s.
 
 use crate::errors::to_pyerr;
-use crate::models::{MessageMembers, message_fields};
+use crate::models::{FieldTable, MessageMembers, message_fields};
 use pyo3::exceptions::{PyRecursionError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::iter::{BoundDictIterator, BoundListIterator, BoundTupleIterator};
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
 use rxon_core::host::{Host, Hosted, Node, PlainBuilder, Refusal};
 use std::borrow::Cow;
 
-/// Python objects, for the core.
-pub struct PyHost<'py>(pub Python<'py>);
+/// Python objects, for the core; with the class to build (and its field table), when building
+/// a message.
+pub struct PyHost<'py> {
+    py: Python<'py>,
+    class: Option<(Bound<'py, PyType>, Bound<'py, FieldTable>)>,
+}
+
+impl<'py> PyHost<'py> {
+    pub fn new(py: Python<'py>) -> Self {
+        PyHost { py, class: None }
+    }
+
+    /// A host that builds messages as instances of `class` (see `crate::models`).
+    pub fn building(class: Bound<'py, PyType>, table: Bound<'py, FieldTable>) -> Self {
+        PyHost {
+            py: class.py(),
+            class: Some((class, table)),
+        }
+    }
+
+    pub fn py(&self) -> Python<'py> {
+        self.py
+    }
+
+    pub fn class(&self) -> Option<&(Bound<'py, PyType>, Bound<'py, FieldTable>)> {
+        self.class.as_ref()
+    }
+}
 
 /// A list's or a tuple's items.
 pub enum Items<'py> {
@@ -23,7 +49,7 @@ pub enum Items<'py> {
 impl<'py> Iterator for Items<'py> {
     type Item = PyResult<Bound<'py, PyAny>>;
 
-    #[inline]
+    #[inline(always)]
     fn next(&mut self) -> Option<Self::Item> {
         match self {
             Items::List(items) => items.next(),
@@ -49,7 +75,7 @@ pub enum Members<'py> {
 impl<'py> Iterator for Members<'py> {
     type Item = PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)>;
 
-    #[inline]
+    #[inline(always)]
     fn next(&mut self) -> Option<Self::Item> {
         match self {
             Members::Dict(members) => members.next().map(Ok),
@@ -79,6 +105,25 @@ impl<'py> Host for PyHost<'py> {
 
     #[inline(always)]
     fn read<'v>(&'v self, obj: &'v Bound<'py, PyAny>) -> PyResult<Node<'v, Self>> {
+        // The exact built-in types first: a pointer comparison each (what JSON-decoded data
+        // holds); subclasses after, through the slower instance checks.
+        if let Ok(text) = obj.cast_exact::<PyString>() {
+            return Ok(Node::Str(text.to_str()?.into()));
+        }
+        if let Ok(dict) = obj.cast_exact::<PyDict>() {
+            return Ok(Node::Map(Members::Dict(dict.iter())));
+        }
+        if obj.is_exact_instance_of::<PyInt>()
+            && let Ok(i) = obj.extract::<i64>()
+        {
+            return Ok(Node::Int(i));
+        }
+        if let Ok(float) = obj.cast_exact::<PyFloat>() {
+            return Ok(Node::Float(float.value()));
+        }
+        if let Ok(list) = obj.cast_exact::<PyList>() {
+            return Ok(Node::List(Items::List(list.iter())));
+        }
         if obj.is_none() {
             return Ok(Node::Null);
         }
@@ -97,7 +142,7 @@ impl<'py> Host for PyHost<'py> {
                 return Ok(Node::UInt(u));
             }
             // An int subclass's str() need not be its digits; int's own is.
-            let digits = self.0.get_type::<PyInt>().call1((obj,))?.str()?.to_string();
+            let digits = self.py.get_type::<PyInt>().call1((obj,))?.str()?.to_string();
             return Ok(Node::BigInt(digits));
         }
         if let Ok(float) = obj.cast::<PyFloat>() {
@@ -120,10 +165,23 @@ impl<'py> Host for PyHost<'py> {
 
     #[inline(always)]
     fn string<'v>(&'v self, obj: &'v Bound<'py, PyAny>) -> PyResult<Option<Cow<'v, str>>> {
+        if let Ok(text) = obj.cast_exact::<PyString>() {
+            return Ok(Some(text.to_str()?.into()));
+        }
         match obj.cast::<PyString>() {
             Ok(text) => Ok(Some(text.to_str()?.into())),
             Err(_) => Ok(None),
         }
+    }
+
+    #[inline(always)]
+    fn is_null(&self, obj: &Bound<'py, PyAny>) -> PyResult<bool> {
+        Ok(obj.is_none())
+    }
+
+    #[inline(always)]
+    fn is_string(&self, obj: &Bound<'py, PyAny>) -> PyResult<bool> {
+        Ok(obj.is_exact_instance_of::<PyString>() || obj.is_instance_of::<PyString>())
     }
 
     fn type_name(&self, obj: &Bound<'py, PyAny>) -> String {
@@ -141,7 +199,7 @@ impl<'py> Host for PyHost<'py> {
 
 impl<'py> PlainBuilder for PyHost<'py> {
     fn plain_scalar(&self, obj: &Bound<'py, PyAny>, node: Node<'_, Self>) -> PyResult<Bound<'py, PyAny>> {
-        let py = self.0;
+        let py = self.py;
         Ok(match node {
             // A str subclass (a str Enum, …) as the plain str it stands for.
             Node::Str(text) if !obj.is_exact_instance_of::<PyString>() => PyString::new(py, &text).into_any(),
@@ -155,7 +213,7 @@ impl<'py> PlainBuilder for PyHost<'py> {
 
     fn integer_from_float(&self, value: f64) -> PyResult<Bound<'py, PyAny>> {
         const TWO_POW_63: f64 = 9_223_372_036_854_775_808.0;
-        let py = self.0;
+        let py = self.py;
         if (-TWO_POW_63..TWO_POW_63).contains(&value) {
             // In range the cast is exact; beyond it, Python's int(value) is.
             return Ok((value as i64).into_pyobject(py)?.into_any());
@@ -164,15 +222,15 @@ impl<'py> PlainBuilder for PyHost<'py> {
     }
 
     fn null(&self) -> Bound<'py, PyAny> {
-        self.0.None().into_bound(self.0)
+        self.py.None().into_bound(self.py)
     }
 
     fn list(&self, items: Vec<Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(PyList::new(self.0, items)?.into_any())
+        Ok(PyList::new(self.py, items)?.into_any())
     }
 
     fn map(&self, members: Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>) -> PyResult<Bound<'py, PyAny>> {
-        let dict = PyDict::new(self.0);
+        let dict = PyDict::new(self.py);
         for (key, value) in members {
             dict.set_item(key, value)?;
         }
@@ -186,10 +244,10 @@ pub fn with_hosted<'py, R>(
     obj: &Bound<'py, PyAny>,
     f: impl FnOnce(&Hosted<'_, PyHost<'py>>) -> rxon_core::Result<R>,
 ) -> PyResult<R> {
-    rxon_core::host::with_hosted(&PyHost(obj.py()), obj, f)
+    rxon_core::host::with_hosted(&PyHost::new(obj.py()), obj, f)
 }
 
 /// `obj` as the reference's `to_dict` returns it.
 pub fn to_plain<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    rxon_core::host::to_plain(&PyHost(obj.py()), obj)
+    rxon_core::host::to_plain(&PyHost::new(obj.py()), obj)
 }

@@ -1,134 +1,113 @@
 //! Message classes. Their fields are declared in `rxon_core/models.py` (the reference's
-//! names, types and defaults); filling, checking, encoding and decoding them happens here, so
-//! decoding and its error messages stay in the core.
+//! names, type hints and default objects) and checked, when each class is created, against the
+//! core's description of the message (`rxon_core::models::members`). Checking, building,
+//! encoding and decoding are the core's; this module only translates.
 
 use crate::convert::{to_python, to_value};
 use crate::errors::to_pyerr;
+use crate::host::PyHost;
 use pyo3::exceptions::{PyAttributeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyFloat, PyInt, PyList, PyModule, PyString, PyTuple, PyType};
+use pyo3::types::{PyDict, PyFloat, PyList, PyModule, PyTuple, PyType};
+use rxon_core::host::{MessageBuilder, build_message};
 use rxon_core::models::Message;
-
-/// How a field's value is checked and built from plain data.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Str,
-    Int,
-    /// A float (integers are converted, as msgspec does).
-    Float,
-    /// `dict[str, Any]`: keys checked, copied shallowly.
-    AnyDict,
-    /// `dict[str, str]`.
-    StrDict,
-    /// `list[str]`.
-    StrList,
-    /// A nested message.
-    Model,
-    /// A list of nested messages.
-    ModelList,
-    /// A dict of nested messages by name.
-    ModelDict,
-    /// Anything else: left to the core's decoder.
-    Other,
-}
-
-impl Kind {
-    fn parse(text: &str) -> PyResult<Kind> {
-        Ok(match text {
-            "str" => Kind::Str,
-            "int" => Kind::Int,
-            "float" => Kind::Float,
-            "any_dict" => Kind::AnyDict,
-            "str_dict" => Kind::StrDict,
-            "str_list" => Kind::StrList,
-            "model" => Kind::Model,
-            "model_list" => Kind::ModelList,
-            "model_dict" => Kind::ModelDict,
-            "other" => Kind::Other,
-            other => return Err(PyValueError::new_err(format!("unknown field kind {other}"))),
-        })
-    }
-}
 
 struct Field {
     name: Py<PyAny>,
     name_text: String,
     /// `None` for a required field.
     default: Option<Py<PyAny>>,
-    kind: Kind,
-    nested: Option<Py<PyType>>,
-    /// The nested class's field table.
-    nested_table: Option<Py<FieldTable>>,
-    /// `X | None`.
-    optional: bool,
+    /// The message class the field holds (alone, in a list or by name), if any, and its
+    /// field table.
+    nested: Option<(Py<PyType>, Py<FieldTable>)>,
 }
 
-/// One field as `models.py` describes it: `(name, required, default, kind, nested_class, optional)`.
-type FieldSpec = (Py<PyAny>, bool, Py<PyAny>, String, Option<Py<PyType>>, bool);
+/// One field as `models.py` declares it: `(name, required, default, type_hint, nested_class)`,
+/// the type hint written as the core writes member types (`dict[str, Any] | None`).
+type FieldSpec = (Py<PyAny>, bool, Py<PyAny>, String, Option<Py<PyType>>);
 
 /// The fields of one message class, in declaration order; set by `models.py` as
 /// `cls.__rxon_fields__` when the class is created.
 #[pyclass(frozen, module = "rxon_core._native")]
 pub struct FieldTable {
-    model: String,
+    model: &'static str,
     fields: Vec<Field>,
     /// Every field in order, holding its default (`None` for required ones): copied to
     /// start an instance's `__dict__`.
     template: Py<PyDict>,
-    /// Field name → position in `fields`.
+    /// Field name → the member's index in the core's description.
     index: Py<PyDict>,
-    /// How many fields have no default.
-    required: usize,
+    /// The core's member index → position in `fields`.
+    by_core: Vec<usize>,
 }
 
 #[pymethods]
 impl FieldTable {
-    /// `fields`: `(name, required, default, kind, nested_class, optional)` tuples (see
-    /// `models._field_kind`).
+    /// `fields`: `(name, required, default, type_hint, nested_class)` tuples (see
+    /// `models.Model.__init_subclass__`). Refuses a declaration that differs from the core's message in
+    /// any member's name, type, requiredness or default.
     #[new]
     fn new(py: Python<'_>, model: String, fields: Vec<FieldSpec>) -> PyResult<Self> {
-        if !rxon_core::models::MESSAGE_NAMES.contains(&model.as_str()) {
+        let Some(&model) = rxon_core::models::MESSAGE_NAMES.iter().find(|name| **name == model) else {
             return Err(PyValueError::new_err(format!("{model} is not an RXON message")));
-        }
-        // The declaration in `models.py` must name exactly the core's members.
-        let mut declared: Vec<String> = fields
+        };
+        let core = rxon_core::models::members(model);
+        let declared: Vec<String> = fields
             .iter()
             .map(|spec| spec.0.bind(py).extract::<String>())
             .collect::<PyResult<_>>()?;
-        let mut core: Vec<&str> = rxon_core::models::member_names(&model).to_vec();
-        declared.sort_unstable();
-        core.sort_unstable();
-        if declared != core {
+        let (mut sorted, mut core_names) = (declared.clone(), core.iter().map(|m| m.name).collect::<Vec<_>>());
+        sorted.sort_unstable();
+        core_names.sort_unstable();
+        if sorted != core_names {
             return Err(PyTypeError::new_err(format!(
-                "{model} declares the members {declared:?}, the core's {model} has {core:?}"
+                "{model} declares the members {sorted:?}, the core's {model} has {core_names:?}"
             )));
         }
         let (template, index) = (PyDict::new(py), PyDict::new(py));
         let mut table = Vec::with_capacity(fields.len());
-        for (position, (name, required, default, kind, nested, optional)) in fields.into_iter().enumerate() {
+        let mut by_core = vec![0; core.len()];
+        for (position, (name, required, default, hint, nested)) in fields.into_iter().enumerate() {
+            let name_text = name.bind(py).extract::<String>()?;
+            let core_index = core.iter().position(|m| m.name == name_text).unwrap_or_default();
+            let member = &core[core_index];
+            let core_hint = member.ty.to_string();
+            if hint != core_hint || required != member.required {
+                return Err(PyTypeError::new_err(format!(
+                    "{model}.{name_text} is declared `{hint}`{}, the core's is `{core_hint}`{}",
+                    if required { " (required)" } else { "" },
+                    if member.required { " (required)" } else { "" },
+                )));
+            }
+            if let Some(core_default) = &member.default {
+                let declared_default = to_value(default.bind(py))?;
+                if &declared_default != core_default {
+                    return Err(PyTypeError::new_err(format!(
+                        "{model}.{name_text} defaults to {declared_default}, the core's to {core_default}"
+                    )));
+                }
+            }
             template.set_item(&name, if required { py.None() } else { default.clone_ref(py) })?;
-            index.set_item(&name, position)?;
-            let nested_table = nested
-                .as_ref()
-                .map(|cls| table_of_class(cls.bind(py)).map(Bound::unbind))
-                .transpose()?;
+            index.set_item(&name, core_index)?;
+            by_core[core_index] = position;
+            let nested = match nested {
+                Some(cls) => Some((cls.clone_ref(py), table_of_class(cls.bind(py))?.unbind())),
+                None => None,
+            };
             table.push(Field {
-                name_text: name.bind(py).extract::<String>()?,
+                name_text,
                 name,
                 default: (!required).then_some(default),
-                kind: Kind::parse(&kind)?,
                 nested,
-                nested_table,
-                optional,
             });
         }
         Ok(FieldTable {
             model,
-            required: table.iter().filter(|f| f.default.is_none()).count(),
             fields: table,
             template: template.unbind(),
             index: index.unbind(),
+            by_core,
         })
     }
 }
@@ -267,8 +246,8 @@ impl<'py> Iterator for MessageMembers<'py> {
 
 /// The reference's `from_dict(cls, data)`: `None` stays `None`, an instance of `cls` is
 /// returned as is, anything but a dict is returned unchanged (as the reference does); a dict
-/// is decoded by the core (a `ValueError` with the reference's message if it does not fit)
-/// and built into `cls`.
+/// is checked by the core and built into `cls` (a `ValueError` with the reference's message
+/// if it does not fit).
 #[pyfunction]
 pub fn from_dict<'py>(cls: &Bound<'py, PyAny>, data: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     if data.is_none() || data.is_instance(cls)? {
@@ -283,61 +262,18 @@ pub fn from_dict<'py>(cls: &Bound<'py, PyAny>, data: &Bound<'py, PyAny>) -> PyRe
             cls.name()?
         )));
     };
-    let Ok(dict) = data.cast::<PyDict>() else {
+    if !data.is_instance_of::<PyDict>() {
         return Ok(data.clone());
-    };
-    if let Some(message) = fast_build(cls, table.get(), dict)? {
-        return Ok(message);
     }
-    // Not plainly valid: the core decides, with the reference's message if it refuses.
-    rxon_core::models::check(&table.get().model, &to_value(data)?).map_err(to_pyerr)?;
-    build(cls, table.get(), dict)
+    let model = table.get().model;
+    build_message(&PyHost::building(cls.clone(), table), model, data)
 }
 
-/// The core's verdict on `data` as message `name` (`ValueError` with the reference's message
-/// if it does not decode); what `from_dict` defers to when its quick check is in doubt.
+/// The core decoder's verdict on `data` (as a JSON tree) as message `name`: `ValueError` with
+/// the reference's message if it does not decode.
 #[pyfunction]
 pub fn check_message(name: &str, data: &Bound<'_, PyAny>) -> PyResult<()> {
     rxon_core::models::check(name, &to_value(data)?).map_err(to_pyerr)
-}
-
-/// Builds `cls` from `data` if every member plainly has its field's type (what msgspec
-/// accepts), checking each member once; `None` when in doubt, leaving the verdict and its
-/// message to the core's decoder.
-fn fast_build<'py>(
-    cls: &Bound<'py, PyType>,
-    table: &FieldTable,
-    data: &Bound<'py, PyDict>,
-) -> PyResult<Option<Bound<'py, PyAny>>> {
-    let py = cls.py();
-    let (slots, index) = (table.template.bind(py).copy()?, table.index.bind(py));
-    let mut required = 0;
-    for (key, value) in data.iter() {
-        if !key.is_exact_instance_of::<PyString>() {
-            return Ok(None);
-        }
-        let Some(position) = index.get_item(&key)? else {
-            continue;
-        }; // unknown members are ignored
-        let field = &table.fields[position.extract::<usize>()?];
-        required += usize::from(field.default.is_none());
-        let value = if value.is_none() {
-            if !field.optional {
-                return Ok(None);
-            }
-            value
-        } else {
-            match checked(field, value)? {
-                Some(value) => value,
-                None => return Ok(None),
-            }
-        };
-        slots.set_item(key, value)?;
-    }
-    if required < table.required {
-        return Ok(None);
-    }
-    with_fields(cls, slots).map(Some)
 }
 
 /// A new instance of `cls` (no `__init__`) whose `__dict__` is `slots`.
@@ -360,122 +296,6 @@ fn with_fields<'py>(cls: &Bound<'py, PyType>, slots: Bound<'py, PyDict>) -> PyRe
     Ok(obj)
 }
 
-/// `value` as field `field` holds it, if it plainly has the field's type.
-fn checked<'py>(field: &Field, value: Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyAny>>> {
-    let py = value.py();
-    let is_int = |v: &Bound<'_, PyAny>| v.is_exact_instance_of::<PyInt>() && v.extract::<i64>().is_ok();
-    let nested = |item: &Bound<'py, PyAny>| -> PyResult<Option<Bound<'py, PyAny>>> {
-        let (Some(cls), Some(table)) = (&field.nested, &field.nested_table) else {
-            return Ok(None);
-        };
-        match item.cast::<PyDict>() {
-            Ok(dict) => fast_build(cls.bind(py), table.get(), dict),
-            Err(_) => Ok(None),
-        }
-    };
-    Ok(match field.kind {
-        Kind::Str if value.is_exact_instance_of::<PyString>() => Some(value),
-        Kind::Int if is_int(&value) => Some(value),
-        Kind::Float if value.is_exact_instance_of::<PyFloat>() => Some(value),
-        Kind::Float if is_int(&value) => Some(PyFloat::new(py, value.extract::<f64>()?).into_any()),
-        Kind::AnyDict | Kind::StrDict => {
-            let Ok(dict) = value.cast::<PyDict>() else {
-                return Ok(None);
-            };
-            for (key, item) in dict.iter() {
-                let text_item = field.kind == Kind::AnyDict || item.is_exact_instance_of::<PyString>();
-                if !key.is_exact_instance_of::<PyString>() || !text_item {
-                    return Ok(None);
-                }
-            }
-            Some(dict.copy()?.into_any())
-        }
-        Kind::StrList => {
-            let Ok(list) = value.cast::<PyList>() else {
-                return Ok(None);
-            };
-            if !list.iter().all(|item| item.is_exact_instance_of::<PyString>()) {
-                return Ok(None);
-            }
-            Some(list.get_slice(0, list.len()).into_any())
-        }
-        Kind::Model => nested(&value)?,
-        Kind::ModelList => {
-            let Ok(list) = value.cast::<PyList>() else {
-                return Ok(None);
-            };
-            let out = PyList::empty(py);
-            for item in list.iter() {
-                let Some(built) = nested(&item)? else { return Ok(None) };
-                out.append(built)?;
-            }
-            Some(out.into_any())
-        }
-        Kind::ModelDict => {
-            let Ok(dict) = value.cast::<PyDict>() else {
-                return Ok(None);
-            };
-            let out = PyDict::new(py);
-            for (key, item) in dict.iter() {
-                let Some(built) = nested(&item)? else { return Ok(None) };
-                if !key.is_exact_instance_of::<PyString>() {
-                    return Ok(None);
-                }
-                out.set_item(key, built)?;
-            }
-            Some(out.into_any())
-        }
-        _ => None,
-    })
-}
-
-/// Builds an instance of `cls` from a dict the core has accepted as that message.
-fn build<'py>(cls: &Bound<'py, PyType>, table: &FieldTable, data: &Bound<'py, PyDict>) -> PyResult<Bound<'py, PyAny>> {
-    let slots = table.template.bind(cls.py()).copy()?;
-    for field in &table.fields {
-        if let Some(value) = data.get_item(&field.name)?.filter(|v| !v.is_none()) {
-            slots.set_item(&field.name, built(field, value)?)?;
-        }
-    }
-    with_fields(cls, slots)
-}
-
-/// One field's value, with nested messages built.
-fn built<'py>(field: &Field, value: Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    let py = value.py();
-    let nested = |item: &Bound<'py, PyAny>| -> PyResult<Bound<'py, PyAny>> {
-        let cls = field
-            .nested
-            .as_ref()
-            .ok_or_else(|| PyTypeError::new_err("nested class missing"))?
-            .bind(py);
-        match item.cast::<PyDict>() {
-            Ok(dict) => build(cls, table_of_class(cls)?.get(), dict),
-            Err(_) => Ok(item.clone()),
-        }
-    };
-    Ok(match field.kind {
-        Kind::Str | Kind::Int | Kind::AnyDict | Kind::StrDict | Kind::StrList | Kind::Other => value,
-        Kind::Float if value.is_instance_of::<PyInt>() => PyFloat::new(py, value.extract::<f64>()?).into_any(),
-        Kind::Float => value,
-        Kind::Model => nested(&value)?,
-        Kind::ModelList => {
-            let list = PyList::empty(py);
-            for item in value.try_iter()? {
-                list.append(nested(&item?)?)?;
-            }
-            list.into_any()
-        }
-        Kind::ModelDict => {
-            let dict = PyDict::new(py);
-            for (key, item) in value.cast::<PyDict>()?.iter() {
-                dict.set_item(key, nested(&item)?)?;
-            }
-            dict.into_any()
-        }
-    })
-}
-
 /// The Python class of message `M` (from `rxon_core.models`).
 fn class_of<M: Message>(py: Python<'_>) -> PyResult<Bound<'_, PyType>> {
     static MODULE: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
@@ -488,7 +308,8 @@ pub fn to_py<'py, M: Message>(py: Python<'py>, message: &M) -> PyResult<Bound<'p
     let tree = message.to_dict().map_err(to_pyerr)?;
     let data = to_python(py, &tree)?;
     let cls = class_of::<M>(py)?;
-    build(&cls, table_of_class(&cls)?.get(), data.cast::<PyDict>()?)
+    let table = table_of_class(&cls)?;
+    build_message(&PyHost::building(cls, table), M::NAME, &data)
 }
 
 /// A Python message (an instance or a plain dict) as the core's message.
@@ -500,7 +321,7 @@ pub fn from_py<M: Message>(obj: &Bound<'_, PyAny>) -> PyResult<M> {
 #[pyfunction]
 pub fn matches(have: &Bound<'_, PyAny>, required: &Bound<'_, PyAny>) -> PyResult<bool> {
     let table = table_of(have).ok_or_else(|| PyTypeError::new_err("matches() needs an RXON message"))?;
-    rxon_core::matching::matches_named(&table.get().model, &to_value(have)?, &to_value(required)?).map_err(to_pyerr)
+    rxon_core::matching::matches_named(table.get().model, &to_value(have)?, &to_value(required)?).map_err(to_pyerr)
 }
 
 /// `TaskPayload.validate_params(skill)`: `(True, None)` or `(False, reason)`.
@@ -524,5 +345,78 @@ impl<'py, M: Message> IntoPyObject<'py> for PyMessage<M> {
 
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_py(py, &self.0)
+    }
+}
+
+/// A message class instance under construction: its class, field table and `__dict__`.
+pub struct Draft<'py> {
+    cls: Bound<'py, PyType>,
+    table: Bound<'py, FieldTable>,
+    slots: Bound<'py, PyDict>,
+}
+
+/// The core builds message instances through the binding: classes are the declared ones (the
+/// class `from_dict` was given, outermost; the field's declared class, nested).
+impl<'py> MessageBuilder for PyHost<'py> {
+    type Draft = Draft<'py>;
+
+    fn draft(&self, name: &str, owner: Option<(&Draft<'py>, usize)>) -> PyResult<Draft<'py>> {
+        let py = self.py();
+        let (cls, table) = match owner {
+            None => self
+                .class()
+                .cloned()
+                .ok_or_else(|| PyTypeError::new_err(format!("no class to build {name} as")))?,
+            Some((owner, index)) => {
+                let owner = owner.table.get();
+                let field = &owner.fields[owner.by_core[index]];
+                let (cls, table) = field
+                    .nested
+                    .as_ref()
+                    .ok_or_else(|| PyTypeError::new_err(format!("{} declares no class for {name}", field.name_text)))?;
+                (cls.bind(py).clone(), table.bind(py).clone())
+            }
+        };
+        let slots = table.get().template.bind(py).copy()?;
+        Ok(Draft { cls, table, slots })
+    }
+
+    #[inline]
+    fn member_index(&self, draft: &Draft<'py>, key: &Bound<'py, PyAny>) -> PyResult<Option<usize>> {
+        draft
+            .table
+            .get()
+            .index
+            .bind(self.py())
+            .get_item(key)?
+            .map(|i| i.extract())
+            .transpose()
+    }
+
+    #[inline]
+    fn set(&self, draft: &mut Draft<'py>, index: usize, value: Bound<'py, PyAny>) -> PyResult<()> {
+        let table = draft.table.get();
+        draft.slots.set_item(&table.fields[table.by_core[index]].name, value)
+    }
+
+    #[inline]
+    fn finish(&self, draft: Draft<'py>) -> PyResult<Bound<'py, PyAny>> {
+        with_fields(&draft.cls, draft.slots)
+    }
+
+    #[inline]
+    fn float(&self, value: f64) -> PyResult<Bound<'py, PyAny>> {
+        Ok(PyFloat::new(self.py(), value).into_any())
+    }
+
+    #[inline]
+    fn copy(&self, value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        if let Ok(dict) = value.cast::<PyDict>() {
+            return Ok(dict.copy()?.into_any());
+        }
+        if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() {
+            return Ok(PyList::new(self.py(), value.try_iter()?.collect::<PyResult<Vec<_>>>()?)?.into_any());
+        }
+        Ok(value.clone()) // a message given where a mapping belongs: held as given
     }
 }

@@ -39,30 +39,26 @@ def _is_model(annotation: Any) -> bool:
     return isinstance(annotation, type) and issubclass(annotation, Model)
 
 
-def _field_kind(annotation: Any) -> tuple[str, type | None, bool]:
-    """How a field is checked and built from plain data: ``(kind, nested class, optional)``,
-    kind one of str, int, float, any_dict, str_dict, str_list, model, model_list, model_dict,
-    other (anything else: checked by the core only)."""
-    optional = isinstance(annotation, types.UnionType) and type(None) in typing.get_args(annotation)
-    if optional:
-        annotation = next(arg for arg in typing.get_args(annotation) if arg is not type(None))
-    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+def _type_hint(annotation: Any) -> str:
+    """The annotation written as the core writes member types (``dict[str, Any] | None``), so
+    that each declaration here is checked against the core's message when its class is made."""
+    args = typing.get_args(annotation)
+    if isinstance(annotation, types.UnionType) and len(args) == 2 and type(None) in args:
+        inner = next(arg for arg in args if arg is not type(None))
+        return f"{_type_hint(inner)} | None"
+    origin = typing.get_origin(annotation)
+    if origin in (list, dict):
+        return f"{origin.__name__}[{', '.join(_type_hint(arg) for arg in args)}]"
+    if annotation is Any:
+        return "Any"
+    return getattr(annotation, "__name__", repr(annotation))
+
+
+def _nested_model(annotation: Any) -> type | None:
+    """The message class a field holds (alone, in a list or a dict, or optional), if any."""
     if _is_model(annotation):
-        return "model", annotation, optional
-    if annotation in (str, int, float):
-        return annotation.__name__, None, optional
-    if origin is list and args == (str,):
-        return "str_list", None, optional
-    if origin is list and args and _is_model(args[0]):
-        return "model_list", args[0], optional
-    if origin is dict and len(args) == 2 and args[0] is str:
-        if args[1] is Any:
-            return "any_dict", None, optional
-        if args[1] is str:
-            return "str_dict", None, optional
-        if _is_model(args[1]):
-            return "model_dict", args[1], optional
-    return "other", None, optional
+        return typing.cast(type, annotation)
+    return next((m for m in map(_nested_model, typing.get_args(annotation)) if m is not None), None)
 
 
 @typing.dataclass_transform(eq_default=True, frozen_default=True)
@@ -82,8 +78,8 @@ class Model:
             if typing.get_origin(hints[name]) is ClassVar:
                 continue
             required = name not in cls.__dict__
-            kind, nested, optional = _field_kind(hints[name])
-            specs.append((name, required, cls.__dict__.get(name), kind, nested, optional))
+            hint = hints[name]
+            specs.append((name, required, cls.__dict__.get(name), _type_hint(hint), _nested_model(hint)))
         cls.__rxon_fields__ = _native.FieldTable(cls.__name__, specs)
         cls.__struct_fields__ = tuple(spec[0] for spec in specs)
         setattr(cls, "__match_args__", cls.__struct_fields__)  # noqa: B010 (positional patterns)

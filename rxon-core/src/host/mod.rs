@@ -6,11 +6,15 @@
 //! * [`Hosted`] is a `Serialize` view of a host value, so the canonical writer, `json_dumps`,
 //!   hashes, signatures and [`crate::json::to_value`] read host values directly;
 //! * [`to_plain`] gives a host value's plain form (the reference's `to_dict`) built by the
-//!   binding's [`PlainBuilder`]: the canonical rules without writing text in between.
+//!   binding's [`PlainBuilder`]: the canonical rules without writing text in between;
+//! * [`build_message`] checks a host mapping against a message's member types and has the
+//!   binding's [`MessageBuilder`] build it (the reference's `from_dict`).
 
+mod message;
 mod plain;
 mod serialize;
 
+pub use message::{MessageBuilder, build_message};
 pub use plain::{PlainBuilder, to_plain};
 pub use serialize::{Hosted, with_hosted};
 
@@ -67,6 +71,16 @@ pub trait Host {
             Node::Str(text) => Some(text),
             _ => None,
         })
+    }
+
+    /// Whether `value` is null.
+    fn is_null(&self, value: &Self::Value) -> Result<bool, Self::Error> {
+        Ok(matches!(self.read(value)?, Node::Null))
+    }
+
+    /// Whether `value` is a string (without reading its text).
+    fn is_string(&self, value: &Self::Value) -> Result<bool, Self::Error> {
+        Ok(self.string(value)?.is_some())
     }
 
     /// The name of `value`'s type in the host language, for error messages.

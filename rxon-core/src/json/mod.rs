@@ -13,7 +13,7 @@ mod write;
 pub use build::{BuildError, to_value};
 pub use escape::write_escaped_str;
 pub use read::{Deserializer, Error, MAX_NESTING};
-pub(crate) use serde_impl::{BIGINT_TOKEN, OBJECT_TOKEN, SORTED_WANTED};
+pub(crate) use serde_impl::{BIGINT_TOKEN, OBJECT_TOKEN, OBJECT_VALUE_TOKEN, SORTED_WANTED, VALUE_TOKEN};
 pub use value::{Number, Object, Str, Value};
 pub use write::to_text;
 

@@ -3,7 +3,7 @@
 //! when they hold no escapes, and a nesting limit so hostile input cannot exhaust the stack.
 
 use super::escape::skip_plain;
-use super::serde_impl::{BIGINT_TOKEN, VALUE_TOKEN, hand_over};
+use super::serde_impl::{BIGINT_TOKEN, OBJECT_VALUE_TOKEN, VALUE_TOKEN, hand_over};
 use super::value::{Number, Object, Str, Value};
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
 use std::fmt;
@@ -504,7 +504,7 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
     }
 
     fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, Error> {
-        if name == VALUE_TOKEN {
+        if name == VALUE_TOKEN || name == OBJECT_VALUE_TOKEN {
             // A `Value` member: build it directly, without a visitor call per token.
             let value = self.parse_value()?;
             return hand_over(value, visitor);
@@ -538,9 +538,23 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
         }
     }
 
+    /// A message is an object, never an array (serde would otherwise take an array of its
+    /// members in declaration order; the reference refuses it).
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        if self.peek() == Some(b'[') {
+            return Err(de::Error::invalid_type(de::Unexpected::Seq, &visitor));
+        }
+        self.deserialize_any(visitor)
+    }
+
     serde::forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 char str string bytes byte_buf unit
-        unit_struct seq tuple tuple_struct map struct identifier ignored_any
+        unit_struct seq tuple tuple_struct map identifier ignored_any
     }
 }
 

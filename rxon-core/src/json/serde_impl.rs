@@ -16,6 +16,10 @@ pub(crate) const BIGINT_TOKEN: &str = "$rxon::json::BigInt";
 /// visiting it token by token as usual.
 pub(crate) const VALUE_TOKEN: &str = "$rxon::json::Value";
 
+/// The same for an [`Object`]: read like [`VALUE_TOKEN`], named apart so that the decoder's
+/// description of a message (`models::members`) can tell an object member from any value.
+pub(crate) const OBJECT_VALUE_TOKEN: &str = "$rxon::json::Object::value";
+
 thread_local! {
     /// A value the reader built, waiting for the `ValueVisitor` it is about to call.
     static HANDOFF: std::cell::RefCell<Option<Value>> = const { std::cell::RefCell::new(None) };
@@ -237,7 +241,7 @@ impl<'de> Deserialize<'de> for Value {
 
 impl<'de> Deserialize<'de> for Object {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Object, D::Error> {
-        match deserializer.deserialize_newtype_struct(VALUE_TOKEN, ValueVisitor)? {
+        match deserializer.deserialize_newtype_struct(OBJECT_VALUE_TOKEN, ValueVisitor)? {
             Value::Object(object) => Ok(object),
             other => Err(de::Error::invalid_type(unexpected(&other), &"a map")),
         }

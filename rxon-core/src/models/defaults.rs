@@ -33,6 +33,33 @@ pub const HOSTNAME: &str = "unknown";
 /// `WorkerCapabilities.ip_address`.
 pub const IP_ADDRESS: &str = "0.0.0.0";
 
+/// The default of every string member that has one: `(message, member, default)`.
+pub const STRING_DEFAULTS: &[(&str, &str, &str)] = &[
+    ("TaskResult", "status", TASK_STATUS),
+    ("WorkerRegistration", "worker_type", WORKER_TYPE),
+    ("SkillInfo", "schema_dialect", SCHEMA_DIALECT),
+    ("InstalledArtifact", "version", ARTIFACT_VERSION),
+    ("WorkerCapabilities", "hostname", HOSTNAME),
+    ("WorkerCapabilities", "ip_address", IP_ADDRESS),
+];
+
+/// The default of a member that may be left out, by its type: null for nullable members,
+/// `0` and `0.0` for numbers, [`STRING_DEFAULTS`] for strings. `None` if it has none.
+pub(crate) fn default_of(message: &str, member: &str, ty: &super::MemberType) -> Option<crate::json::Value> {
+    use super::MemberType;
+    use crate::json::{Number, Value};
+    Some(match ty {
+        MemberType::Nullable(_) => Value::Null,
+        MemberType::Int => Value::Number(Number::PosInt(0)),
+        MemberType::Float => Value::Number(Number::Float(0.0)),
+        MemberType::Str => STRING_DEFAULTS
+            .iter()
+            .find(|(m, name, _)| *m == message && *name == member)
+            .map(|(_, _, default)| Value::from(*default))?,
+        _ => return None,
+    })
+}
+
 /// Decodes a member that was given: `Some(value)`. A `null` is refused as the reference
 /// refuses it for a `float` or `str` member (`Option` alone would take it for "not given").
 pub(crate) fn given<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<T>, D::Error> {

@@ -27,7 +27,8 @@ mod worker;
 pub use common::{FileMetadata, SecurityContext};
 pub use decode::decode_error;
 pub use event::WorkerEventPayload;
-pub use fields::field_names;
+use fields::members_of;
+pub use fields::{Member, MemberType, field_names};
 pub use received::Received;
 pub use resources::{DeviceUsage, HardwareDevice, Resources, ResourcesUsage};
 pub use task::{TaskError, TaskPayload, TaskResult};
@@ -99,6 +100,18 @@ macro_rules! message {
             match name {
                 $(stringify!($ty) => $ty::from_value(value)?.to_dict(),)*
                 other => Err(crate::error::RxonError::invalid_value(format!("Unknown message type {other}"))),
+            }
+        }
+
+        /// Every member of the message called `name` — names, types, which are required,
+        /// defaults — in declaration order (empty for an unknown name).
+        pub fn members(name: &str) -> &'static [Member] {
+            match name {
+                $(stringify!($ty) => {
+                    static MEMBERS: std::sync::OnceLock<Vec<Member>> = std::sync::OnceLock::new();
+                    MEMBERS.get_or_init(members_of::<$ty>)
+                })*
+                _ => &[],
             }
         }
 
