@@ -64,7 +64,7 @@ fn message<B: MessageBuilder>(
         };
         let member = &members[index];
         required += usize::from(member.required);
-        match typed(builder, &member.ty, &member_value, (&draft, index))? {
+        match typed(builder, &member.ty, member_value, (&draft, index))? {
             Some(typed) => builder.set(&mut draft, index, typed)?,
             None => return Ok(None),
         }
@@ -75,80 +75,107 @@ fn message<B: MessageBuilder>(
     builder.finish(draft).map(Some)
 }
 
+/// What a member's value becomes.
+enum Fit<V> {
+    /// Held as given.
+    Kept,
+    /// A container of items held as given: copied whole.
+    Copied,
+    /// Converted or built anew.
+    Built(V),
+    /// Not of the member's type.
+    Refused,
+}
+
 /// `value` as a member of type `ty` holds it, or `None` if it is not of that type.
 fn typed<B: MessageBuilder>(
     builder: &B,
     ty: &MemberType,
-    value: &B::Value,
+    value: B::Value,
     owner: (&B::Draft, usize),
 ) -> Result<Option<B::Value>, B::Error> {
     // The common cases asked directly, without reading the value whole.
-    match ty {
-        MemberType::Json => return Ok(Some(value.clone())),
-        MemberType::Str => return Ok(builder.is_string(value)?.then(|| value.clone())),
-        MemberType::Nullable(inner) if !builder.is_null(value)? => return typed(builder, inner, value, owner),
-        MemberType::Nullable(_) => return Ok(Some(value.clone())),
-        _ => {}
-    }
-    Ok(Some(match (ty, builder.read(value)?) {
+    let fit = match ty {
+        MemberType::Json => Fit::Kept,
+        MemberType::Str if builder.is_string(&value)? => Fit::Kept,
+        MemberType::Str => Fit::Refused,
+        MemberType::Nullable(inner) if !builder.is_null(&value)? => return typed(builder, inner, value, owner),
+        MemberType::Nullable(_) => Fit::Kept,
+        _ => fit(builder, ty, &value, owner)?,
+    };
+    Ok(match fit {
+        Fit::Kept => Some(value),
+        Fit::Copied => Some(builder.copy(&value)?),
+        Fit::Built(built) => Some(built),
+        Fit::Refused => None,
+    })
+}
+
+/// What `value` becomes as a member of type `ty`, read whole.
+fn fit<B: MessageBuilder>(
+    builder: &B,
+    ty: &MemberType,
+    value: &B::Value,
+    owner: (&B::Draft, usize),
+) -> Result<Fit<B::Value>, B::Error> {
+    Ok(match (ty, builder.read(value)?) {
         (MemberType::Bool, Node::Bool(_)) | (MemberType::Int, Node::Int(_)) | (MemberType::Float, Node::Float(_)) => {
-            value.clone()
+            Fit::Kept
         }
-        (MemberType::Float, Node::Int(i)) => builder.float(i as f64)?,
-        (MemberType::Float, Node::UInt(u)) => builder.float(u as f64)?,
+        (MemberType::Float, Node::Int(i)) => Fit::Built(builder.float(i as f64)?),
+        (MemberType::Float, Node::UInt(u)) => Fit::Built(builder.float(u as f64)?),
         // Beyond 64 bits: the nearest double, as the decoder reads such a number.
         (MemberType::Float, Node::BigInt(digits)) => match digits.parse::<f64>() {
-            Ok(f) => builder.float(f)?,
-            Err(_) => return Ok(None),
+            Ok(f) => Fit::Built(builder.float(f)?),
+            Err(_) => Fit::Refused,
         },
-        // Items kept as they are: checked, and the container copied whole.
         (MemberType::List(item), Node::List(items)) if kept_as_is(item) => {
             for each in items {
                 if !kept(builder, item, &each?)? {
-                    return Ok(None);
+                    return Ok(Fit::Refused);
                 }
             }
-            builder.copy(value)?
+            Fit::Copied
         }
         (MemberType::Map(item), Node::Map(entries)) if kept_as_is(item) => {
             for entry in entries {
                 let (key, each) = entry?;
                 if !builder.is_string(&key)? || !kept(builder, item, &each)? {
-                    return Ok(None);
+                    return Ok(Fit::Refused);
                 }
             }
-            builder.copy(value)?
+            Fit::Copied
         }
         (MemberType::List(item), Node::List(items)) => {
             let mut out = Vec::with_capacity(items.size_hint().0);
             for each in items {
-                let Some(each) = typed(builder, item, &each?, owner)? else {
-                    return Ok(None);
+                let Some(each) = typed(builder, item, each?, owner)? else {
+                    return Ok(Fit::Refused);
                 };
                 out.push(each);
             }
-            builder.list(out)?
+            Fit::Built(builder.list(out)?)
         }
         (MemberType::Map(item), Node::Map(entries)) => {
             let mut out = Vec::with_capacity(entries.size_hint().0);
             for entry in entries {
                 let (key, each) = entry?;
                 if !builder.is_string(&key)? {
-                    return Ok(None);
+                    return Ok(Fit::Refused);
                 }
-                let Some(each) = typed(builder, item, &each, owner)? else {
-                    return Ok(None);
+                let Some(each) = typed(builder, item, each, owner)? else {
+                    return Ok(Fit::Refused);
                 };
                 out.push((key, each));
             }
-            builder.map(out)?
+            Fit::Built(builder.map(out)?)
         }
         (MemberType::Message(name), Node::Map(entries)) => match message(builder, name, entries, Some(owner))? {
-            Some(message) => message,
-            None => return Ok(None),
+            Some(message) => Fit::Built(message),
+            None => Fit::Refused,
         },
-        _ => return Ok(None),
-    }))
+        _ => Fit::Refused,
+    })
 }
 
 /// Whether values of type `ty` are held as they are given (no conversion, nothing built).
