@@ -292,4 +292,85 @@ mod tests {
         });
         assert!(tree.unwrap_err().contains("nested more than"));
     }
+
+    /// A message under construction: its name and the members set so far.
+    struct ToyDraft(String, Vec<(Toy, Toy)>);
+
+    impl MessageBuilder for ToyHost {
+        type Draft = ToyDraft;
+
+        fn draft(&self, name: &str, _owner: Option<(&ToyDraft, usize)>) -> Result<ToyDraft, String> {
+            Ok(ToyDraft(name.to_string(), Vec::new()))
+        }
+        fn member_index(&self, draft: &ToyDraft, key: &Toy) -> Result<Option<usize>, String> {
+            let members = crate::models::members(&draft.0);
+            Ok(members.iter().position(|m| Toy::Str(m.name.into()) == *key))
+        }
+        fn set(&self, draft: &mut ToyDraft, index: usize, value: Toy) -> Result<(), String> {
+            draft.1.push((s(crate::models::members(&draft.0)[index].name), value));
+            Ok(())
+        }
+        fn finish(&self, draft: ToyDraft) -> Result<Toy, String> {
+            Ok(Toy::Map(draft.1))
+        }
+        fn float(&self, value: f64) -> Result<Toy, String> {
+            Ok(Toy::Float(value))
+        }
+        fn copy(&self, value: &Toy) -> Result<Toy, String> {
+            Ok(value.clone())
+        }
+    }
+
+    fn task(extra: Vec<(Toy, Toy)>) -> Toy {
+        let mut members = vec![(s("job_id"), s("j")), (s("task_id"), s("t")), (s("type"), s("echo"))];
+        members.extend(extra);
+        Toy::Map(members)
+    }
+
+    #[test]
+    fn host_mappings_become_messages_checked_against_member_types() {
+        let file = Toy::Map(vec![(s("uri"), s("s3://b/k")), (s("size"), Toy::Int(3))]);
+        let given = task(vec![
+            (s("priority"), Toy::Int(5)),
+            (s("unknown"), Toy::Foreign),
+            (s("params_metadata"), Toy::Map(vec![(s("in"), file)])),
+        ]);
+        let Toy::Map(built) = build_message(&ToyHost, "TaskPayload", &given).unwrap() else {
+            panic!("not a map");
+        };
+        // An integer for a float member becomes a float; unknown members are left out.
+        assert!(built.contains(&(s("priority"), Toy::Float(5.0))));
+        assert!(!built.iter().any(|(k, _)| *k == s("unknown")));
+        let nested = &built.iter().find(|(k, _)| *k == s("params_metadata")).unwrap().1;
+        assert_eq!(
+            nested,
+            &Toy::Map(vec![(
+                s("in"),
+                Toy::Map(vec![(s("uri"), s("s3://b/k")), (s("size"), Toy::Int(3))])
+            )])
+        );
+    }
+
+    #[test]
+    fn what_does_not_fit_gets_the_decoders_message() {
+        let missing = Toy::Map(vec![(s("job_id"), s("j"))]);
+        assert_eq!(
+            build_message(&ToyHost, "TaskPayload", &missing).unwrap_err(),
+            "Failed to instantiate TaskPayload: Object missing required field `task_id`"
+        );
+        let wrong = task(vec![(s("deadline"), s("soon"))]);
+        assert_eq!(
+            build_message(&ToyHost, "TaskPayload", &wrong).unwrap_err(),
+            "Failed to instantiate TaskPayload: Expected `int | null`, got `str` - at `$.deadline`"
+        );
+        let foreign = task(vec![(s("step"), Toy::Foreign)]);
+        assert_eq!(
+            build_message(&ToyHost, "TaskPayload", &foreign).unwrap_err(),
+            "Object of type Foreign is not JSON serializable"
+        );
+        assert_eq!(
+            build_message(&ToyHost, "NoSuchMessage", &missing).unwrap_err(),
+            "Unknown message type NoSuchMessage"
+        );
+    }
 }
