@@ -2,9 +2,10 @@
 //! decoder (serde's own description of it), so that bindings declaring the messages in their
 //! language can be checked against the core, and host values checked without a tree.
 //!
-//! Three probing deserializers ask the decoder: one answers a struct's request with its field
-//! names, one follows a single member's value down to its type, one fills every member but one
-//! with valid values to see whether the decoder misses it. (A JSON tree member asks by name
+//! Probing deserializers ask the decoder: [`Ask`] answers a struct's request with its field
+//! names, or gives it one member whose value ([`TypeOf`]) follows the decoder's requests down
+//! to the member's type; [`Filler`] fills every member but one with valid values to see
+//! whether the decoder misses it. (A JSON tree member asks by name
 //! whether it is any value or an object: `VALUE_TOKEN` or `OBJECT_VALUE_TOKEN`.)
 
 use crate::json::{OBJECT_VALUE_TOKEN, VALUE_TOKEN, Value};
@@ -88,7 +89,7 @@ impl de::Error for Stop {
 /// The wire names of `M`'s members (in declaration order).
 pub fn field_names<'de, M: Deserialize<'de>>() -> &'static [&'static str] {
     let names = RefCell::new(None);
-    let _ = M::deserialize(Names(&names));
+    let _ = M::deserialize(Ask::Names(&names));
     names.into_inner().unwrap_or(&[])
 }
 
@@ -99,7 +100,7 @@ pub fn members_of<M: super::Message>() -> Vec<Member> {
         .iter()
         .map(|&name| {
             let found = RefCell::new(None);
-            let _ = M::deserialize(OneMember { name, found: &found });
+            let _ = M::deserialize(Ask::TypeOf { name, found: &found });
             // A member the decoder takes in a way not described here is taken as any JSON
             // value; the core's tests require that none is.
             let ty = found.into_inner().unwrap_or(MemberType::Json);
@@ -119,10 +120,18 @@ pub fn members_of<M: super::Message>() -> Vec<Member> {
         .collect()
 }
 
-/// Answers a struct's request with its field names.
-struct Names<'a>(&'a RefCell<Option<&'static [&'static str]>>);
+/// What a probe asks of a struct's decoder.
+enum Ask<'a> {
+    /// Its field names.
+    Names(&'a RefCell<Option<&'static [&'static str]>>),
+    /// The type of member `name`: the struct is given only that member, a [`TypeOf`] probe.
+    TypeOf {
+        name: &'static str,
+        found: &'a RefCell<Option<MemberType>>,
+    },
+}
 
-impl<'de> de::Deserializer<'de> for Names<'_> {
+impl<'de> de::Deserializer<'de> for Ask<'_> {
     type Error = Stop;
 
     fn deserialize_any<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value, Stop> {
@@ -133,41 +142,15 @@ impl<'de> de::Deserializer<'de> for Names<'_> {
         self,
         _name: &'static str,
         fields: &'static [&'static str],
-        _visitor: V,
-    ) -> Result<V::Value, Stop> {
-        *self.0.borrow_mut() = Some(fields);
-        Err(Stop)
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
-        unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
-    }
-}
-
-/// A struct holding only member `name`, whose value is a [`TypeOf`] probe.
-struct OneMember<'a> {
-    name: &'static str,
-    found: &'a RefCell<Option<MemberType>>,
-}
-
-impl<'de> de::Deserializer<'de> for OneMember<'_> {
-    type Error = Stop;
-
-    fn deserialize_any<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value, Stop> {
-        Err(Stop)
-    }
-
-    fn deserialize_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Stop> {
-        visitor.visit_map(ProbeEntry {
-            key: Some(self.name),
-            found: self.found,
-        })
+        match self {
+            Ask::Names(names) => {
+                *names.borrow_mut() = Some(fields);
+                Err(Stop)
+            }
+            Ask::TypeOf { name, found } => visitor.visit_map(ProbeEntry { key: Some(name), found }),
+        }
     }
 
     serde::forward_to_deserialize_any! {
