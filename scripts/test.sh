@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of every layer. Installs what it needs; assumes only the machine's toolchains
-# (cargo, python3). The shared test vectors are read from ../shared/vectors (override with
+# (cargo, python3, node + npm). The shared test vectors are read from ../shared/vectors (override with
 # RXON_VECTORS_DIR).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -35,3 +35,19 @@ python_sources=("$root/bindings-python/python" "$root/bindings-python/tests" "$r
 "$python" -m ruff check --config "$root/bindings-python/pyproject.toml" "${python_sources[@]}"
 "$python" -m ruff format --check --config "$root/bindings-python/pyproject.toml" "${python_sources[@]}"
 "$python" -m pytest -q -rA "$root/bindings-python/tests" -s
+
+echo "== Node binding (bindings-node): built with the napi CLI (debug), tested with node --test"
+(
+    cd "$root/bindings-node"
+    npm ci --no-audit --no-fund --loglevel=error
+    npx napi build --platform --js native.js --dts native.d.ts
+    # native.js and native.d.ts are generated from the Rust source and committed: a change to
+    # the native API that was not committed with them fails here.
+    if ! git -C "$root" diff --quiet -- bindings-node/native.js bindings-node/native.d.ts; then
+        echo "bindings-node/native.js or native.d.ts changed when regenerated; commit them:" >&2
+        git -C "$root" diff --stat -- bindings-node/native.js bindings-node/native.d.ts >&2
+        exit 1
+    fi
+    npx tsc -p tsconfig.json
+    node --test test/
+)

@@ -1,0 +1,98 @@
+//! JSON trees of the core as JavaScript values. Integers beyond 2^53 (which a number cannot
+//! hold exactly) become `BigInt`s, and a `BigInt` is written back as the exact integer.
+
+use napi::bindgen_prelude::{BigInt, Null, Object, ToNapiValue};
+use napi::{Env, Unknown};
+use rxon_core::json::{Number, Value};
+
+/// The largest integer a JavaScript number holds exactly.
+const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+/// `value` as a JavaScript value.
+pub fn unknown<'e, T: ToNapiValue>(env: &'e Env, value: T) -> napi::Result<Unknown<'e>> {
+    // SAFETY: `env` is the live environment of the call; the value is created in it.
+    unsafe {
+        let raw = T::to_napi_value(env.raw(), value)?;
+        Ok(Unknown::from_raw_unchecked(env.raw(), raw))
+    }
+}
+
+/// A JSON tree as JavaScript values (objects keep the tree's member order).
+pub fn to_js<'e>(env: &'e Env, value: &Value) -> napi::Result<Unknown<'e>> {
+    match value {
+        Value::Null => unknown(env, Null),
+        Value::Bool(b) => unknown(env, *b),
+        Value::Number(Number::PosInt(u)) if *u <= MAX_SAFE_INTEGER => unknown(env, *u as f64),
+        Value::Number(Number::NegInt(i)) if i.unsigned_abs() <= MAX_SAFE_INTEGER => unknown(env, *i as f64),
+        Value::Number(Number::Float(f)) => unknown(env, *f),
+        Value::Number(number) => unknown(env, big_integer::from_digits(&number.to_string())),
+        Value::String(s) => unknown(env, s.as_str()),
+        Value::Array(items) => {
+            let mut array = env.create_array(items.len() as u32)?;
+            for (index, item) in items.iter().enumerate() {
+                array.set(index as u32, to_js(env, item)?)?;
+            }
+            unknown(env, array)
+        }
+        Value::Object(members) => {
+            let mut object = Object::new(env)?;
+            for (key, item) in members.iter() {
+                object.set(key, to_js(env, item)?)?;
+            }
+            unknown(env, object)
+        }
+    }
+}
+
+/// `BigInt`s ⇄ decimal digits (`-?[0-9]+`), exactly, whatever their size.
+pub mod big_integer {
+    use super::BigInt;
+
+    /// The decimal digits of `big`.
+    pub fn digits(big: &BigInt) -> String {
+        let mut words = big.words.clone();
+        let mut groups = Vec::new(); // base 10^18, least significant first
+        while words.iter().any(|w| *w != 0) {
+            let mut remainder: u128 = 0;
+            for word in words.iter_mut().rev() {
+                let current = (remainder << 64) | u128::from(*word);
+                *word = (current / 1_000_000_000_000_000_000) as u64;
+                remainder = current % 1_000_000_000_000_000_000;
+            }
+            groups.push(remainder as u64);
+        }
+        let Some((last, rest)) = groups.split_last() else {
+            return "0".into();
+        };
+        let mut out = String::new();
+        if big.sign_bit {
+            out.push('-');
+        }
+        out.push_str(&last.to_string());
+        for group in rest.iter().rev() {
+            out.push_str(&format!("{group:018}"));
+        }
+        out
+    }
+
+    /// The `BigInt` of decimal `digits` (`-?[0-9]+`; anything else is read as 0).
+    pub fn from_digits(digits: &str) -> BigInt {
+        let (sign_bit, body) = match digits.strip_prefix('-') {
+            Some(body) => (true, body),
+            None => (false, digits),
+        };
+        let mut words: Vec<u64> = vec![0];
+        for digit in body.bytes().filter(u8::is_ascii_digit) {
+            let mut carry = u128::from(digit - b'0');
+            for word in words.iter_mut() {
+                let current = u128::from(*word) * 10 + carry;
+                *word = current as u64;
+                carry = current >> 64;
+            }
+            if carry > 0 {
+                words.push(carry as u64);
+            }
+        }
+        BigInt { sign_bit, words }
+    }
+}

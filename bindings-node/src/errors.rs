@@ -1,0 +1,93 @@
+//! The core's errors as the JavaScript layer raises them. A failure is thrown as a plain
+//! object `{ rxonKind, message, details }`; `index.js` turns it into the matching class
+//! (`RxonError` and its subclasses, or `TypeError`/`RangeError`), so `instanceof` works.
+
+use crate::convert::{to_js, unknown};
+use napi::bindgen_prelude::Object;
+use napi::{Env, Status};
+use rxon_core::RxonError;
+use rxon_core::host::Refusal;
+use rxon_core::json::{Object as JsonObject, Value};
+
+/// Why a call failed: the kind names the JavaScript class it becomes.
+#[derive(Debug)]
+pub struct JsFailure {
+    kind: &'static str,
+    message: String,
+    details: JsonObject,
+}
+
+impl From<napi::Error> for JsFailure {
+    fn from(err: napi::Error) -> Self {
+        JsFailure {
+            kind: "Error",
+            message: err.reason.clone(),
+            details: JsonObject::new(),
+        }
+    }
+}
+
+impl From<RxonError> for JsFailure {
+    fn from(err: RxonError) -> Self {
+        let kind = match &err {
+            RxonError::InvalidValue { .. } if err.details().get("recursion_limit").is_some() => "RangeError",
+            // The reference's ValueError (a message that does not decode, a bad identifier).
+            RxonError::InvalidValue { .. } => "RxonError",
+            RxonError::Network { .. } => "RxonNetworkError",
+            RxonError::Auth { .. } => "RxonAuthError",
+            RxonError::Protocol { .. } => "RxonProtocolError",
+            RxonError::RateLimit { .. } => "RxonRateLimitError",
+            RxonError::S3ConfigMismatch { .. } => "S3ConfigMismatchError",
+            RxonError::Integrity { .. } => "IntegrityError",
+            RxonError::ParamValidation { .. } => "ParamValidationError",
+        };
+        JsFailure {
+            kind,
+            message: err.message().to_string(),
+            details: err.details().clone(),
+        }
+    }
+}
+
+/// The failure for a value the core refuses.
+pub fn refusal(refusal: Refusal) -> JsFailure {
+    let kind = match &refusal {
+        Refusal::TooDeep(_) => "RangeError",
+        Refusal::KeyNotString(_) | Refusal::NotJson(_) => "TypeError",
+        Refusal::Invalid(err) => return JsFailure::from(err.clone()),
+    };
+    JsFailure {
+        kind,
+        message: refusal.to_string(),
+        details: JsonObject::new(),
+    }
+}
+
+/// A failure of the argument named `what`: a `TypeError`.
+pub fn type_error(message: impl Into<String>) -> JsFailure {
+    JsFailure {
+        kind: "TypeError",
+        message: message.into(),
+        details: JsonObject::new(),
+    }
+}
+
+/// Throws `failure` into JavaScript; the error to return from the call.
+pub fn raise(env: &Env, failure: JsFailure) -> napi::Error {
+    let thrown = (|| -> napi::Result<()> {
+        let mut object = Object::new(env)?;
+        object.set("rxonKind", failure.kind)?;
+        object.set("message", failure.message.as_str())?;
+        object.set("details", to_js(env, &Value::Object(failure.details.clone()))?)?;
+        env.throw(unknown(env, object)?)
+    })();
+    match thrown {
+        Ok(()) => napi::Error::from_status(Status::PendingException),
+        Err(_) => napi::Error::new(Status::GenericFailure, failure.message),
+    }
+}
+
+/// Runs `f`, raising its failure.
+pub fn raising<T>(env: &Env, f: impl FnOnce() -> Result<T, JsFailure>) -> napi::Result<T> {
+    f().map_err(|failure| raise(env, failure))
+}
