@@ -56,3 +56,59 @@ export declare const constants: Readonly<Record<string, string | readonly string
 export declare const PROTOCOL_VERSION: string
 /** Job states after which nothing changes. */
 export declare const TERMINAL_STATES: readonly string[]
+
+/** How the HTTP transport behaves; every member optional (the core's defaults). */
+export interface TransportOptions {
+  /** Tries of `sendResult` on network errors (default 3). */
+  resultRetries?: number
+  /** First wait between those tries in seconds, doubled each time (default 0.1). */
+  resultRetryDelay?: number
+  /** Timeout of every request but the long poll, in seconds (default 30). */
+  requestTimeout?: number
+  /** Timeout of opening a connection, in seconds (default 10). */
+  connectTimeout?: number
+}
+
+/** A message as plain data, members named as the protocol spells them. */
+export type Wire = Record<string, any>
+
+/** The worker's side of the protocol over one connection: each method a Promise. */
+export declare class Transport implements AsyncDisposable {
+  protected constructor(native: unknown)
+  /** The worker this transport speaks for. */
+  readonly workerId: string
+  connect(): Promise<void>
+  /** Closes the connection; later calls reject until `connect()`. */
+  close(): Promise<void>
+  /** Registers the worker; the orchestrator's answer. */
+  register(registration: Wire): Promise<any>
+  /** A task, or `null` when none came within `timeout` seconds (default 30). */
+  pollTask(timeout?: number, availableSkills?: string[], hotSkills?: string[]): Promise<Wire | null>
+  /** `true` if the result was accepted, `false` if the orchestrator ignored it. */
+  sendResult(result: Wire): Promise<boolean>
+  /** The orchestrator's answer, `null` when it sent none. */
+  sendHeartbeat(heartbeat: Wire): Promise<any>
+  /** Whether the orchestrator took the event. */
+  emitEvent(event: Wire): Promise<boolean>
+  /** A new token response, or `null` when refused. */
+  refreshToken(): Promise<Wire | null>
+  [Symbol.asyncDispose](): Promise<void>
+}
+
+/** The HTTP transport (`http(s)://` or `ws(s)://`). */
+export declare class HttpTransport extends Transport {
+  constructor(url: string, workerId: string, token: string, options?: TransportOptions)
+}
+
+/** A transport that talks to nobody: push tasks, read what the worker sent. */
+export declare class MockTransport extends Transport {
+  constructor(workerId?: string, token?: string)
+  pushTask(task: Wire): void
+  registered(): Wire[]
+  results(): Wire[]
+  heartbeats(): Wire[]
+  emittedEvents(): Wire[]
+}
+
+/** The transport for `url`: `http(s)://`, `ws(s)://` or `mock://`. */
+export declare function createTransport(url: string, workerId: string, token: string, options?: TransportOptions): Transport

@@ -37,4 +37,8 @@ export const {
   ParamValidationError,
   IntegrityError,
   S3ConfigMismatchError,
+  Transport,
+  HttpTransport,
+  MockTransport,
+  createTransport,
 } = rxon

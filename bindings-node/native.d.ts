@@ -9,6 +9,48 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/** The worker's side of the protocol over one connection to an orchestrator. */
+export declare class Transport {
+  /** The transport for `url` (`http(s)://`, `ws(s)://` or `mock://`). */
+  static create(url: string, workerId: string, token: string, options?: TransportOptionsInit | undefined | null): Transport
+  /**
+   * A transport that talks to nobody: tasks and commands are pushed by the test, what the
+   * worker sends is kept to be read.
+   */
+  static mockTransport(workerId: string, token: string): Transport
+  /** The worker this transport speaks for. */
+  get workerId(): string
+  /** Opens the connection (after `close()`, opens it again). */
+  connect(): Promise<void>
+  /** Closes the connection; later calls reject until `connect()`. */
+  close(): Promise<void>
+  /** Registers the worker; the orchestrator's answer. */
+  register(registration: unknown): Promise<any>
+  /** Long-polls for a task (`timeout` seconds, default 30): the task, or `null` when none came. */
+  pollTask(timeout?: number | undefined | null, availableSkills?: Array<string> | undefined | null, hotSkills?: Array<string> | undefined | null): Promise<any>
+  /**
+   * Sends a result (retrying network errors): `true` if accepted, `false` if the
+   * orchestrator ignored it (late, cancelled, unknown).
+   */
+  sendResult(result: unknown): Promise<boolean>
+  /** Sends a heartbeat; the orchestrator's answer (`null` when it sent none). */
+  sendHeartbeat(heartbeat: unknown): Promise<any>
+  /** Emits an event: whether the orchestrator took it. */
+  emitEvent(event: unknown): Promise<boolean>
+  /** Asks for a new access token: the token response, or `null` when refused. */
+  refreshToken(): Promise<any>
+  /** MockTransport: queues a task for the next poll. */
+  pushTask(task: unknown): void
+  /** MockTransport: the registrations sent so far. */
+  registered(): any[]
+  /** MockTransport: the results sent so far. */
+  results(): any[]
+  /** MockTransport: the heartbeats sent so far. */
+  heartbeats(): any[]
+  /** MockTransport: the events emitted so far. */
+  emittedEvents(): any[]
+}
+
 /** Where an `s3://bucket/key` URI or a relative path points. */
 export interface BlobLocation {
   bucket: string
@@ -74,6 +116,18 @@ export declare function signPayloadEd25519(payload: unknown, privateKeyPem: stri
 
 /** `value` with the canonical form's rules applied, as plain data (the reference's `to_dict`). */
 export declare function toDict(value: unknown): any
+
+/** How the HTTP transport behaves; every member optional (the core's defaults). */
+export interface TransportOptionsInit {
+  /** Tries of `sendResult` on network errors (default 3). */
+  resultRetries?: number
+  /** First wait between those tries in seconds, doubled each time (default 0.1). */
+  resultRetryDelay?: number
+  /** Timeout of every request but the long poll, in seconds (default 30). */
+  requestTimeout?: number
+  /** Timeout of opening a connection, in seconds (default 10). */
+  connectTimeout?: number
+}
 
 /** `data` checked against JSON Schema `schema` (none: anything is valid). */
 export declare function validateData(data: unknown, schema?: unknown | undefined | null): Validation

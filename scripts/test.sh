@@ -49,5 +49,7 @@ echo "== Node binding (bindings-node): built with the napi CLI (debug), tested w
         exit 1
     fi
     npx tsc -p tsconfig.json
+    # The transport tests talk to rxon's own listener, the echo_listener example (debug).
+    cargo build -p rxon-core --example echo_listener --locked
     node --test test/
 )

@@ -91,3 +91,22 @@ pub fn raise(env: &Env, failure: JsFailure) -> napi::Error {
 pub fn raising<T>(env: &Env, f: impl FnOnce() -> Result<T, JsFailure>) -> napi::Result<T> {
     f().map_err(|failure| raise(env, failure))
 }
+
+/// The error a Promise rejects with: its message carries the kind and details for
+/// `index.js` to raise the matching class (`\u{1}rxon:<kind>\u{1}<details JSON>\u{1}<message>`).
+pub fn rejecting(failure: JsFailure) -> napi::Error {
+    let details = rxon_core::canonical::json_dumps(&Value::Object(failure.details)).unwrap_or_else(|_| "{}".into());
+    napi::Error::new(
+        Status::GenericFailure,
+        format!("\u{1}rxon:{}\u{1}{details}\u{1}{}", failure.kind, failure.message),
+    )
+}
+
+/// Use after `close()`.
+pub fn closed(what: &str) -> JsFailure {
+    JsFailure {
+        kind: "RxonError",
+        message: format!("{what} is closed: call connect() first"),
+        details: JsonObject::new(),
+    }
+}

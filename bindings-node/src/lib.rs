@@ -12,3 +12,4 @@ mod convert;
 mod errors;
 mod host;
 mod protocol;
+mod transport;
