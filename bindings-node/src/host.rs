@@ -58,27 +58,73 @@ fn undefined<'e>(env: napi::sys::napi_env) -> Result<JsValueOrKey<'e>, JsFailure
     Ok(JsValueOrKey::Value(unsafe { Unknown::from_raw_unchecked(env, raw) }))
 }
 
-/// An object's own enumerable members.
+/// An object's own enumerable string-keyed members, read with the keys the engine hands out
+/// (no key is turned into a Rust string and back to look its value up).
 pub struct Members<'e> {
-    object: Object<'e>,
-    keys: std::vec::IntoIter<String>,
+    env: napi::sys::napi_env,
+    object: napi::sys::napi_value,
+    names: napi::sys::napi_value,
+    len: u32,
+    next: u32,
+    _env: std::marker::PhantomData<&'e ()>,
+}
+
+impl<'e> Members<'e> {
+    fn of(object: &Unknown<'e>) -> napi::Result<Self> {
+        use napi::sys::{KeyCollectionMode, KeyConversion, KeyFilter};
+        let value = object.value();
+        let (mut names, mut len) = (std::ptr::null_mut(), 0);
+        // SAFETY: `value` is a live object of the live `env`; the out-pointers are valid.
+        unsafe {
+            napi::check_status!(napi::sys::napi_get_all_property_names(
+                value.env,
+                value.value,
+                KeyCollectionMode::own_only,
+                KeyFilter::enumerable | KeyFilter::skip_symbols,
+                KeyConversion::numbers_to_strings,
+                &mut names,
+            ))?;
+            napi::check_status!(napi::sys::napi_get_array_length(value.env, names, &mut len))?;
+        }
+        Ok(Members {
+            env: value.env,
+            object: value.value,
+            names,
+            len,
+            next: 0,
+            _env: std::marker::PhantomData,
+        })
+    }
+
+    fn member(&self, index: u32) -> napi::Result<(JsValueOrKey<'e>, JsValueOrKey<'e>)> {
+        let (mut key, mut value) = (std::ptr::null_mut(), std::ptr::null_mut());
+        // SAFETY: `names` is the live key array of the live `object`; `index` < its length.
+        unsafe {
+            napi::check_status!(napi::sys::napi_get_element(self.env, self.names, index, &mut key))?;
+            napi::check_status!(napi::sys::napi_get_property(self.env, self.object, key, &mut value))?;
+            Ok((
+                JsValueOrKey::Value(Unknown::from_raw_unchecked(self.env, key)),
+                JsValueOrKey::Value(Unknown::from_raw_unchecked(self.env, value)),
+            ))
+        }
+    }
 }
 
 impl<'e> Iterator for Members<'e> {
     type Item = Result<(JsValueOrKey<'e>, JsValueOrKey<'e>), JsFailure>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let key = self.keys.next()?;
-        Some(match self.object.get::<Unknown>(&key) {
-            Ok(Some(value)) => Ok((JsValueOrKey::Key(key), JsValueOrKey::Value(value))),
-            // `{a: undefined}`: a member holding nothing, as JSON.stringify leaves it out.
-            Ok(None) => undefined(self.object.value().env).map(|value| (JsValueOrKey::Key(key), value)),
-            Err(err) => Err(err.into()),
-        })
+        if self.next >= self.len {
+            return None;
+        }
+        let index = self.next;
+        self.next += 1;
+        Some(self.member(index).map_err(JsFailure::from))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        self.keys.size_hint()
+        let left = self.len.saturating_sub(self.next) as usize;
+        (left, Some(left))
     }
 }
 
@@ -123,12 +169,7 @@ impl<'e> Host for JsHost<'e> {
                 Node::List(Items { array, next: 0 })
             }
             ValueType::Object if !value.is_date()? && !value.is_typedarray()? && !value.is_buffer()? => {
-                let object = unsafe { value.cast::<Object>()? };
-                let keys = Object::keys(&object)?;
-                Node::Map(Members {
-                    object,
-                    keys: keys.into_iter(),
-                })
+                Node::Map(Members::of(value)?)
             }
             _ => Node::Other,
         })
@@ -187,14 +228,20 @@ impl<'e> PlainBuilder for JsHost<'e> {
     }
 
     fn map(&self, members: Vec<(JsValueOrKey<'e>, JsValueOrKey<'e>)>) -> Result<JsValueOrKey<'e>, JsFailure> {
-        let mut object = Object::new(self.env)?;
+        let object = unknown(self.env, Object::new(self.env)?)?;
         for (key, value) in members {
-            let JsValueOrKey::Key(key) = key else {
-                return Err(crate::errors::type_error("an object key that is no string"));
-            };
-            object.set(&key, self.js(value)?)?;
+            let (key, value) = (self.js(key)?, self.js(value)?);
+            // SAFETY: three live values of the live `env`; `key` is a string.
+            unsafe {
+                napi::check_status!(napi::sys::napi_set_property(
+                    self.env.raw(),
+                    object.value().value,
+                    key.value().value,
+                    value.value().value,
+                ))?;
+            }
         }
-        Ok(JsValueOrKey::Value(unknown(self.env, object)?))
+        Ok(JsValueOrKey::Value(object))
     }
 }
 
