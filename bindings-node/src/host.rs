@@ -58,6 +58,31 @@ fn undefined<'e>(env: napi::sys::napi_env) -> Result<JsValueOrKey<'e>, JsFailure
     Ok(JsValueOrKey::Value(unsafe { Unknown::from_raw_unchecked(env, raw) }))
 }
 
+/// The text of JavaScript string `value`: one copy through a stack buffer for the short
+/// strings messages are made of, a second call only for a longer one.
+fn string(value: &Unknown<'_>) -> napi::Result<String> {
+    let raw = value.value();
+    let mut buffer = [0u8; 256];
+    let mut written = 0usize;
+    // SAFETY: `raw` is a live string of the live `env`; the buffer holds `len` bytes.
+    unsafe {
+        napi::check_status!(napi::sys::napi_get_value_string_utf8(
+            raw.env,
+            raw.value,
+            buffer.as_mut_ptr().cast(),
+            buffer.len(),
+            &mut written,
+        ))?;
+    }
+    // The engine writes whole UTF-8 sequences (up to 4 bytes) and a NUL: with 4 bytes to
+    // spare beyond them, nothing was left out.
+    if written + 5 <= buffer.len() {
+        return Ok(String::from_utf8_lossy(&buffer[..written]).into_owned());
+    }
+    // SAFETY: the value was just found to be a string.
+    unsafe { value.cast::<String>() }
+}
+
 /// An object's own enumerable string-keyed members, read with the keys the engine hands out
 /// (no key is turned into a Rust string and back to look its value up).
 pub struct Members<'e> {
@@ -159,7 +184,7 @@ impl<'e> Host for JsHost<'e> {
                     Node::Float(number)
                 }
             }
-            ValueType::String => Node::Str(Cow::Owned(unsafe { value.cast::<String>()? })),
+            ValueType::String => Node::Str(Cow::Owned(string(value)?)),
             ValueType::BigInt => {
                 let big = unsafe { value.cast::<BigInt>()? };
                 Node::BigInt(big_integer::digits(&big))
@@ -168,9 +193,8 @@ impl<'e> Host for JsHost<'e> {
                 let array = unsafe { value.cast::<Array>()? };
                 Node::List(Items { array, next: 0 })
             }
-            ValueType::Object if !value.is_date()? && !value.is_typedarray()? && !value.is_buffer()? => {
-                Node::Map(Members::of(value)?)
-            }
+            // (A Buffer is a typed array.)
+            ValueType::Object if !value.is_date()? && !value.is_typedarray()? => Node::Map(Members::of(value)?),
             _ => Node::Other,
         })
     }
@@ -181,7 +205,7 @@ impl<'e> Host for JsHost<'e> {
         };
         match value.get_type() {
             Ok(ValueType::Object) if value.is_date().unwrap_or(false) => "Date".into(),
-            Ok(ValueType::Object) if value.is_buffer().unwrap_or(false) => "Buffer".into(),
+            // (A Buffer is a Uint8Array.)
             Ok(ValueType::Object) if value.is_typedarray().unwrap_or(false) => "TypedArray".into(),
             Ok(ty) => format!("{ty}"),
             Err(_) => "unknown".into(),
