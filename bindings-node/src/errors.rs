@@ -33,13 +33,8 @@ impl From<RxonError> for JsFailure {
             RxonError::InvalidValue { .. } if err.details().get("recursion_limit").is_some() => "RangeError",
             // The reference's ValueError (a message that does not decode, a bad identifier).
             RxonError::InvalidValue { .. } => "RxonError",
-            RxonError::Network { .. } => "RxonNetworkError",
-            RxonError::Auth { .. } => "RxonAuthError",
-            RxonError::Protocol { .. } => "RxonProtocolError",
-            RxonError::RateLimit { .. } => "RxonRateLimitError",
-            RxonError::S3ConfigMismatch { .. } => "S3ConfigMismatchError",
-            RxonError::Integrity { .. } => "IntegrityError",
-            RxonError::ParamValidation { .. } => "ParamValidationError",
+            // The reference's class of that name, defined in `index.js`.
+            _ => err.kind_name(),
         };
         JsFailure {
             kind,

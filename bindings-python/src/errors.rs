@@ -18,13 +18,8 @@ fn build(py: Python<'_>, err: &RxonError) -> PyResult<PyErr> {
             return Ok(PyRecursionError::new_err(err.message().to_string()));
         }
         RxonError::InvalidValue { .. } => return Ok(PyValueError::new_err(err.message().to_string())),
-        RxonError::Network { .. } => "RxonNetworkError",
-        RxonError::Auth { .. } => "RxonAuthError",
-        RxonError::Protocol { .. } => "RxonProtocolError",
-        RxonError::RateLimit { .. } => "RxonRateLimitError",
-        RxonError::S3ConfigMismatch { .. } => "S3ConfigMismatchError",
-        RxonError::Integrity { .. } => "IntegrityError",
-        RxonError::ParamValidation { .. } => "ParamValidationError",
+        // The reference's class of that name, defined in `rxon_core.exceptions`.
+        _ => err.kind_name(),
     };
     let details = to_python(py, &Value::Object(err.details().clone()))?;
     let class = py.import("rxon_core.exceptions")?.getattr(class)?;
