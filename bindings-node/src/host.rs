@@ -77,7 +77,11 @@ fn string(value: &Unknown<'_>) -> napi::Result<String> {
     // The engine writes whole UTF-8 sequences (up to 4 bytes) and a NUL: with 4 bytes to
     // spare beyond them, nothing was left out.
     if written + 5 <= buffer.len() {
-        return Ok(String::from_utf8_lossy(&buffer[..written]).into_owned());
+        // The engine writes valid UTF-8 (a lone surrogate as U+FFFD).
+        return Ok(match std::str::from_utf8(&buffer[..written]) {
+            Ok(text) => text.to_owned(),
+            Err(_) => String::from_utf8_lossy(&buffer[..written]).into_owned(),
+        });
     }
     // SAFETY: the value was just found to be a string.
     unsafe { value.cast::<String>() }
