@@ -52,4 +52,17 @@ echo "== Node binding (bindings-node): built with the napi CLI (debug), tested w
     # The transport tests talk to rxon's own listener, the echo_listener example (debug).
     cargo build -p rxon-core --example echo_listener --locked
     node --test test/
+    # What a new user does: pack the package, install it into an empty project, run the
+    # README's example there with require and with import.
+    project="$(mktemp -d)"
+    npm pack --silent --pack-destination "$project" >/dev/null
+    cp examples/protocol.js examples/protocol.mjs "$project/"
+    (
+        cd "$project"
+        npm init -y >/dev/null
+        npm install --no-audit --no-fund --loglevel=error ./rxon-*.tgz
+        node protocol.js
+        node protocol.mjs
+    )
+    rm -rf "$project"
 )
