@@ -112,3 +112,70 @@ export declare class MockTransport extends Transport {
 
 /** The transport for `url`: `http(s)://`, `ws(s)://` or `mock://`. */
 export declare function createTransport(url: string, workerId: string, token: string, options?: TransportOptions): Transport
+
+/** A skill a worker offers: its name, or its whole description (`SkillInfo`, wire names). */
+export type Skill = string | ({ name: string } & Wire)
+
+/** How a worker is made; anything left out is the core's default. */
+export interface WorkerOptions {
+  /** The orchestrator (`http(s)://`, `ws(s)://`); not needed with `transport`. */
+  url?: string
+  workerId: string
+  token?: string
+  skills?: Skill[]
+  /** Tasks run at once (default 1). */
+  concurrency?: number
+  /** The orchestrator's key: each task's `sig` is checked, unsigned tasks never run. */
+  taskSecret?: string
+  /** Seconds between heartbeats (default 15). */
+  heartbeatInterval?: number
+  /** Long-poll timeout in seconds (default 30). */
+  pollTimeout?: number
+  /** Seconds tasks in hand may still run at `close()` (default 10). */
+  shutdownGrace?: number
+  workerType?: string
+  /** `'masterToken'` (default, what avtomatika demands), `'off'`, or an Ed25519 PEM key. */
+  signing?: string
+  /** Run over this transport (a `MockTransport` in tests) instead of connecting to `url`. */
+  transport?: Transport
+}
+
+/** One task handed to a worker. */
+export declare class Task {
+  private constructor()
+  readonly id: string
+  readonly jobId: string
+  readonly type: string
+  readonly params: Record<string, any>
+  readonly payload: Wire
+  /** Seconds until the deadline (`null` without one). */
+  readonly timeLeft: number | null
+  /** Fires when the task is cancelled (a command, a heartbeat answer, its deadline). */
+  readonly signal: AbortSignal
+  /** Reports the result: an object is its data; the avtomatika SDK's `{ status, data, error }` reports that outcome. */
+  complete(data?: unknown): void
+  completeWithStatus(status: string, data?: Wire): void
+  fail(code: string, message: string, details?: Wire): void
+  progress(fraction: number, message?: string): Promise<boolean>
+  emit(eventType: string, payload?: Wire): Promise<boolean>
+}
+
+/** What a handler does with a task: its result, or a thrown error (mapped by `failureCode`). */
+export type Handler = (task: Task) => unknown | Promise<unknown>
+
+/** A worker: `await worker.start()`, then `for await (const task of worker)` or `await worker.run(handler)`. */
+export declare class Worker implements AsyncIterable<Task>, AsyncDisposable {
+  constructor(options: WorkerOptions)
+  start(): Promise<this>
+  readonly state: 'connecting' | 'running' | 'draining' | 'stopped'
+  nextTask(): Promise<Task | null>
+  [Symbol.asyncIterator](): AsyncIterator<Task>
+  skill(name: string, handler: Handler): this
+  run(handler?: Handler): Promise<void>
+  drain(): Promise<void>
+  close(grace?: number): Promise<void>
+  [Symbol.asyncDispose](): Promise<void>
+}
+
+/** The error code a handler's thrown error reports. */
+export declare function failureCode(error: unknown): string

@@ -199,6 +199,170 @@ function createTransport(url, workerId, token, options) {
   return /^mock:/i.test(String(url)) ? new MockTransport(workerId, token) : new HttpTransport(url, workerId, token, options)
 }
 
+/** The error code a handler's thrown error reports (first match wins): an `RxonError`'s
+ * `details.code` or an error's own `code` when it is a protocol error code;
+ * `ParamValidationError` → `INVALID_INPUT_ERROR`; `IntegrityError` →
+ * `INTEGRITY_MISMATCH_ERROR`; anything else `TRANSIENT_ERROR` (the orchestrator may retry it). */
+function failureCode(error) {
+  const codes = Object.entries(constants)
+    .filter(([name]) => name.startsWith('ERROR_CODE_'))
+    .map(([, code]) => code)
+  const own = error && (error.details?.code ?? error.code)
+  if (typeof own === 'string' && codes.includes(own)) return own
+  if (error instanceof ParamValidationError) return constants.ERROR_CODE_INVALID_INPUT
+  if (error instanceof IntegrityError) return constants.ERROR_CODE_INTEGRITY_MISMATCH
+  return constants.ERROR_CODE_TRANSIENT
+}
+
+/** One task handed to a worker: its params, an `AbortSignal` that fires when it is cancelled
+ * (a cancel command, a heartbeat answer, its deadline), and how it ends. */
+class Task {
+  #native
+  #controller = new AbortController()
+  constructor(native) {
+    this.#native = native
+    native.whenCancelled().then((cancelled) => {
+      if (cancelled) this.#controller.abort(new RxonError('the task was cancelled'))
+    })
+  }
+  get id() {
+    return this.#native.id
+  }
+  get jobId() {
+    return this.#native.jobId
+  }
+  get type() {
+    return this.#native.type
+  }
+  get params() {
+    return this.#native.params
+  }
+  get payload() {
+    return this.#native.payload
+  }
+  /** Seconds until the deadline (`null` without one). */
+  get timeLeft() {
+    return this.#native.timeLeft
+  }
+  get signal() {
+    return this.#controller.signal
+  }
+  /** Reports the result: an object is its data (`null` is `{}`); the avtomatika SDK's
+   * `{ status, data, error }` shape reports that outcome. */
+  complete(data = null) {
+    raising(() => this.#native.complete(data))()
+  }
+  completeWithStatus(status, data) {
+    raising(() => this.#native.completeWithStatus(status, data))()
+  }
+  fail(code, message, details) {
+    raising(() => this.#native.fail(code, message, details))()
+  }
+  progress(fraction, message) {
+    return settled(this.#native, 'progress', [fraction, message])
+  }
+  emit(eventType, payload) {
+    return settled(this.#native, 'emit', [eventType, payload])
+  }
+  /** @internal */
+  get _native() {
+    return this.#native
+  }
+}
+
+/** Runs `handler(task)` and reports how it ended; nothing it does loses the task. */
+async function runTask(task, handler) {
+  let returned
+  try {
+    returned = await handler(task)
+  } catch (error) {
+    if (task.signal.aborted) {
+      raising(() => task._native.reportCancelled())()
+    } else {
+      task.fail(failureCode(error), (error && error.message) || String(error))
+    }
+    return
+  }
+  try {
+    task.complete(returned === undefined ? null : returned)
+  } catch (error) {
+    raising(() => task._native.failUnusableResult(`the handler returned what cannot be a result: ${error.message}`))()
+  }
+}
+
+/**
+ * A worker: `await worker.start()`, then `for await (const task of worker)` or
+ * `await worker.run(handler)`; `await worker.close()` (or `drain()`) when done.
+ * Options: `{ url, workerId, token, skills: [{ name, input_schema, … } | name],
+ * concurrency, taskSecret, heartbeatInterval, pollTimeout, shutdownGrace, workerType,
+ * signing: 'masterToken' | 'off' | Ed25519 PEM, transport }`.
+ */
+class Worker {
+  #options
+  #native = null
+  #handlers = new Map()
+  constructor(options) {
+    this.#options = { ...options }
+  }
+  /** Connects and registers (resolves once started). */
+  async start() {
+    if (this.#native) return this
+    const { transport, ...options } = this.#options
+    this.#native = raising(() =>
+      transport ? native.Worker.withTransport(options, transport._native) : native.Worker.start(options),
+    )()
+    return this
+  }
+  /** `connecting`, `running`, `draining` or `stopped` (`stopped` before `start()`). */
+  get state() {
+    return this.#native ? this.#native.state : 'stopped'
+  }
+  /** The next task, or `null` once the worker hands out no more. */
+  async nextTask() {
+    await this.start()
+    const task = await settled(this.#native, 'nextTask', [])
+    return task ? new Task(task) : null
+  }
+  [Symbol.asyncIterator]() {
+    return {
+      next: async () => {
+        const task = await this.nextTask()
+        return task ? { value: task, done: false } : { value: undefined, done: true }
+      },
+    }
+  }
+  /** Registers `handler` for the skill `name`. */
+  skill(name, handler) {
+    this.#handlers.set(name, handler)
+    return this
+  }
+  /** Runs every task through `handler` (or the one registered for its skill) until the
+   * worker stops; resolves once the last handler has finished. */
+  async run(handler) {
+    const running = new Set()
+    for await (const task of this) {
+      const chosen = this.#handlers.get(task.type) || handler
+      const done = chosen
+        ? runTask(task, chosen)
+        : Promise.resolve(raising(() => task._native.fail(constants.ERROR_CODE_PERMANENT, `no handler for skill ${task.type}`))())
+      running.add(done)
+      done.finally(() => running.delete(done))
+    }
+    await Promise.all(running)
+  }
+  /** Takes no new tasks; resolves when the tasks in hand have finished. */
+  async drain() {
+    if (this.#native) await settled(this.#native, 'drain', [])
+  }
+  /** Stops: tasks in hand get `grace` seconds (default the worker's `shutdownGrace`). */
+  async close(grace) {
+    if (this.#native) await settled(this.#native, 'close', [grace])
+  }
+  async [Symbol.asyncDispose]() {
+    await this.close()
+  }
+}
+
 /** Every constant of the protocol (`PROTOCOL_VERSION`, error codes, endpoints, …). */
 const constants = Object.freeze(native.constants())
 
@@ -214,6 +378,9 @@ module.exports = {
   HttpTransport,
   MockTransport,
   createTransport,
+  Worker,
+  Task,
+  failureCode,
   ...errorClasses,
   TypeError: undefined,
   RangeError: undefined,

@@ -41,4 +41,7 @@ export const {
   HttpTransport,
   MockTransport,
   createTransport,
+  Worker,
+  Task,
+  failureCode,
 } = rxon

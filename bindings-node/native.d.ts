@@ -9,6 +9,44 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/** One task handed to this worker, and how it ends. */
+export declare class Task {
+  /** The task's id. */
+  get id(): string
+  /** The job it belongs to. */
+  get jobId(): string
+  /** The skill it asks for. */
+  get type(): string
+  /** Its params (`{}` when none), checked against the skill's input schema. */
+  get params(): Record<string, any>
+  /** The whole task as it was decoded. */
+  get payload(): Record<string, any>
+  /** Seconds until its deadline (`null` without one, 0 once passed). */
+  get timeLeft(): number | null
+  /** Whether it was cancelled (by a command, a heartbeat answer or its deadline). */
+  get isCancelled(): boolean
+  /** Resolves `true` when the task is cancelled, `false` once its outcome is reported. */
+  whenCancelled(): Promise<boolean>
+  /**
+   * Reports what the handler gave back: an object is the result data (`null` is `{}`); the
+   * avtomatika SDK's `{ status, data, error }` shape reports that outcome; anything else
+   * fails the task (`PERMANENT_ERROR`).
+   */
+  complete(returned: unknown): void
+  /** Reports an outcome with one of the skill's `output_statuses`. */
+  completeWithStatus(status: string, data?: unknown | undefined | null): void
+  /** Reports a failure (`code` one of the `ERROR_CODE_*` constants). */
+  fail(code: string, message: string, details?: unknown | undefined | null): void
+  /** Reports that the handler gave back something that cannot be a result. */
+  failUnusableResult(reason: string): void
+  /** Reports that the handler stopped because the task was cancelled. */
+  reportCancelled(): void
+  /** Reports progress (`fraction` 0 to 1) as a `progress` event: whether it was delivered. */
+  progress(fraction: number, message?: string | undefined | null): Promise<boolean>
+  /** Emits an event about this task: whether it was delivered. */
+  emit(eventType: string, payload?: unknown | undefined | null): Promise<boolean>
+}
+
 /** The worker's side of the protocol over one connection to an orchestrator. */
 export declare class Transport {
   /** The transport for `url` (`http(s)://`, `ws(s)://` or `mock://`). */
@@ -49,6 +87,28 @@ export declare class Transport {
   heartbeats(): any[]
   /** MockTransport: the events emitted so far. */
   emittedEvents(): any[]
+}
+
+/** A worker: registered with its orchestrator, heartbeating, polling while it has room. */
+export declare class Worker {
+  /** Starts a worker for `options` (connecting to `options.url`). */
+  static start(options: unknown): Worker
+  /** Starts a worker for `options` over `transport` (a MockTransport in tests). */
+  static withTransport(options: unknown, transport: Transport): Worker
+  /** `connecting`, `running`, `draining` or `stopped`. */
+  get state(): string
+  /**
+   * The next task, once there is one and room for it; `null` once the worker stops
+   * handing out tasks (drained or closed).
+   */
+  nextTask(): Promise<Task | null>
+  /** Takes no new tasks; resolves when the tasks in hand have finished. */
+  drain(): Promise<void>
+  /**
+   * Stops: tasks in hand get `grace` seconds (default: the worker's `shutdownGrace`), then
+   * are cancelled; resolves once stopped.
+   */
+  close(grace?: number | undefined | null): Promise<void>
 }
 
 /** Where an `s3://bucket/key` URI or a relative path points. */

@@ -835,7 +835,9 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.Task = nativeBinding.Task
 module.exports.Transport = nativeBinding.Transport
+module.exports.Worker = nativeBinding.Worker
 module.exports.calculateConfigHash = nativeBinding.calculateConfigHash
 module.exports.calculateDictHash = nativeBinding.calculateDictHash
 module.exports.constants = nativeBinding.constants

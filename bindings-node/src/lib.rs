@@ -13,3 +13,4 @@ mod errors;
 mod host;
 mod protocol;
 mod transport;
+mod worker;

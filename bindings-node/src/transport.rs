@@ -70,6 +70,11 @@ pub struct Transport {
 }
 
 impl Transport {
+    /// The core transport (for a worker to run on).
+    pub fn core(&self) -> Arc<dyn CoreTransport> {
+        self.inner.clone()
+    }
+
     /// The core transport if it may be used.
     fn usable(&self) -> Result<Arc<dyn CoreTransport>, JsFailure> {
         if self.open.load(Ordering::Acquire) {

@@ -1,5 +1,5 @@
 // Compiled by `tsc --strict --noEmit` (tsconfig.json): the published types as a user meets them.
-import { jsonDumps, decode, RxonError, validateData, PROTOCOL_VERSION, constants, createTransport, MockTransport } from 'rxon'
+import { jsonDumps, decode, RxonError, validateData, PROTOCOL_VERSION, constants, createTransport, MockTransport, Worker } from 'rxon'
 const text: string = jsonDumps({ a: 1 })
 const v = validateData({ a: 1 }, { type: 'object' })
 const ok: boolean = v.valid
@@ -19,3 +19,18 @@ async function worker(): Promise<void> {
   await transport.close()
 }
 void worker
+
+async function serve(): Promise<void> {
+  const worker = new Worker({ url: 'http://127.0.0.1:1', workerId: 'w1', token: 't', skills: ['echo', { name: 'render', input_schema: { type: 'object' } }], concurrency: 2 })
+  worker.skill('render', async (task) => {
+    task.signal.throwIfAborted()
+    await task.progress(0.5, 'half')
+    return { frames: task.params.frames }
+  })
+  await worker.start()
+  for await (const task of worker) {
+    task.complete({ n: task.params.n })
+  }
+  await worker.close(5)
+}
+void serve

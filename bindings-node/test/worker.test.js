@@ -1,0 +1,142 @@
+'use strict'
+// The worker runtime from Node: over the mock transport (every outcome a handler can have)
+// and over loopback against rxon's own listener (the echo_listener example).
+
+const assert = require('node:assert/strict')
+const { spawn, execFile } = require('node:child_process')
+const path = require('node:path')
+const readline = require('node:readline')
+const { test } = require('node:test')
+const rxon = require('..')
+
+const TARGET = process.env.CARGO_TARGET_DIR || path.resolve(__dirname, '..', '..', 'target')
+const ECHO_LISTENER =
+  process.env.RXON_ECHO_LISTENER || path.join(TARGET, 'x86_64-unknown-linux-gnu', 'debug', 'examples', 'echo_listener')
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Waits (bounded) until `condition()` holds. */
+async function until(condition, what) {
+  for (let i = 0; i < 250; i++) {
+    if (condition()) return
+    await sleep(20)
+  }
+  assert.fail(`timed out waiting for ${what}`)
+}
+
+/** A worker over a mock transport holding `tasks`; closed when the test ends. */
+async function mockWorker(t, tasks, options = {}) {
+  const mock = new rxon.MockTransport('w1')
+  for (const task of tasks) mock.pushTask(task)
+  const worker = new rxon.Worker({ workerId: 'w1', token: 't', skills: ['echo', 'other'], transport: mock, heartbeatInterval: 60, ...options })
+  await worker.start()
+  t.after(() => worker.close(0))
+  return { mock, worker }
+}
+
+const task = (id, extra = {}) => ({ job_id: `job-${id}`, task_id: id, type: 'echo', params: { n: id }, ...extra })
+const outcome = (result) => [result.status ?? 'success', result.error?.code ?? null]
+
+test('each way a handler can end is reported, and none loses the task', async (t) => {
+  const tasks = ['ok', 'sdk-failure', 'invalid', 'integrity', 'coded', 'thrown', 'unusable'].map((id) => task(id))
+  const { mock, worker } = await mockWorker(t, tasks, { concurrency: 4 })
+  const running = worker.run(async (task) => {
+    switch (task.id) {
+      case 'ok':
+        return { echoed: task.params.n }
+      case 'sdk-failure':
+        return { status: 'failure', error: { code: rxon.constants.ERROR_CODE_PERMANENT, message: 'no' } }
+      case 'invalid':
+        throw new rxon.ParamValidationError('bad input')
+      case 'integrity':
+        throw new rxon.IntegrityError('hash mismatch')
+      case 'coded':
+        throw Object.assign(new Error('out of memory'), { code: rxon.constants.ERROR_CODE_RESOURCE_EXHAUSTED })
+      case 'thrown':
+        throw new Error('flaky')
+      case 'unusable':
+        return Symbol('not a result')
+    }
+  })
+  await until(() => mock.results().length === tasks.length, 'every result')
+  const byId = Object.fromEntries(mock.results().map((r) => [r.task_id, r]))
+  assert.deepEqual(byId.ok.data, { echoed: 'ok' })
+  assert.deepEqual(outcome(byId.ok), ['success', null])
+  assert.deepEqual(outcome(byId['sdk-failure']), ['failure', 'PERMANENT_ERROR'])
+  assert.deepEqual(outcome(byId.invalid), ['failure', 'INVALID_INPUT_ERROR'])
+  assert.deepEqual(outcome(byId.integrity), ['failure', 'INTEGRITY_MISMATCH_ERROR'])
+  assert.deepEqual(outcome(byId.coded), ['failure', 'RESOURCE_EXHAUSTED_ERROR'])
+  assert.deepEqual(outcome(byId.thrown), ['failure', 'TRANSIENT_ERROR'])
+  assert.deepEqual(outcome(byId.unusable), ['failure', 'PERMANENT_ERROR'])
+  await worker.close(1)
+  await running
+  assert.equal(worker.state, 'stopped')
+})
+
+test('skills get their own handlers; a skill without one fails permanently', async (t) => {
+  const { mock, worker } = await mockWorker(t, [task('a'), task('b', { type: 'other' })])
+  worker.skill('echo', async (task) => ({ by: 'echo', n: task.params.n }))
+  const running = worker.run()
+  await until(() => mock.results().length === 2, 'both results')
+  const byId = Object.fromEntries(mock.results().map((r) => [r.task_id, r]))
+  assert.deepEqual(byId.a.data, { by: 'echo', n: 'a' })
+  assert.deepEqual(outcome(byId.b), ['failure', 'PERMANENT_ERROR'])
+  await worker.close(1)
+  await running
+})
+
+test("a task's signal fires at its deadline", async (t) => {
+  const deadline = Math.floor(Date.now() / 1000) + 1
+  const { worker } = await mockWorker(t, [task('slow', { deadline })])
+  const got = await worker.nextTask()
+  assert.ok(got.timeLeft <= 1)
+  await new Promise((resolve) => got.signal.addEventListener('abort', resolve))
+  assert.ok(got.signal.aborted)
+})
+
+test('tasks come one by one with for await, and the loop ends when the worker closes', async (t) => {
+  const { mock, worker } = await mockWorker(t, [task('1'), task('2')])
+  const seen = []
+  for await (const task of worker) {
+    seen.push(task.id)
+    task.complete({ ok: true })
+    if (seen.length === 2) await worker.close(1)
+  }
+  assert.deepEqual(seen, ['1', '2'])
+  assert.equal(mock.results().length, 2)
+})
+
+test('a worker against our listener runs its tasks and stops', async (t) => {
+  const child = spawn(ECHO_LISTENER, ['--bind', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  t.after(() => child.kill('SIGTERM'))
+  let url
+  for await (const line of readline.createInterface({ input: child.stdout })) {
+    const match = /^listening on (.+)$/.exec(line)
+    if (match) {
+      url = `http://${match[1]}`
+      break
+    }
+  }
+  const worker = new rxon.Worker({ url, workerId: 'node-1', token: 'token', skills: ['echo'], concurrency: 4 })
+  let done = 0
+  const running = worker.run(async (task) => {
+    done += 1
+    return { n: task.params.n }
+  })
+  await until(() => done >= 20, '20 tasks')
+  await worker.close(1)
+  await running
+  assert.equal(worker.state, 'stopped')
+})
+
+test('a script that starts and closes a worker exits by itself', async () => {
+  const script = `
+    const rxon = require(${JSON.stringify(path.resolve(__dirname, '..'))})
+    const worker = new rxon.Worker({ workerId: 'w1', token: 't', skills: ['echo'], transport: new rxon.MockTransport('w1') })
+    worker.start().then(() => worker.close(0)).then(() => console.log('closed'))
+  `
+  const { stdout } = await new Promise((resolve, reject) =>
+    execFile(process.execPath, ['-e', script], { timeout: 10000 }, (error, stdout) => (error ? reject(error) : resolve({ stdout }))),
+  )
+  assert.equal(stdout.trim(), 'closed')
+})
