@@ -3,27 +3,9 @@
 // example, started here), and the mock transport.
 
 const assert = require('node:assert/strict')
-const { spawn } = require('node:child_process')
-const path = require('node:path')
-const readline = require('node:readline')
 const { test } = require('node:test')
 const rxon = require('..')
-
-const TARGET = process.env.CARGO_TARGET_DIR || path.resolve(__dirname, '..', '..', 'target')
-const ECHO_LISTENER =
-  process.env.RXON_ECHO_LISTENER || path.join(TARGET, 'x86_64-unknown-linux-gnu', 'debug', 'examples', 'echo_listener')
-
-/** Starts the echo listener on a free loopback port; stops it when the test ends. */
-async function echoListener(t, ...args) {
-  const child = spawn(ECHO_LISTENER, ['--bind', '127.0.0.1:0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
-  t.after(() => child.kill('SIGTERM'))
-  const lines = readline.createInterface({ input: child.stdout })
-  for await (const line of lines) {
-    const match = /^listening on (.+)$/.exec(line)
-    if (match) return `http://${match[1]}`
-  }
-  throw new Error('echo_listener exited before listening')
-}
+const { echoListener } = require('./helpers')
 
 test('every action of the HTTP transport against our listener', async (t) => {
   const url = await echoListener(t, '--token', 'token-1')

@@ -3,26 +3,11 @@
 // and over loopback against rxon's own listener (the echo_listener example).
 
 const assert = require('node:assert/strict')
-const { spawn, execFile } = require('node:child_process')
+const { execFile } = require('node:child_process')
 const path = require('node:path')
-const readline = require('node:readline')
 const { test } = require('node:test')
 const rxon = require('..')
-
-const TARGET = process.env.CARGO_TARGET_DIR || path.resolve(__dirname, '..', '..', 'target')
-const ECHO_LISTENER =
-  process.env.RXON_ECHO_LISTENER || path.join(TARGET, 'x86_64-unknown-linux-gnu', 'debug', 'examples', 'echo_listener')
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
-
-/** Waits (bounded) until `condition()` holds. */
-async function until(condition, what) {
-  for (let i = 0; i < 250; i++) {
-    if (condition()) return
-    await sleep(20)
-  }
-  assert.fail(`timed out waiting for ${what}`)
-}
+const { echoListener, until } = require('./helpers')
 
 /** A worker over a mock transport holding `tasks`; closed when the test ends. */
 async function mockWorker(t, tasks, options = {}) {
@@ -107,16 +92,7 @@ test('tasks come one by one with for await, and the loop ends when the worker cl
 })
 
 test('a worker against our listener runs its tasks and stops', async (t) => {
-  const child = spawn(ECHO_LISTENER, ['--bind', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] })
-  t.after(() => child.kill('SIGTERM'))
-  let url
-  for await (const line of readline.createInterface({ input: child.stdout })) {
-    const match = /^listening on (.+)$/.exec(line)
-    if (match) {
-      url = `http://${match[1]}`
-      break
-    }
-  }
+  const url = await echoListener(t)
   const worker = new rxon.Worker({ url, workerId: 'node-1', token: 'token', skills: ['echo'], concurrency: 4 })
   let done = 0
   const running = worker.run(async (task) => {
