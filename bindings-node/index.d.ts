@@ -92,6 +92,8 @@ export declare class Transport implements AsyncDisposable {
   emitEvent(event: Wire): Promise<boolean>
   /** A new token response, or `null` when refused. */
   refreshToken(): Promise<Wire | null>
+  /** The orchestrator's commands; ends when the transport closes. */
+  listenForCommands(options?: { reconnect?: boolean }): AsyncGenerator<Wire, void, undefined>
   [Symbol.asyncDispose](): Promise<void>
 }
 
@@ -104,6 +106,8 @@ export declare class HttpTransport extends Transport {
 export declare class MockTransport extends Transport {
   constructor(workerId?: string, token?: string)
   pushTask(task: Wire): void
+  /** Sends a command down the command stream. */
+  pushCommand(command: Wire): void
   registered(): Wire[]
   results(): Wire[]
   heartbeats(): Wire[]

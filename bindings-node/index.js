@@ -152,6 +152,20 @@ class Transport {
   refreshToken() {
     return settled(this.#native, 'refreshToken', [])
   }
+  /** The orchestrator's commands as an async iterator (`for await (const command of …)`);
+   * with `reconnect` (default true) a dropped WebSocket is reopened with backoff. Ends when
+   * the transport closes. */
+  listenForCommands({ reconnect = true } = {}) {
+    // Subscribed now, not at the first `next()`: nothing sent after this call is missed.
+    const stream = raising(() => this.#native.commands(reconnect))()
+    return (async function* commands() {
+      for (;;) {
+        const command = await settled(stream, 'next', [])
+        if (command === null) return
+        yield command
+      }
+    })()
+  }
   async [Symbol.asyncDispose]() {
     await this.close()
   }
@@ -179,6 +193,10 @@ class MockTransport extends Transport {
   /** Queues a task for the next poll. */
   pushTask(task) {
     raising((t) => this._native.pushTask(t))(task)
+  }
+  /** Sends a command down the command stream (to a worker running on this transport). */
+  pushCommand(command) {
+    raising((c) => this._native.pushCommand(c))(command)
   }
   registered() {
     return this._native.registered()

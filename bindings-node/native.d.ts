@@ -9,6 +9,12 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/** The orchestrator's commands as they arrive. */
+export declare class CommandStream {
+  /** The next command, or `null` once the stream has ended. */
+  next(): Promise<any>
+}
+
 /** One task handed to this worker, and how it ends. */
 export declare class Task {
   /** The task's id. */
@@ -77,6 +83,14 @@ export declare class Transport {
   emitEvent(event: unknown): Promise<boolean>
   /** Asks for a new access token: the token response, or `null` when refused. */
   refreshToken(): Promise<any>
+  /**
+   * The orchestrator's commands, one at a time (`CommandStream.next()`); with `reconnect`
+   * (default true) a dropped WebSocket is reopened with backoff. Ends when the transport
+   * closes.
+   */
+  commands(reconnect?: boolean | undefined | null): CommandStream
+  /** MockTransport: sends a command down the command stream. */
+  pushCommand(command: unknown): void
   /** MockTransport: queues a task for the next poll. */
   pushTask(task: unknown): void
   /** MockTransport: the registrations sent so far. */

@@ -835,6 +835,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.CommandStream = nativeBinding.CommandStream
 module.exports.Task = nativeBinding.Task
 module.exports.Transport = nativeBinding.Transport
 module.exports.Worker = nativeBinding.Worker

@@ -51,7 +51,7 @@ echo "== Node binding (bindings-node): built with the napi CLI (debug), tested w
     npx tsc -p tsconfig.json
     # The transport tests talk to rxon's own listener, the echo_listener example (debug).
     cargo build -p rxon-core --example echo_listener --locked
-    node --test test/*.test.js
+    node --test --test-timeout=60000 test/*.test.js
     # What a new user does: pack the package, install it into an empty project, run the
     # README's example there with require and with import.
     project="$(mktemp -d)"

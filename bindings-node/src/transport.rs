@@ -8,7 +8,7 @@ use napi::bindgen_prelude::PromiseRaw;
 use napi::{Env, Unknown};
 use napi_derive::napi;
 use rxon_core::json::Value;
-use rxon_core::models::{Heartbeat, Message, TaskResult, WorkerEventPayload, WorkerRegistration};
+use rxon_core::models::{Heartbeat, Message, TaskResult, WorkerCommand, WorkerEventPayload, WorkerRegistration};
 use rxon_core::transport::{self, MockTransport, ResultOutcome, Transport as CoreTransport, TransportOptions};
 use std::future::Future;
 use std::sync::Arc;
@@ -243,6 +243,27 @@ impl Transport {
         })
     }
 
+    /// The orchestrator's commands, one at a time (`CommandStream.next()`); with `reconnect`
+    /// (default true) a dropped WebSocket is reopened with backoff. Ends when the transport
+    /// closes.
+    #[napi]
+    pub fn commands(&self, env: &Env, reconnect: Option<bool>) -> napi::Result<CommandStream> {
+        let inner = raising(env, || self.usable())?;
+        Ok(CommandStream {
+            stream: Arc::new(tokio::sync::Mutex::new(inner.commands(reconnect.unwrap_or(true)))),
+        })
+    }
+
+    /// MockTransport: sends a command down the command stream.
+    #[napi]
+    pub fn push_command(&self, env: &Env, command: Unknown<'_>) -> napi::Result<()> {
+        raising(env, || {
+            let command = message::<WorkerCommand>(env, command)?;
+            self.mock()?.push_command(command);
+            Ok(())
+        })
+    }
+
     /// MockTransport: queues a task for the next poll.
     #[napi]
     pub fn push_task(&self, env: &Env, task: Unknown<'_>) -> napi::Result<()> {
@@ -271,6 +292,31 @@ impl Transport {
     #[napi(ts_return_type = "any[]")]
     pub fn emitted_events<'e>(&self, env: &'e Env) -> napi::Result<Unknown<'e>> {
         raising(env, || sent(env, self.mock()?.emitted_events()))
+    }
+}
+
+/// The orchestrator's commands as they arrive.
+#[napi]
+pub struct CommandStream {
+    stream: Arc<tokio::sync::Mutex<Box<dyn rxon_core::transport::CommandStream>>>,
+}
+
+#[napi]
+impl CommandStream {
+    /// The next command, or `null` once the stream has ended.
+    #[napi(ts_return_type = "Promise<any>")]
+    pub fn next<'e>(&self, env: &'e Env) -> napi::Result<PromiseRaw<'e, Unknown<'e>>> {
+        let stream = self.stream.clone();
+        env.spawn_future_with_callback(
+            async move {
+                let command = stream.lock().await.next().await;
+                command
+                    .map(|c| c.to_dict())
+                    .transpose()
+                    .map_err(|e| rejecting(e.into()))
+            },
+            |env, command| to_js(env, &command.unwrap_or(Value::Null)),
+        )
     }
 }
 

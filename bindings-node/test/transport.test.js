@@ -56,3 +56,16 @@ test('the mock transport hands out what was pushed and keeps what was sent', asy
   assert.deepEqual(mock.results(), [{ job_id: 'j', task_id: 't', data: { n: 2 } }])
   assert.equal(mock.registered().length, 1)
 })
+
+test('commands arrive through listenForCommands and the stream ends when the transport closes', async () => {
+  const mock = new rxon.MockTransport('w1')
+  await mock.connect()
+  const commands = mock.listenForCommands()
+  mock.pushCommand({ command: 'cancel_task', task_id: 't1', job_id: 'j1' })
+  assert.throws(() => mock.pushCommand({ task_id: 't1' }), rxon.RxonError)
+  const first = await commands.next()
+  assert.deepEqual(first.value, { command: 'cancel_task', job_id: 'j1', task_id: 't1' })
+  const ending = commands.next()
+  await mock.close()
+  assert.deepEqual(await ending, { value: undefined, done: true })
+})

@@ -116,3 +116,19 @@ test('a script that starts and closes a worker exits by itself', async () => {
   )
   assert.equal(stdout.trim(), 'closed')
 })
+
+test("a cancel command aborts the task's signal; a handler that stops is reported cancelled", async (t) => {
+  const { mock, worker } = await mockWorker(t, [task('long')])
+  let started
+  const begun = new Promise((resolve) => (started = resolve))
+  const running = worker.run(async (task) => {
+    started()
+    await new Promise((_, reject) => task.signal.addEventListener('abort', () => reject(task.signal.reason)))
+  })
+  await begun
+  mock.pushCommand({ command: rxon.constants.COMMAND_CANCEL_TASK, task_id: 'long', job_id: 'job-long' })
+  await until(() => mock.results().length === 1, 'the cancelled result')
+  assert.equal(mock.results()[0].status, 'cancelled')
+  await worker.close(1)
+  await running
+})

@@ -10,7 +10,7 @@ use crate::models::{
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
-use tokio::sync::{Mutex as AsyncMutex, mpsc};
+use tokio::sync::{Mutex as AsyncMutex, Notify, mpsc};
 
 #[derive(Default)]
 struct Recorded {
@@ -31,6 +31,8 @@ pub struct MockTransport {
     tasks_out: AsyncMutex<mpsc::UnboundedReceiver<Received<TaskPayload>>>,
     commands_in: mpsc::UnboundedSender<WorkerCommand>,
     commands_out: Arc<AsyncMutex<mpsc::UnboundedReceiver<WorkerCommand>>>,
+    /// Told on `close`, so a command stream waiting for its next command ends.
+    closed: Arc<Notify>,
 }
 
 impl MockTransport {
@@ -49,6 +51,7 @@ impl MockTransport {
             tasks_out: AsyncMutex::new(tasks_out),
             commands_in,
             commands_out: Arc::new(AsyncMutex::new(commands_out)),
+            closed: Arc::new(Notify::new()),
         }
     }
 
@@ -117,15 +120,24 @@ impl MockTransport {
 struct MockCommands {
     connected: Arc<AtomicBool>,
     queue: Arc<AsyncMutex<mpsc::UnboundedReceiver<WorkerCommand>>>,
+    closed: Arc<Notify>,
 }
 
 #[async_trait::async_trait]
 impl CommandStream for MockCommands {
     async fn next(&mut self) -> Option<WorkerCommand> {
+        // Listening for `close` before looking, so a close in between is not missed.
+        let closed = self.closed.notified();
+        tokio::pin!(closed);
+        closed.as_mut().enable();
         if !self.connected.load(Ordering::SeqCst) {
             return None;
         }
-        self.queue.lock().await.recv().await
+        let mut queue = self.queue.lock().await;
+        tokio::select! {
+            command = queue.recv() => command,
+            () = closed => None,
+        }
     }
 }
 
@@ -138,6 +150,7 @@ impl Transport for MockTransport {
 
     async fn close(&self) {
         self.connected.store(false, Ordering::SeqCst);
+        self.closed.notify_waiters();
     }
 
     async fn register(&self, registration: &WorkerRegistration) -> Result<Value> {
@@ -190,6 +203,7 @@ impl Transport for MockTransport {
         Box::new(MockCommands {
             connected: self.connected.clone(),
             queue: self.commands_out.clone(),
+            closed: self.closed.clone(),
         })
     }
 }
@@ -226,5 +240,17 @@ mod tests {
         mock.send_result(&TaskResult::default()).await.unwrap();
         assert_eq!(mock.results().len(), 1);
         assert_eq!(mock.refresh_token().await.map(|t| t.access_token), Some(mock.token()));
+    }
+
+    #[tokio::test]
+    async fn a_waiting_command_stream_ends_when_the_transport_closes() {
+        let mock = Arc::new(MockTransport::new("w", "t"));
+        mock.connect().await.unwrap();
+        let mut commands = mock.commands(true);
+        let waiting = tokio::spawn(async move { commands.next().await });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        mock.close().await;
+        let ended = tokio::time::timeout(Duration::from_secs(5), waiting).await;
+        assert_eq!(ended.map(|r| r.ok().flatten()), Ok(None));
     }
 }
