@@ -67,6 +67,8 @@ export interface TransportOptions {
   requestTimeout?: number
   /** Timeout of opening a connection, in seconds (default 10). */
   connectTimeout?: number
+  /** Sign every message: `'masterToken'` (what avtomatika demands), an Ed25519 PEM key, or `'off'` (default). */
+  signing?: string
 }
 
 /** A message as plain data, members named as the protocol spells them. */

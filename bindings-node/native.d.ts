@@ -201,6 +201,12 @@ export interface TransportOptionsInit {
   requestTimeout?: number
   /** Timeout of opening a connection, in seconds (default 10). */
   connectTimeout?: number
+  /**
+   * Stamp and sign every registration, heartbeat, result and event: `'masterToken'` (HMAC
+   * with the token, what avtomatika demands), an Ed25519 private key (PEM), or `'off'`
+   * (default, like the reference transport).
+   */
+  signing?: string
 }
 
 /** `data` checked against JSON Schema `schema` (none: anything is valid). */

@@ -9,6 +9,7 @@ use napi::{Env, Unknown};
 use napi_derive::napi;
 use rxon_core::json::Value;
 use rxon_core::models::{Heartbeat, Message, TaskResult, WorkerCommand, WorkerEventPayload, WorkerRegistration};
+use rxon_core::security::MessageSigner;
 use rxon_core::transport::{self, MockTransport, ResultOutcome, Transport as CoreTransport, TransportOptions};
 use std::future::Future;
 use std::sync::Arc;
@@ -27,6 +28,10 @@ pub struct TransportOptionsInit {
     pub request_timeout: Option<f64>,
     /// Timeout of opening a connection, in seconds (default 10).
     pub connect_timeout: Option<f64>,
+    /// Stamp and sign every registration, heartbeat, result and event: `'masterToken'` (HMAC
+    /// with the token, what avtomatika demands), an Ed25519 private key (PEM), or `'off'`
+    /// (default, like the reference transport).
+    pub signing: Option<String>,
 }
 
 /// Seconds given by a user, as a duration (finite, not negative).
@@ -35,8 +40,18 @@ fn seconds(value: f64, what: &str) -> Result<Duration, JsFailure> {
 }
 
 impl TransportOptionsInit {
-    fn options(&self) -> Result<TransportOptions, JsFailure> {
+    fn options(&self, worker_id: &str, token: &str) -> Result<TransportOptions, JsFailure> {
         let mut options = TransportOptions::default();
+        options.signing = match self.signing.as_deref() {
+            None | Some("off") => None,
+            Some("masterToken") => Some(MessageSigner::new(token, worker_id)?),
+            Some(pem) if pem.contains("PRIVATE KEY") => Some(MessageSigner::ed25519(pem, worker_id)?),
+            Some(other) => {
+                return Err(type_error(format!(
+                    "signing must be 'masterToken', 'off' or an Ed25519 PEM key, not {other:?}"
+                )));
+            }
+        };
         if let Some(tries) = self.result_retries {
             options.result_retries = tries;
         }
@@ -113,7 +128,7 @@ impl Transport {
         options: Option<TransportOptionsInit>,
     ) -> napi::Result<Self> {
         raising(env, || {
-            let options = options.unwrap_or_default().options()?;
+            let options = options.unwrap_or_default().options(&worker_id, &token)?;
             if url.to_ascii_lowercase().starts_with("mock://") {
                 return Ok(Self::mock_transport(worker_id, token));
             }

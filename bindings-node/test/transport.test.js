@@ -69,3 +69,31 @@ test('commands arrive through listenForCommands and the stream ends when the tra
   await mock.close()
   assert.deepEqual(await ending, { value: undefined, done: true })
 })
+
+test('with signing, every message goes out stamped and signed with the master token', async (t) => {
+  const http = require('node:http')
+  const received = []
+  const server = http.createServer((request, response) => {
+    let body = ''
+    request.on('data', (chunk) => (body += chunk))
+    request.on('end', () => {
+      received.push(JSON.parse(body))
+      response.setHeader('content-type', 'application/json')
+      response.end('{"status":"registered"}')
+    })
+  })
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.after(() => server.close())
+  const url = `http://127.0.0.1:${server.address().port}`
+  const signed = rxon.createTransport(url, 'w1', 'token-1', { signing: 'masterToken', requestTimeout: 5 })
+  await signed.register({ worker_id: 'w1' })
+  const [registration] = received
+  assert.ok(Number.isInteger(registration.timestamp))
+  assert.ok(rxon.verifySignature(registration, registration.security.signature, 'token-1'))
+  assert.ok(!rxon.verifySignature(registration, registration.security.signature, 'another-token'))
+  const plain = rxon.createTransport(url, 'w1', 'token-1', { requestTimeout: 5 })
+  await plain.register({ worker_id: 'w1' })
+  assert.equal(received[1].security, undefined)
+  assert.throws(() => rxon.createTransport(url, 'w1', 't', { signing: 'sometimes' }), TypeError)
+  await Promise.all([signed.close(), plain.close()])
+})
