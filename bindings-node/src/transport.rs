@@ -41,8 +41,7 @@ fn seconds(value: f64, what: &str) -> Result<Duration, JsFailure> {
 
 impl TransportOptionsInit {
     fn options(&self, worker_id: &str, token: &str) -> Result<TransportOptions, JsFailure> {
-        let mut options = TransportOptions::default();
-        options.signing = match self.signing.as_deref() {
+        let signing = match self.signing.as_deref() {
             None | Some("off") => None,
             Some("masterToken") => Some(MessageSigner::new(token, worker_id)?),
             Some(pem) if pem.contains("PRIVATE KEY") => Some(MessageSigner::ed25519(pem, worker_id)?),
@@ -51,6 +50,10 @@ impl TransportOptionsInit {
                     "signing must be 'masterToken', 'off' or an Ed25519 PEM key, not {other:?}"
                 )));
             }
+        };
+        let mut options = TransportOptions {
+            signing,
+            ..TransportOptions::default()
         };
         if let Some(tries) = self.result_retries {
             options.result_retries = tries;
