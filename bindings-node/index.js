@@ -33,7 +33,8 @@ class ParamValidationError extends RxonError {}
 class IntegrityError extends RxonError {}
 class S3ConfigMismatchError extends RxonError {}
 
-const errorClasses = {
+/** The classes of the core's errors, exported. */
+const rxonErrors = {
   RxonError,
   RxonNetworkError,
   RxonAuthError,
@@ -42,9 +43,10 @@ const errorClasses = {
   ParamValidationError,
   IntegrityError,
   S3ConfigMismatchError,
-  TypeError,
-  RangeError,
 }
+
+/** Every class a native failure can become, by the kind it names. */
+const errorClasses = { ...rxonErrors, TypeError, RangeError }
 
 /** An error of `kind` (a class name above) with the core's message and details. */
 function failure(kind, message, details) {
@@ -399,9 +401,5 @@ module.exports = {
   Worker,
   Task,
   failureCode,
-  ...errorClasses,
-  TypeError: undefined,
-  RangeError: undefined,
+  ...rxonErrors,
 }
-delete module.exports.TypeError
-delete module.exports.RangeError
