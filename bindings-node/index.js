@@ -54,19 +54,17 @@ function failure(kind, message, details) {
   return Class === TypeError || Class === RangeError ? new Class(message) : new Class(message, details)
 }
 
-// A rejected native Promise carries `\u0001rxon:<kind>\u0001<details JSON>\u0001<message>`.
-const REJECTION = '\u0001rxon:'
+// A native failure (thrown or rejecting a Promise) is an Error whose message is
+// `\u0001rxon:<kind>\u0001<details JSON>\u0001<message>`.
+const FAILURE = '\u0001rxon:'
 
 /** The error to throw for what the native module threw or rejected with. */
 function translate(thrown) {
-  if (thrown instanceof Error && thrown.message.startsWith(REJECTION)) {
-    const [kind, details, ...message] = thrown.message.slice(REJECTION.length).split('\u0001')
-    return failure(kind, message.join('\u0001'), JSON.parse(details))
-  }
-  if (thrown === null || typeof thrown !== 'object' || typeof thrown.rxonKind !== 'string') {
+  if (!(thrown instanceof Error) || !thrown.message.startsWith(FAILURE)) {
     return thrown
   }
-  return failure(thrown.rxonKind, thrown.message, thrown.details)
+  const [kind, details, ...message] = thrown.message.slice(FAILURE.length).split('\u0001')
+  return failure(kind, message.join('\u0001'), JSON.parse(details))
 }
 
 /** `fn` with the native failures it throws raised as their classes. */

@@ -1,10 +1,9 @@
-//! The core's errors as the JavaScript layer raises them. A failure is thrown as a plain
-//! object `{ rxonKind, message, details }`; `index.js` turns it into the matching class
-//! (`RxonError` and its subclasses, or `TypeError`/`RangeError`), so `instanceof` works.
+//! The core's errors as the JavaScript layer raises them. A failure is thrown (or rejects a
+//! Promise) as an `Error` whose message carries its kind and details; `index.js` turns it into
+//! the matching class (`RxonError` and its subclasses, or `TypeError`/`RangeError`), so
+//! `instanceof` works.
 
-use crate::convert::{to_js, unknown};
-use napi::bindgen_prelude::Object;
-use napi::{Env, Status};
+use napi::Status;
 use rxon_core::RxonError;
 use rxon_core::host::Refusal;
 use rxon_core::json::{Object as JsonObject, Value};
@@ -67,28 +66,13 @@ pub fn type_error(message: impl Into<String>) -> JsFailure {
     }
 }
 
-/// Throws `failure` into JavaScript; the error to return from the call.
-pub fn raise(env: &Env, failure: JsFailure) -> napi::Error {
-    let thrown = (|| -> napi::Result<()> {
-        let mut object = Object::new(env)?;
-        object.set("rxonKind", failure.kind)?;
-        object.set("message", failure.message.as_str())?;
-        object.set("details", to_js(env, &Value::Object(failure.details.clone()))?)?;
-        env.throw(unknown(env, object)?)
-    })();
-    match thrown {
-        Ok(()) => napi::Error::from_status(Status::PendingException),
-        Err(_) => napi::Error::new(Status::GenericFailure, failure.message),
-    }
+/// Runs `f`; its failure becomes the error the call throws (see [`rejecting`]).
+pub fn raising<T>(f: impl FnOnce() -> Result<T, JsFailure>) -> napi::Result<T> {
+    f().map_err(rejecting)
 }
 
-/// Runs `f`, raising its failure.
-pub fn raising<T>(env: &Env, f: impl FnOnce() -> Result<T, JsFailure>) -> napi::Result<T> {
-    f().map_err(|failure| raise(env, failure))
-}
-
-/// The error a Promise rejects with: its message carries the kind and details for
-/// `index.js` to raise the matching class (`\u{1}rxon:<kind>\u{1}<details JSON>\u{1}<message>`).
+/// The error a call throws or a Promise rejects with: its message carries the kind and
+/// details for `index.js` to raise the matching class (`\u{1}rxon:<kind>\u{1}<details JSON>\u{1}<message>`).
 pub fn rejecting(failure: JsFailure) -> napi::Error {
     let details = rxon_core::canonical::json_dumps(&Value::Object(failure.details)).unwrap_or_else(|_| "{}".into());
     napi::Error::new(

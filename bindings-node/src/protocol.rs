@@ -30,13 +30,13 @@ pub fn tree(env: &Env, value: Unknown<'_>) -> Result<Value, JsFailure> {
 /// `json_dumps`): keys sorted, null members left out, integral numbers as integers.
 #[napi]
 pub fn json_dumps(env: &Env, value: Unknown<'_>) -> napi::Result<String> {
-    raising(env, || hosted(env, value, |v| rxon_core::canonical::json_dumps(v)))
+    raising(|| hosted(env, value, |v| rxon_core::canonical::json_dumps(v)))
 }
 
 /// `value` with the canonical form's rules applied, as plain data (the reference's `to_dict`).
 #[napi(ts_return_type = "any")]
 pub fn to_dict<'e>(env: &'e Env, value: Unknown<'e>) -> napi::Result<Unknown<'e>> {
-    raising(env, || {
+    raising(|| {
         let host = JsHost { env };
         match to_plain(&host, &JsValueOrKey::Value(value))? {
             JsValueOrKey::Value(plain) => Ok(plain),
@@ -48,7 +48,7 @@ pub fn to_dict<'e>(env: &'e Env, value: Unknown<'e>) -> napi::Result<Unknown<'e>
 /// Parses JSON text, keeping every number exact: integers beyond 2^53 become `BigInt`s.
 #[napi(ts_return_type = "any")]
 pub fn loads<'e>(env: &'e Env, text: String) -> napi::Result<Unknown<'e>> {
-    raising(env, || {
+    raising(|| {
         let value = rxon_core::canonical::loads(text.as_bytes())?;
         Ok(to_js(env, &value)?)
     })
@@ -57,9 +57,7 @@ pub fn loads<'e>(env: &'e Env, text: String) -> napi::Result<Unknown<'e>> {
 /// Hex SHA-256 of the canonical form.
 #[napi]
 pub fn calculate_dict_hash(env: &Env, value: Unknown<'_>) -> napi::Result<String> {
-    raising(env, || {
-        hosted(env, value, |v| rxon_core::canonical::calculate_dict_hash(v))
-    })
+    raising(|| hosted(env, value, |v| rxon_core::canonical::calculate_dict_hash(v)))
 }
 
 /// `wire` decoded as the message called `model`, as plain data: exactly the members the
@@ -67,7 +65,7 @@ pub fn calculate_dict_hash(env: &Env, value: Unknown<'_>) -> napi::Result<String
 /// when it does not decode.
 #[napi(ts_return_type = "any")]
 pub fn decode<'e>(env: &'e Env, model: String, wire: Unknown<'e>) -> napi::Result<Unknown<'e>> {
-    raising(env, || {
+    raising(|| {
         let decoded = rxon_core::models::decode_named(&model, &tree(env, wire)?)?;
         Ok(to_js(env, &decoded)?)
     })
@@ -92,9 +90,7 @@ pub fn sign_payload(
     ignore_fields: Option<Vec<String>>,
 ) -> napi::Result<String> {
     let ignore = ignored(&ignore_fields);
-    raising(env, || {
-        hosted(env, payload, |v| rxon_core::security::sign_payload(v, &secret, &ignore))
-    })
+    raising(|| hosted(env, payload, |v| rxon_core::security::sign_payload(v, &secret, &ignore)))
 }
 
 /// Whether `signature` is the payload's HMAC (compared in constant time).
@@ -107,7 +103,7 @@ pub fn verify_signature(
     ignore_fields: Option<Vec<String>>,
 ) -> napi::Result<bool> {
     let ignore = ignored(&ignore_fields);
-    raising(env, || {
+    raising(|| {
         hosted(env, payload, |v| {
             rxon_core::security::verify_signature(v, &signature, &secret, &ignore)
         })
@@ -123,7 +119,7 @@ pub fn sign_payload_ed25519(
     ignore_fields: Option<Vec<String>>,
 ) -> napi::Result<String> {
     let ignore = ignored(&ignore_fields);
-    raising(env, || {
+    raising(|| {
         hosted(env, payload, |v| {
             rxon_core::security::sign_payload_ed25519(v, &private_key_pem, &ignore)
         })
@@ -141,7 +137,7 @@ pub fn verify_signature_ed25519(
     ignore_fields: Option<Vec<String>>,
 ) -> napi::Result<bool> {
     let ignore = ignored(&ignore_fields);
-    raising(env, || {
+    raising(|| {
         hosted(env, payload, |v| {
             Ok(
                 rxon_core::security::verify_signature_ed25519(v, &signature_hex, &public_key_pem, &ignore)
@@ -153,8 +149,8 @@ pub fn verify_signature_ed25519(
 
 /// Ed25519 signature over the bubbling chain.
 #[napi]
-pub fn sign_bubbling_chain(env: &Env, bubbling_chain: Vec<String>, private_key_pem: String) -> napi::Result<String> {
-    raising(env, || {
+pub fn sign_bubbling_chain(bubbling_chain: Vec<String>, private_key_pem: String) -> napi::Result<String> {
+    raising(|| {
         Ok(rxon_core::security::sign_bubbling_chain(
             &bubbling_chain,
             &private_key_pem,
@@ -174,10 +170,8 @@ pub fn verify_bubbling_chain_signature(
 
 /// HMAC-SHA256 over the bubbling chain.
 #[napi]
-pub fn sign_bubbling_chain_hmac(env: &Env, bubbling_chain: Vec<String>, secret: String) -> napi::Result<String> {
-    raising(env, || {
-        Ok(rxon_core::security::sign_bubbling_chain_hmac(&bubbling_chain, &secret)?)
-    })
+pub fn sign_bubbling_chain_hmac(bubbling_chain: Vec<String>, secret: String) -> napi::Result<String> {
+    raising(|| Ok(rxon_core::security::sign_bubbling_chain_hmac(&bubbling_chain, &secret)?))
 }
 
 /// Whether `signature` is the bubbling chain's HMAC.
@@ -194,9 +188,9 @@ pub fn is_valid_identifier(value: String) -> bool {
 
 /// Throws `RxonError` naming `name` when `value` is not a valid identifier.
 #[napi]
-pub fn validate_identifier(env: &Env, value: String, name: Option<String>) -> napi::Result<()> {
+pub fn validate_identifier(value: String, name: Option<String>) -> napi::Result<()> {
     let name = name.unwrap_or_else(|| "identifier".into());
-    raising(env, || Ok(rxon_core::identifiers::validate_identifier(&value, &name)?))
+    raising(|| Ok(rxon_core::identifiers::validate_identifier(&value, &name)?))
 }
 
 /// The short hash both sides compare to know they share an S3 store (`null` if a part is
@@ -220,13 +214,8 @@ pub struct BlobLocation {
 
 /// `{ bucket, key, isDirectory }` of an `s3://bucket/key` URI or a relative path.
 #[napi]
-pub fn parse_uri(
-    env: &Env,
-    uri: String,
-    default_bucket: Option<String>,
-    prefix: Option<String>,
-) -> napi::Result<BlobLocation> {
-    raising(env, || {
+pub fn parse_uri(uri: String, default_bucket: Option<String>, prefix: Option<String>) -> napi::Result<BlobLocation> {
+    raising(|| {
         let location = rxon_core::blob::parse_uri(&uri, default_bucket.as_deref(), prefix.as_deref().unwrap_or(""))?;
         Ok(BlobLocation {
             bucket: location.bucket,
@@ -246,7 +235,7 @@ pub struct Validation {
 /// `data` checked against JSON Schema `schema` (none: anything is valid).
 #[napi]
 pub fn validate_data(env: &Env, data: Unknown<'_>, schema: Option<Unknown<'_>>) -> napi::Result<Validation> {
-    raising(env, || {
+    raising(|| {
         let schema = match schema.map(|s| tree(env, s)).transpose()? {
             None | Some(Value::Null) => None,
             Some(Value::Object(object)) => Some(object),
@@ -283,7 +272,7 @@ pub fn constants(env: &Env) -> napi::Result<Object<'_>> {
 /// strings equal.
 #[napi]
 pub fn matches(env: &Env, model: String, have: Unknown<'_>, required: Unknown<'_>) -> napi::Result<bool> {
-    raising(env, || {
+    raising(|| {
         Ok(rxon_core::matching::matches_named(
             &model,
             &tree(env, have)?,

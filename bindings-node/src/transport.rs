@@ -124,13 +124,12 @@ impl Transport {
     /// The transport for `url` (`http(s)://`, `ws(s)://` or `mock://`).
     #[napi(factory)]
     pub fn create(
-        env: &Env,
         url: String,
         worker_id: String,
         token: String,
         options: Option<TransportOptionsInit>,
     ) -> napi::Result<Self> {
-        raising(env, || {
+        raising(|| {
             let options = options.unwrap_or_default().options(&worker_id, &token)?;
             if url.to_ascii_lowercase().starts_with("mock://") {
                 return Ok(Self::mock_transport(worker_id, token));
@@ -190,9 +189,7 @@ impl Transport {
     /// Registers the worker; the orchestrator's answer.
     #[napi(ts_return_type = "Promise<any>")]
     pub fn register<'e>(&self, env: &'e Env, registration: Unknown<'e>) -> napi::Result<PromiseRaw<'e, Unknown<'e>>> {
-        let ready = raising(env, || {
-            Ok((self.usable()?, message::<WorkerRegistration>(env, registration)?))
-        })?;
+        let ready = raising(|| Ok((self.usable()?, message::<WorkerRegistration>(env, registration)?)))?;
         self.promise(env, async move { Ok(ready.0.register(&ready.1).await?) })
     }
 
@@ -205,9 +202,7 @@ impl Transport {
         available_skills: Option<Vec<String>>,
         hot_skills: Option<Vec<String>>,
     ) -> napi::Result<PromiseRaw<'e, Unknown<'e>>> {
-        let ready = raising(env, || {
-            Ok((self.usable()?, seconds(timeout.unwrap_or(30.0), "timeout")?))
-        })?;
+        let ready = raising(|| Ok((self.usable()?, seconds(timeout.unwrap_or(30.0), "timeout")?)))?;
         self.promise(env, async move {
             let (inner, timeout) = ready;
             let task = inner
@@ -224,7 +219,7 @@ impl Transport {
     /// orchestrator ignored it (late, cancelled, unknown).
     #[napi(ts_return_type = "Promise<boolean>")]
     pub fn send_result<'e>(&self, env: &'e Env, result: Unknown<'e>) -> napi::Result<PromiseRaw<'e, Unknown<'e>>> {
-        let ready = raising(env, || Ok((self.usable()?, message::<TaskResult>(env, result)?)))?;
+        let ready = raising(|| Ok((self.usable()?, message::<TaskResult>(env, result)?)))?;
         self.promise(env, async move {
             let outcome = ready.0.send_result(&ready.1).await?;
             Ok(Value::Bool(outcome == ResultOutcome::Accepted))
@@ -238,21 +233,21 @@ impl Transport {
         env: &'e Env,
         heartbeat: Unknown<'e>,
     ) -> napi::Result<PromiseRaw<'e, Unknown<'e>>> {
-        let ready = raising(env, || Ok((self.usable()?, message::<Heartbeat>(env, heartbeat)?)))?;
+        let ready = raising(|| Ok((self.usable()?, message::<Heartbeat>(env, heartbeat)?)))?;
         self.promise(env, async move { Ok(ready.0.send_heartbeat(&ready.1).await?.raw) })
     }
 
     /// Emits an event: whether the orchestrator took it.
     #[napi(ts_return_type = "Promise<boolean>")]
     pub fn emit_event<'e>(&self, env: &'e Env, event: Unknown<'e>) -> napi::Result<PromiseRaw<'e, Unknown<'e>>> {
-        let ready = raising(env, || Ok((self.usable()?, message::<WorkerEventPayload>(env, event)?)))?;
+        let ready = raising(|| Ok((self.usable()?, message::<WorkerEventPayload>(env, event)?)))?;
         self.promise(env, async move { Ok(Value::Bool(ready.0.emit_event(&ready.1).await)) })
     }
 
     /// Asks for a new access token: the token response, or `null` when refused.
     #[napi(ts_return_type = "Promise<any>")]
     pub fn refresh_token<'e>(&self, env: &'e Env) -> napi::Result<PromiseRaw<'e, Unknown<'e>>> {
-        let inner = raising(env, || self.usable())?;
+        let inner = raising(|| self.usable())?;
         self.promise(env, async move {
             match inner.refresh_token().await {
                 Some(token) => Ok(token.to_dict()?),
@@ -265,8 +260,8 @@ impl Transport {
     /// (default true) a dropped WebSocket is reopened with backoff. Ends when the transport
     /// closes.
     #[napi]
-    pub fn commands(&self, env: &Env, reconnect: Option<bool>) -> napi::Result<CommandStream> {
-        let inner = raising(env, || self.usable())?;
+    pub fn commands(&self, reconnect: Option<bool>) -> napi::Result<CommandStream> {
+        let inner = raising(|| self.usable())?;
         Ok(CommandStream {
             stream: Arc::new(tokio::sync::Mutex::new(inner.commands(reconnect.unwrap_or(true)))),
         })
@@ -275,7 +270,7 @@ impl Transport {
     /// MockTransport: sends a command down the command stream.
     #[napi]
     pub fn push_command(&self, env: &Env, command: Unknown<'_>) -> napi::Result<()> {
-        raising(env, || {
+        raising(|| {
             let command = message::<WorkerCommand>(env, command)?;
             self.mock()?.push_command(command);
             Ok(())
@@ -285,31 +280,31 @@ impl Transport {
     /// MockTransport: queues a task for the next poll.
     #[napi]
     pub fn push_task(&self, env: &Env, task: Unknown<'_>) -> napi::Result<()> {
-        raising(env, || Ok(self.mock()?.push_task_wire(tree(env, task)?)?))
+        raising(|| Ok(self.mock()?.push_task_wire(tree(env, task)?)?))
     }
 
     /// MockTransport: the registrations sent so far.
     #[napi(ts_return_type = "any[]")]
     pub fn registered<'e>(&self, env: &'e Env) -> napi::Result<Unknown<'e>> {
-        raising(env, || sent(env, self.mock()?.registered()))
+        raising(|| sent(env, self.mock()?.registered()))
     }
 
     /// MockTransport: the results sent so far.
     #[napi(ts_return_type = "any[]")]
     pub fn results<'e>(&self, env: &'e Env) -> napi::Result<Unknown<'e>> {
-        raising(env, || sent(env, self.mock()?.results()))
+        raising(|| sent(env, self.mock()?.results()))
     }
 
     /// MockTransport: the heartbeats sent so far.
     #[napi(ts_return_type = "any[]")]
     pub fn heartbeats<'e>(&self, env: &'e Env) -> napi::Result<Unknown<'e>> {
-        raising(env, || sent(env, self.mock()?.heartbeats()))
+        raising(|| sent(env, self.mock()?.heartbeats()))
     }
 
     /// MockTransport: the events emitted so far.
     #[napi(ts_return_type = "any[]")]
     pub fn emitted_events<'e>(&self, env: &'e Env) -> napi::Result<Unknown<'e>> {
-        raising(env, || sent(env, self.mock()?.emitted_events()))
+        raising(|| sent(env, self.mock()?.emitted_events()))
     }
 }
 

@@ -100,7 +100,7 @@ impl Worker {
     /// Starts a worker for `options` (connecting to `options.url`).
     #[napi(factory)]
     pub fn start(env: &Env, options: Unknown<'_>) -> napi::Result<Self> {
-        raising(env, || {
+        raising(|| {
             let config = config(&tree(env, options)?)?;
             let inner = within_runtime_if_available(|| CoreWorker::start(config))?;
             Ok(Worker { inner: Arc::new(inner) })
@@ -110,7 +110,7 @@ impl Worker {
     /// Starts a worker for `options` over `transport` (a MockTransport in tests).
     #[napi(factory)]
     pub fn with_transport(env: &Env, options: Unknown<'_>, transport: &Transport) -> napi::Result<Self> {
-        raising(env, || {
+        raising(|| {
             let config = config(&tree(env, options)?)?;
             let inner = within_runtime_if_available(|| CoreWorker::with_transport(config, transport.core()))?;
             Ok(Worker { inner: Arc::new(inner) })
@@ -157,9 +157,7 @@ impl Worker {
     pub fn close<'e>(&self, env: &'e Env, grace: Option<f64>) -> napi::Result<PromiseRaw<'e, ()>> {
         let inner = self.inner.clone();
         let grace = match grace {
-            Some(s) => raising(env, || {
-                Duration::try_from_secs_f64(s).map_err(|_| type_error("grace must be seconds ≥ 0"))
-            })?,
+            Some(s) => raising(|| Duration::try_from_secs_f64(s).map_err(|_| type_error("grace must be seconds ≥ 0")))?,
             None => inner.config().shutdown_grace,
         };
         env.spawn_future(async move {
@@ -213,7 +211,7 @@ impl Task {
     /// The whole task as it was decoded.
     #[napi(getter, ts_return_type = "Record<string, any>")]
     pub fn payload<'e>(&self, env: &'e Env) -> napi::Result<Unknown<'e>> {
-        raising(env, || Ok(to_js(env, &self.handle.payload().to_dict()?)?))
+        raising(|| Ok(to_js(env, &self.handle.payload().to_dict()?)?))
     }
 
     /// Seconds until its deadline (`null` without one, 0 once passed).
@@ -248,7 +246,7 @@ impl Task {
     /// fails the task (`PERMANENT_ERROR`).
     #[napi]
     pub fn complete(&self, env: &Env, returned: Unknown<'_>) -> napi::Result<()> {
-        raising(env, || {
+        raising(|| {
             let value = tree(env, returned)?;
             self.reported(self.handle.report_returned(value))
         })
@@ -257,7 +255,7 @@ impl Task {
     /// Reports an outcome with one of the skill's `output_statuses`.
     #[napi]
     pub fn complete_with_status(&self, env: &Env, status: String, data: Option<Unknown<'_>>) -> napi::Result<()> {
-        raising(env, || {
+        raising(|| {
             let data = match data.map(|d| tree(env, d)).transpose()? {
                 None | Some(Value::Null) => Object::new(),
                 Some(Value::Object(object)) => object,
@@ -270,7 +268,7 @@ impl Task {
     /// Reports a failure (`code` one of the `ERROR_CODE_*` constants).
     #[napi]
     pub fn fail(&self, env: &Env, code: String, message: String, details: Option<Unknown<'_>>) -> napi::Result<()> {
-        raising(env, || {
+        raising(|| {
             let details = match details.map(|d| tree(env, d)).transpose()? {
                 None | Some(Value::Null) => None,
                 Some(Value::Object(object)) => Some(object),
@@ -282,14 +280,14 @@ impl Task {
 
     /// Reports that the handler gave back something that cannot be a result.
     #[napi]
-    pub fn fail_unusable_result(&self, env: &Env, reason: String) -> napi::Result<()> {
-        raising(env, || self.reported(self.handle.fail_unusable_result(&reason)))
+    pub fn fail_unusable_result(&self, reason: String) -> napi::Result<()> {
+        raising(|| self.reported(self.handle.fail_unusable_result(&reason)))
     }
 
     /// Reports that the handler stopped because the task was cancelled.
     #[napi]
-    pub fn report_cancelled(&self, env: &Env) -> napi::Result<()> {
-        raising(env, || self.reported(self.handle.report_cancelled()))
+    pub fn report_cancelled(&self) -> napi::Result<()> {
+        raising(|| self.reported(self.handle.report_cancelled()))
     }
 
     /// Reports progress (`fraction` 0 to 1) as a `progress` event: whether it was delivered.
@@ -312,7 +310,7 @@ impl Task {
         event_type: String,
         payload: Option<Unknown<'e>>,
     ) -> napi::Result<PromiseRaw<'e, bool>> {
-        let payload = raising(env, || match payload.map(|p| tree(env, p)).transpose()? {
+        let payload = raising(|| match payload.map(|p| tree(env, p)).transpose()? {
             None | Some(Value::Null) => Ok(Object::new()),
             Some(Value::Object(object)) => Ok(object),
             Some(_) => Err(type_error("an event payload must be an object")),
