@@ -5,6 +5,12 @@ use napi::bindgen_prelude::{BigInt, Null, Object, ToNapiValue};
 use napi::{Env, Unknown};
 use rxon_core::json::{Number, Value};
 
+/// Seconds given by a user (option `what`), as a duration: finite, not negative.
+pub fn seconds(value: f64, what: &str) -> Result<std::time::Duration, crate::errors::JsFailure> {
+    std::time::Duration::try_from_secs_f64(value)
+        .map_err(|_| crate::errors::type_error(format!("{what} must be a finite number of seconds ≥ 0")))
+}
+
 /// The largest integer a JavaScript number holds exactly.
 const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 

@@ -1,7 +1,7 @@
 //! Transports: the core's HTTP and mock transports as JavaScript classes whose methods return
 //! Promises (the reference's methods, named as Node names them).
 
-use crate::convert::to_js;
+use crate::convert::{seconds, to_js};
 use crate::errors::{JsFailure, raising, rejecting, type_error};
 use crate::protocol::tree;
 use napi::bindgen_prelude::PromiseRaw;
@@ -14,7 +14,6 @@ use rxon_core::transport::{self, MockTransport, ResultOutcome, Transport as Core
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
 
 /// How the HTTP transport behaves; every member optional (the core's defaults).
 #[napi(object)]
@@ -32,11 +31,6 @@ pub struct TransportOptionsInit {
     /// with the token, what avtomatika demands), an Ed25519 private key (PEM), or `'off'`
     /// (default, like the reference transport).
     pub signing: Option<String>,
-}
-
-/// Seconds given by a user, as a duration (finite, not negative).
-fn seconds(value: f64, what: &str) -> Result<Duration, JsFailure> {
-    Duration::try_from_secs_f64(value).map_err(|_| type_error(format!("{what} must be a finite number of seconds ≥ 0")))
 }
 
 impl TransportOptionsInit {

@@ -3,7 +3,7 @@
 //! Every decision — admission, contracts, signatures, deadlines, what a returned value
 //! reports — is the core's.
 
-use crate::convert::to_js;
+use crate::convert::{seconds, to_js};
 use crate::errors::{JsFailure, raising, type_error};
 use crate::protocol::tree;
 use crate::transport::Transport;
@@ -33,11 +33,8 @@ fn config(options: &Value) -> Result<WorkerConfig, JsFailure> {
     let seconds = |name: &str| -> Result<Option<Duration>, JsFailure> {
         match object.get(name) {
             None | Some(Value::Null) => Ok(None),
-            Some(value) => value
-                .as_f64()
-                .and_then(|s| Duration::try_from_secs_f64(s).ok())
-                .map(Some)
-                .ok_or_else(|| type_error(format!("Worker option {name} must be a number of seconds ≥ 0"))),
+            Some(Value::Number(n)) => seconds(n.as_f64(), name).map(Some),
+            Some(_) => Err(type_error(format!("{name} must be a finite number of seconds ≥ 0"))),
         }
     };
     let skills = match object.get("skills") {
@@ -157,7 +154,7 @@ impl Worker {
     pub fn close<'e>(&self, env: &'e Env, grace: Option<f64>) -> napi::Result<PromiseRaw<'e, ()>> {
         let inner = self.inner.clone();
         let grace = match grace {
-            Some(s) => raising(|| Duration::try_from_secs_f64(s).map_err(|_| type_error("grace must be seconds ≥ 0")))?,
+            Some(s) => raising(|| seconds(s, "grace"))?,
             None => inner.config().shutdown_grace,
         };
         env.spawn_future(async move {
