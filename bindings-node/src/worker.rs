@@ -57,11 +57,13 @@ fn config(options: &Value) -> Result<WorkerConfig, JsFailure> {
     if let Some(kind) = text("workerType")? {
         config.worker_type = kind;
     }
-    if let Some(Value::Number(n)) = object.get("concurrency") {
-        config.max_concurrent_tasks =
-            n.as_u64()
-                .filter(|n| *n > 0)
-                .ok_or_else(|| type_error("concurrency must be a whole number ≥ 1"))? as usize;
+    match object.get("concurrency") {
+        None | Some(Value::Null) => {}
+        Some(n) => {
+            let n = n.as_u64().filter(|n| *n > 0);
+            config.max_concurrent_tasks =
+                n.ok_or_else(|| type_error("concurrency must be a whole number ≥ 1"))? as usize;
+        }
     }
     if let Some(interval) = seconds("heartbeatInterval")? {
         config.heartbeat_interval = interval;
