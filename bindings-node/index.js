@@ -222,11 +222,8 @@ function createTransport(url, workerId, token, options) {
  * `ParamValidationError` → `INVALID_INPUT_ERROR`; `IntegrityError` →
  * `INTEGRITY_MISMATCH_ERROR`; anything else `TRANSIENT_ERROR` (the orchestrator may retry it). */
 function failureCode(error) {
-  const codes = Object.entries(constants)
-    .filter(([name]) => name.startsWith('ERROR_CODE_'))
-    .map(([, code]) => code)
   const own = error && (error.details?.code ?? error.code)
-  if (typeof own === 'string' && codes.includes(own)) return own
+  if (typeof own === 'string' && ERROR_CODES.has(own)) return own
   if (error instanceof ParamValidationError) return constants.ERROR_CODE_INVALID_INPUT
   if (error instanceof IntegrityError) return constants.ERROR_CODE_INTEGRITY_MISMATCH
   return constants.ERROR_CODE_TRANSIENT
@@ -383,6 +380,13 @@ class Worker {
 
 /** Every constant of the protocol (`PROTOCOL_VERSION`, error codes, endpoints, …). */
 const constants = Object.freeze(native.constants())
+
+/** Every protocol error code (`TRANSIENT_ERROR`, …). */
+const ERROR_CODES = new Set(
+  Object.entries(constants)
+    .filter(([name]) => name.startsWith('ERROR_CODE_'))
+    .map(([, code]) => code),
+)
 
 /** The names of every message `decode` knows. */
 const MESSAGE_NAMES = Object.freeze(native.messageNames())
