@@ -11,6 +11,26 @@ pub fn seconds(value: f64, what: &str) -> Result<std::time::Duration, crate::err
         .map_err(|_| crate::errors::type_error(format!("{what} must be a finite number of seconds ≥ 0")))
 }
 
+/// The `signing` option: `'masterToken'`, `'off'` or an Ed25519 private key (PEM);
+/// `default` when not given.
+pub fn signing(
+    option: Option<&str>,
+    default: rxon_core::worker::Signing,
+) -> Result<rxon_core::worker::Signing, crate::errors::JsFailure> {
+    use rxon_core::worker::Signing;
+    Ok(match option {
+        None => default,
+        Some("masterToken") => Signing::MasterToken,
+        Some("off") => Signing::Off,
+        Some(pem) if pem.contains("PRIVATE KEY") => Signing::Ed25519(pem.to_string()),
+        Some(other) => {
+            return Err(crate::errors::type_error(format!(
+                "signing must be 'masterToken', 'off' or an Ed25519 PEM key, not {other:?}"
+            )));
+        }
+    })
+}
+
 /// The largest integer a JavaScript number holds exactly.
 const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 

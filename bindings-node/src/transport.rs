@@ -1,7 +1,7 @@
 //! Transports: the core's HTTP and mock transports as JavaScript classes whose methods return
 //! Promises (the reference's methods, named as Node names them).
 
-use crate::convert::{seconds, to_js};
+use crate::convert::{seconds, signing, to_js};
 use crate::errors::{JsFailure, raising, rejecting, type_error};
 use crate::protocol::tree;
 use napi::bindgen_prelude::PromiseRaw;
@@ -9,8 +9,8 @@ use napi::{Env, Unknown};
 use napi_derive::napi;
 use rxon_core::json::Value;
 use rxon_core::models::{Heartbeat, Message, TaskResult, WorkerCommand, WorkerEventPayload, WorkerRegistration};
-use rxon_core::security::MessageSigner;
 use rxon_core::transport::{self, MockTransport, ResultOutcome, Transport as CoreTransport, TransportOptions};
+use rxon_core::worker::Signing;
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -35,16 +35,8 @@ pub struct TransportOptionsInit {
 
 impl TransportOptionsInit {
     fn options(&self, worker_id: &str, token: &str) -> Result<TransportOptions, JsFailure> {
-        let signing = match self.signing.as_deref() {
-            None | Some("off") => None,
-            Some("masterToken") => Some(MessageSigner::new(token, worker_id)?),
-            Some(pem) if pem.contains("PRIVATE KEY") => Some(MessageSigner::ed25519(pem, worker_id)?),
-            Some(other) => {
-                return Err(type_error(format!(
-                    "signing must be 'masterToken', 'off' or an Ed25519 PEM key, not {other:?}"
-                )));
-            }
-        };
+        // Off unless asked for, like the reference transport.
+        let signing = signing(self.signing.as_deref(), Signing::Off)?.signer(token, worker_id)?;
         let mut options = TransportOptions {
             signing,
             ..TransportOptions::default()

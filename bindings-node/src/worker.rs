@@ -3,7 +3,7 @@
 //! Every decision — admission, contracts, signatures, deadlines, what a returned value
 //! reports — is the core's.
 
-use crate::convert::{seconds, to_js};
+use crate::convert::{seconds, signing, to_js};
 use crate::errors::{JsFailure, raising, type_error};
 use crate::protocol::tree;
 use crate::transport::Transport;
@@ -75,16 +75,7 @@ fn config(options: &Value) -> Result<WorkerConfig, JsFailure> {
         config.shutdown_grace = grace;
     }
     config.task_secret = text("taskSecret")?;
-    config.signing = match text("signing")?.as_deref() {
-        None | Some("masterToken") => Signing::MasterToken,
-        Some("off") => Signing::Off,
-        Some(pem) if pem.contains("PRIVATE KEY") => Signing::Ed25519(pem.to_string()),
-        Some(other) => {
-            return Err(type_error(format!(
-                "signing must be 'masterToken', 'off' or an Ed25519 PEM key, not {other:?}"
-            )));
-        }
-    };
+    config.signing = signing(text("signing")?.as_deref(), Signing::MasterToken)?;
     Ok(config)
 }
 

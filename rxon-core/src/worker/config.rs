@@ -17,6 +17,18 @@ pub enum Signing {
     Off,
 }
 
+impl Signing {
+    /// What stamps and signs the messages of `worker_id` (`None` for [`Signing::Off`]).
+    pub fn signer(&self, token: &str, worker_id: &str) -> Result<Option<crate::security::MessageSigner>> {
+        use crate::security::MessageSigner;
+        Ok(match self {
+            Signing::MasterToken => Some(MessageSigner::new(token, worker_id)?),
+            Signing::Ed25519(pem) => Some(MessageSigner::ed25519(pem, worker_id)?),
+            Signing::Off => None,
+        })
+    }
+}
+
 /// A worker's configuration; [`WorkerConfig::new`] gives the defaults.
 #[derive(Debug, Clone)]
 pub struct WorkerConfig {

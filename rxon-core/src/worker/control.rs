@@ -2,14 +2,13 @@
 //! dropping it shuts the worker down.
 
 use super::admission::Queued;
-use super::config::{Signing, WorkerConfig};
+use super::config::WorkerConfig;
 use super::loops::lifecycle;
 use super::reporting::report_finished;
 use super::runtime::Runtime;
 use super::state::WorkerState;
 use super::task::{TaskHandle, TaskState};
 use crate::error::Result;
-use crate::security::MessageSigner;
 use crate::transport::{Transport, TransportOptions, create_transport};
 use std::sync::Arc;
 use std::time::Duration;
@@ -29,13 +28,8 @@ impl Worker {
     /// tokio runtime.
     pub fn start(config: WorkerConfig) -> Result<Worker> {
         config.check()?;
-        let signing = match &config.signing {
-            Signing::MasterToken => Some(MessageSigner::new(&config.token, config.worker_id.clone())?),
-            Signing::Ed25519(pem) => Some(MessageSigner::ed25519(pem, config.worker_id.clone())?),
-            Signing::Off => None,
-        };
         let options = TransportOptions {
-            signing,
+            signing: config.signing.signer(&config.token, &config.worker_id)?,
             ..TransportOptions::default()
         };
         let transport: Arc<dyn Transport> = Arc::from(create_transport(
