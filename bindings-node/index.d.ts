@@ -185,3 +185,104 @@ export declare class Worker implements AsyncIterable<Task>, AsyncDisposable {
 
 /** The error code a handler's thrown error reports. */
 export declare function failureCode(error: unknown): string
+
+/** What a listener's handler is asked: the reference's action names. */
+export type Action =
+  | 'register'
+  | 'poll'
+  | 'result'
+  | 'heartbeat'
+  | 'event'
+  | 'sts_token'
+  | 'sts_refresh'
+  | 'websocket_auth'
+
+/** What the listener knows of a request besides its payload (absent facts are left out). */
+export interface RequestContext {
+  /** `X-Worker-Token`. */
+  token?: string
+  /** `X-Worker-ID`, or the worker id in the path (poll, heartbeat, WebSocket). */
+  workerIdHint?: string
+  /** `X-RXON-Version`. */
+  protocolVersion?: string
+  /** The Common Name of the worker's client certificate (mTLS). */
+  certIdentity?: string
+  /** The peer's address (`ip:port`). */
+  remoteAddr?: string
+  /** `'http'`, or `'websocket'` for frames up the command WebSocket. */
+  transport: 'http' | 'websocket'
+  /** Poll only: the worker's long-poll timeout in seconds. */
+  pollTimeout?: number
+  /** Poll only: the skills the worker has room for. */
+  availableSkills?: string[]
+  /** Poll only: the skills the worker has warm. */
+  hotSkills?: string[]
+  /** Fires if the worker hangs up before the answer (an abandoned long poll). */
+  readonly signal: AbortSignal
+}
+
+/**
+ * The orchestration engine: answers one request. The payload is the decoded message (a poll's
+ * is the worker id; an empty heartbeat's is `null`). Resolve `undefined`/`null` for the
+ * action's default (204 "no task" for a poll), or a value to send. Throw an `RxonAuthError`
+ * (403), an `RxonRateLimitError` (429 with `Retry-After`), a `ParamValidationError` (400), or
+ * an error with a `status`/`statusCode` from 400 to 599; anything else is 500, logged.
+ */
+export type ListenerHandler = (action: Action, payload: any, context: RequestContext) => unknown | Promise<unknown>
+
+/** The orchestrator's TLS: its certificate, and whether workers must present theirs (mTLS). */
+export interface ListenerTls {
+  certFile: string
+  keyFile: string
+  /** The CA that signs worker certificates; needed unless `clientAuth` is `'none'`. */
+  clientCa?: string
+  clientAuth?: 'none' | 'optional' | 'required'
+}
+
+export interface ListenerOptions {
+  /** Address to bind (default `127.0.0.1`; `::1`, `0.0.0.0`, …). */
+  host?: string
+  /** Port to bind (default 0: any free one, see `port`). */
+  port?: number
+  handler?: ListenerHandler
+  tls?: ListenerTls
+  /** Largest request body in bytes (default 16 MiB); larger ones are answered 413. */
+  bodyLimit?: number
+  /** Longest a TLS handshake may take, in seconds (default 10). */
+  handshakeTimeout?: number
+}
+
+/** An orchestrator endpoint on rxon's listener; like a `net.Server`, it keeps the process alive until `close()`. */
+export declare class Listener implements AsyncDisposable {
+  constructor(options?: ListenerOptions)
+  /** Binds and starts serving (`handler` replaces the constructor's). */
+  listen(handler?: ListenerHandler): Promise<this>
+  /** The bound port (`null` when not listening). */
+  readonly port: number | null
+  /** `http(s)://host:port` (`null` when not listening). */
+  readonly url: string | null
+  /** Sends a `WorkerCommand` down the worker's WebSocket: whether it had one open. */
+  sendCommand(workerId: string, command: Wire): Promise<boolean>
+  /** The workers whose command WebSocket is open. */
+  connectedWorkers(): string[]
+  /** Stops accepting, answers long polls 204, closes WebSockets; requests in flight get `grace` seconds (default 5). */
+  close(grace?: number): Promise<void>
+  [Symbol.asyncDispose](): Promise<void>
+}
+
+/** The HTTP refusal for what a listener's handler threw. */
+export declare function refusalOf(error: unknown): { status: number; message: string; code?: string; retryAfter?: number }
+
+/** One log record of rxon. */
+export interface LogRecord {
+  level: 'error' | 'warn' | 'info' | 'debug' | 'trace'
+  /** Where it comes from (`rxon_core::worker`, `rxon::listener`, …). */
+  target: string
+  message: string
+}
+
+/** A `console`-like object, or a function given each record. */
+export type Logger = Pick<Console, 'error' | 'warn' | 'info' | 'debug'> | ((record: LogRecord) => void)
+
+/** Where rxon's log records go (process-wide); `null` for none. Until called, warnings and errors go to stderr. */
+export declare function setLogger(logger: Logger | null, options?: { level?: 'off' | LogRecord['level'] }): void

@@ -378,6 +378,214 @@ class Worker {
   }
 }
 
+// ---- logs -------------------------------------------------------------------------------
+
+const LOG_LEVELS = ['off', 'error', 'warn', 'info', 'debug', 'trace']
+/** Where records go: a function `(level, target, message)`; stderr by default. */
+let logSink = (level, target, message) => process.stderr.write(`rxon ${level} ${target}: ${message}\n`)
+let logLevel = 2
+
+/**
+ * Where rxon's log records go (process-wide): `logger` is a `console`-like object (its
+ * `error`/`warn`/`info`/`debug`/`trace` methods are called with one line each), a function
+ * `(record) => void` given `{ level, target, message }`, or `null` for none. Records less
+ * severe than `level` (default `'info'`) are dropped in Rust before they reach JavaScript.
+ * Until this is called, warnings and errors go to stderr.
+ */
+function setLogger(logger, { level = 'info' } = {}) {
+  if (!LOG_LEVELS.includes(level)) {
+    throw new TypeError(`log level must be one of ${LOG_LEVELS.join(', ')}, not ${JSON.stringify(level)}`)
+  }
+  let sink
+  if (logger === null || logger === undefined) {
+    level = 'off'
+    sink = () => {}
+  } else if (typeof logger === 'function') {
+    sink = (level, target, message) => logger({ level, target, message })
+  } else if (typeof logger === 'object') {
+    sink = (level, target, message) => {
+      const method = logger[level] || logger.log
+      if (typeof method === 'function') method.call(logger, `${target}: ${message}`)
+    }
+  } else {
+    throw new TypeError('a logger is a console-like object, a function or null')
+  }
+  // A logger that throws must not take the process down from a log record.
+  logSink = (...record) => {
+    try {
+      sink(...record)
+    } catch {}
+  }
+  logLevel = LOG_LEVELS.indexOf(level)
+  raising(native.setLogSink)(level, logSink)
+}
+
+/** Logs a record from this layer through the same logger, at the same level. */
+function log(level, target, message) {
+  if (LOG_LEVELS.indexOf(level) <= logLevel) logSink(level, target, message)
+}
+
+// ---- listener -----------------------------------------------------------------------------
+
+/** Requests taken from the listener in one crossing, at most. */
+const REQUEST_BATCH = 64
+
+/**
+ * The HTTP answer to what a listener's handler threw: 403 for an `RxonAuthError`, 429 (with
+ * `Retry-After`) for an `RxonRateLimitError`, 400 for a `ParamValidationError`, an error's own
+ * `status` or `statusCode` from 400 to 599 (the `http-errors` convention); anything else 500.
+ */
+function refusalOf(error) {
+  const message = (error && error.message) || String(error)
+  if (error instanceof RxonRateLimitError) {
+    return { status: 429, message, code: error.code, retryAfter: error.retryAfter }
+  }
+  if (error instanceof RxonAuthError) return { status: 403, message }
+  if (error instanceof ParamValidationError) return { status: 400, message }
+  const own = error && (error.status ?? error.statusCode)
+  if (Number.isInteger(own) && own >= 400 && own <= 599) {
+    return { status: own, message, code: error.code, retryAfter: error.retryAfter }
+  }
+  return { status: 500, message }
+}
+
+/** What a handler knows of a request besides its payload; `signal` fires if the worker hangs up
+ * before the answer (an abandoned long poll: a task answered after it is not delivered). */
+class RequestContext {
+  #request
+  #controller = null
+  constructor(request) {
+    Object.assign(this, request.context)
+    this.#request = request
+  }
+  get signal() {
+    if (!this.#controller) {
+      const controller = (this.#controller = new AbortController())
+      this.#request.whenAbandoned().then((abandoned) => {
+        if (abandoned) controller.abort(new RxonNetworkError('the worker hung up before the answer'))
+      })
+    }
+    return this.#controller.signal
+  }
+}
+
+/** Sends the handler's answer (`undefined`/`null`: the action's default). */
+function respond(request, answer) {
+  try {
+    request.respond(answer === undefined ? null : answer)
+  } catch (thrown) {
+    const error = translate(thrown)
+    log('error', 'rxon::listener', `the handler's answer to ${request.action} cannot be sent: ${error.message}`)
+    request.refuse(500, `the handler's answer cannot be sent: ${error.message}`)
+  }
+}
+
+/** Refuses with the status for what the handler threw; an unexpected error is logged. */
+function refuse(request, error) {
+  const { status, message, code, retryAfter } = refusalOf(error)
+  if (status >= 500) {
+    const stack = (error && error.stack) || message
+    log('error', 'rxon::listener', `the handler for ${request.action} threw: ${stack}`)
+  }
+  request.refuse(status, message, typeof code === 'string' ? code : null, Number.isFinite(retryAfter) ? retryAfter : null)
+}
+
+/** Runs the handler on one request; whatever it does, the request is answered. */
+function answer(request, handler) {
+  let returned
+  try {
+    returned = handler(request.action, request.takePayload(), new RequestContext(request))
+  } catch (error) {
+    refuse(request, error)
+    return
+  }
+  if (returned !== null && typeof returned === 'object' && typeof returned.then === 'function') {
+    returned.then(
+      (value) => respond(request, value),
+      (error) => refuse(request, error),
+    )
+  } else {
+    respond(request, returned)
+  }
+}
+
+/**
+ * An orchestrator endpoint: workers register, poll, send results, heartbeats and events, and
+ * open command WebSockets; each request becomes `await handler(action, payload, context)`.
+ * Options: `{ host = '127.0.0.1', port = 0, handler, tls: { certFile, keyFile, clientCa,
+ * clientAuth }, bodyLimit }`. Like a `net.Server`, a listening Listener keeps the process
+ * alive until `close()`.
+ */
+class Listener {
+  #options
+  #handler
+  #native = null
+  #serving = null
+  constructor({ handler, ...options } = {}) {
+    this.#handler = handler
+    this.#options = options
+  }
+  /** Binds and starts serving (`handler` replaces the one given to the constructor). */
+  async listen(handler) {
+    if (handler !== undefined) this.#handler = handler
+    if (typeof this.#handler !== 'function') {
+      throw new TypeError('a Listener needs a handler: new Listener({ handler }) or listen(handler)')
+    }
+    if (this.#native) throw new RxonError('the Listener is already listening')
+    this.#native = await settled(native.Listener, 'bind', [this.#options])
+    this.#serving = this.#serve(this.#native)
+    return this
+  }
+  /** The bound port (`null` before `listen()`). */
+  get port() {
+    return this.#native ? this.#native.port : null
+  }
+  /** `http(s)://host:port/`, what workers connect to (`null` before `listen()`). */
+  get url() {
+    if (!this.#native) return null
+    const host = this.#options.host || '127.0.0.1'
+    const name = host.includes(':') ? `[${host}]` : host
+    return `${this.#options.tls ? 'https' : 'http'}://${name}:${this.#native.port}`
+  }
+  /** Sends `command` (a `WorkerCommand`) down the worker's WebSocket: whether it had one open. */
+  async sendCommand(workerId, command) {
+    return settled(this.#listening(), 'sendCommand', [workerId, command])
+  }
+  /** The workers whose command WebSocket is open. */
+  connectedWorkers() {
+    return raising(() => this.#listening().connectedWorkers())()
+  }
+  /** Stops accepting, answers long polls 204, closes WebSockets and gives requests in flight
+   * `grace` seconds (default 5); resolves once every request is answered. */
+  async close(grace = 5) {
+    const listener = this.#native
+    if (!listener) return
+    await settled(listener, 'close', [grace])
+    await this.#serving
+    if (this.#native === listener) this.#native = null
+  }
+  async [Symbol.asyncDispose]() {
+    await this.close()
+  }
+  #listening() {
+    if (!this.#native) throw new RxonError('the Listener is not listening: call listen() first')
+    return this.#native
+  }
+  async #serve(listener) {
+    for (;;) {
+      let batch
+      try {
+        batch = await listener.nextRequests(REQUEST_BATCH)
+      } catch (thrown) {
+        log('error', 'rxon::listener', `taking requests failed: ${translate(thrown).message}`)
+        return
+      }
+      if (batch === null) return
+      for (const request of batch) answer(request, this.#handler)
+    }
+  }
+}
+
 /** Every constant of the protocol (`PROTOCOL_VERSION`, error codes, endpoints, …). */
 const constants = Object.freeze(native.constants())
 
@@ -403,5 +611,8 @@ module.exports = {
   Worker,
   Task,
   failureCode,
+  Listener,
+  refusalOf,
+  setLogger,
   ...rxonErrors,
 }

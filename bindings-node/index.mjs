@@ -44,4 +44,7 @@ export const {
   Worker,
   Task,
   failureCode,
+  Listener,
+  refusalOf,
+  setLogger,
 } = rxon

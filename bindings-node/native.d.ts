@@ -15,6 +15,65 @@ export declare class CommandStream {
   next(): Promise<any>
 }
 
+/** A listening orchestrator endpoint. */
+export declare class Listener {
+  /**
+   * Binds `{ host, port, tls, bodyLimit }` and starts serving; requests wait for
+   * `nextRequests`.
+   */
+  static bind(options: unknown): Promise<Listener>
+  /** The bound port. */
+  get port(): number
+  /**
+   * The requests waiting (at least one, at most `max`), once there is one; `null` once the
+   * listener has closed and every request was handed out.
+   */
+  nextRequests(max: number): Promise<Request[] | null>
+  /** Sends `command` down the worker's WebSocket: whether it had one open. */
+  sendCommand(workerId: string, command: unknown): Promise<boolean>
+  /** The workers whose command WebSocket is open. */
+  connectedWorkers(): Array<string>
+  /**
+   * Stops accepting, answers long polls 204, closes WebSockets, gives requests in flight
+   * `grace` seconds; then `nextRequests` ends with `null`. A second call does nothing.
+   */
+  close(grace: number): Promise<void>
+}
+
+/** One request from a worker, waiting for its answer. */
+export declare class Request {
+  /**
+   * `register`, `poll`, `result`, `heartbeat`, `event`, `sts_token`, `sts_refresh` or
+   * `websocket_auth`.
+   */
+  get action(): string
+  /**
+   * The decoded message (a poll's is the worker id; an empty heartbeat's is `null`). It is
+   * handed over once: a second read is `null`.
+   */
+  takePayload(): any
+  /**
+   * What the listener knows besides the payload: `{ token, workerIdHint, protocolVersion,
+   * certIdentity, remoteAddr, transport, pollTimeout, availableSkills, hotSkills }`.
+   */
+  get context(): Record<string, any>
+  /**
+   * Answers with `value` (`null`/`undefined`: the action's default — 204 for a poll):
+   * whether the worker was still there.
+   */
+  respond(value: unknown): boolean
+  /**
+   * Refuses with an HTTP `status` (403, 429 with `retryAfter` seconds and `code`, 400, or
+   * any other; 500 for a failure of the handler): whether the worker was still there.
+   */
+  refuse(status: number, message: string, code?: string | undefined | null, retryAfter?: number | undefined | null): boolean
+  /**
+   * Resolves `true` if the worker hangs up before the answer (a poll it abandoned), `false`
+   * once answered.
+   */
+  whenAbandoned(): Promise<boolean>
+}
+
 /** One task handed to this worker, and how it ends. */
 export declare class Task {
   /** The task's id. */
@@ -175,6 +234,13 @@ export declare function messageNames(): Array<string>
 
 /** `{ bucket, key, isDirectory }` of an `s3://bucket/key` URI or a relative path. */
 export declare function parseUri(uri: string, defaultBucket?: string | undefined | null, prefix?: string | undefined | null): BlobLocation
+
+/**
+ * Where the core's log records go, process-wide: `sink(level, target, message)` for each
+ * record at `level` or more severe (`'off'`, `'error'`, `'warn'`, `'info'`, `'debug'`,
+ * `'trace'`), or stderr when `sink` is left out.
+ */
+export declare function setLogSink(level: string, sink?: ((level: string, target: string, message: string) => void) | null): void
 
 /** Ed25519 signature over the bubbling chain. */
 export declare function signBubblingChain(bubblingChain: Array<string>, privateKeyPem: string): string

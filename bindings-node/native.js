@@ -836,6 +836,8 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.CommandStream = nativeBinding.CommandStream
+module.exports.Listener = nativeBinding.Listener
+module.exports.Request = nativeBinding.Request
 module.exports.Task = nativeBinding.Task
 module.exports.Transport = nativeBinding.Transport
 module.exports.Worker = nativeBinding.Worker
@@ -849,6 +851,7 @@ module.exports.loads = nativeBinding.loads
 module.exports.matches = nativeBinding.matches
 module.exports.messageNames = nativeBinding.messageNames
 module.exports.parseUri = nativeBinding.parseUri
+module.exports.setLogSink = nativeBinding.setLogSink
 module.exports.signBubblingChain = nativeBinding.signBubblingChain
 module.exports.signBubblingChainHmac = nativeBinding.signBubblingChainHmac
 module.exports.signPayload = nativeBinding.signPayload

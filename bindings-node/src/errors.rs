@@ -89,3 +89,12 @@ pub fn closed(what: &str) -> JsFailure {
         details: JsonObject::new(),
     }
 }
+
+/// Use after a `close()` that cannot be undone.
+pub fn stopped(what: &str) -> JsFailure {
+    JsFailure {
+        kind: "RxonError",
+        message: format!("{what} is closed"),
+        details: JsonObject::new(),
+    }
+}

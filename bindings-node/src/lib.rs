@@ -11,6 +11,15 @@
 mod convert;
 mod errors;
 mod host;
+mod listener;
+mod logging;
 mod protocol;
 mod transport;
 mod worker;
+
+/// Routes the core's log records (warnings and errors to stderr until `setLogSink`) from the
+/// moment the library is loaded.
+#[napi_derive::module_init]
+fn init() {
+    logging::install();
+}

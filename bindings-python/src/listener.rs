@@ -1,6 +1,7 @@
 //! `Listener`: the core's orchestrator-side listener (HTTP, WebSocket, TLS) for a Python
 //! orchestrator; its handler is bridged by `py_handler`.
 
+use crate::errors::to_pyerr;
 use crate::models::from_py;
 use crate::py_handler::PyHandler;
 use crate::runtime::{awaitable, check_process, then_return};
@@ -193,20 +194,9 @@ fn tls_options(tls: &Bound<'_, PyAny>) -> PyResult<ServerTlsOptions> {
             .ok_or_else(|| PyValueError::new_err(format!("tls needs {key:?}")))?
             .extract()
     };
-    let client_auth = match tls
-        .get_item("client_auth")?
-        .map(|v| v.extract::<String>())
-        .transpose()?
-        .as_deref()
-    {
-        None | Some("none") => ClientAuth::None,
-        Some("optional") => ClientAuth::Optional,
-        Some("required") => ClientAuth::Required,
-        Some(other) => {
-            return Err(PyValueError::new_err(format!(
-                "tls client_auth must be 'none', 'optional' or 'required', not {other:?}"
-            )));
-        }
+    let client_auth = match tls.get_item("client_auth")? {
+        None => ClientAuth::None,
+        Some(text) => text.extract::<String>()?.parse().map_err(to_pyerr)?,
     };
     Ok(ServerTlsOptions {
         cert_file: required("cert_file")?,

@@ -104,6 +104,22 @@ pub enum ClientAuth {
     Required,
 }
 
+impl std::str::FromStr for ClientAuth {
+    type Err = RxonError;
+
+    /// `none`, `optional` or `required`, as every binding's options spell it.
+    fn from_str(text: &str) -> Result<Self> {
+        match text {
+            "none" => Ok(ClientAuth::None),
+            "optional" => Ok(ClientAuth::Optional),
+            "required" => Ok(ClientAuth::Required),
+            other => Err(RxonError::invalid_value(format!(
+                "client_auth must be 'none', 'optional' or 'required', not {other:?}"
+            ))),
+        }
+    }
+}
+
 /// An orchestrator's TLS: its certificate, and how it treats client certificates.
 #[derive(Debug, Clone)]
 pub struct ServerTlsOptions {

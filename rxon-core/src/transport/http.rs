@@ -190,7 +190,7 @@ impl HttpTransport {
 
     fn ensure_open(&self) -> Result<()> {
         if self.shared.closing.load(Ordering::SeqCst) {
-            return Err(RxonError::network("Transport is closed. Call connect() first."));
+            return Err(transport_closed());
         }
         Ok(())
     }
@@ -377,9 +377,15 @@ impl Transport for HttpTransport {
             query.push(("hot_skills", skills.join(",")));
         }
         let client_timeout = timeout + Duration::from_secs(5);
-        let answer = self
-            .request::<Bodiless>(Method::GET, &endpoint, &query, Body::None, client_timeout)
-            .await?;
+        // A long poll does not outlive `close()`: its connection is dropped at once.
+        let closed = self.shared.closed.notified();
+        tokio::pin!(closed);
+        closed.as_mut().enable();
+        self.ensure_open()?;
+        let answer = tokio::select! {
+            answer = self.request::<Bodiless>(Method::GET, &endpoint, &query, Body::None, client_timeout) => answer?,
+            () = closed => return Err(transport_closed()),
+        };
         match answer {
             None | Some(Value::Null) => Ok(None),
             Some(value) => Received::decode(value).map(Some).map_err(|e| {
@@ -504,6 +510,11 @@ impl Transport for HttpTransport {
         self.shared.commands_wanted.store(true, Ordering::SeqCst);
         Box::new(WsCommands::new(self.shared.clone(), reconnect))
     }
+}
+
+/// What using a closed transport (or a poll it closed under) fails with, as the reference says it.
+fn transport_closed() -> RxonError {
+    RxonError::network("Transport is closed. Call connect() first.")
 }
 
 #[cfg(test)]
