@@ -69,6 +69,16 @@ export interface TransportOptions {
   connectTimeout?: number
   /** Sign every message: `'masterToken'` (what avtomatika demands), an Ed25519 PEM key, or `'off'` (default). */
   signing?: string
+  tls?: ClientTls
+}
+
+/** How a worker verifies its orchestrator and proves itself; the system's roots are always trusted. */
+export interface ClientTls {
+  /** Also trust the certificates of this PEM file (a private CA). */
+  caFile?: string
+  /** Present this certificate chain (PEM) for mutual TLS; needs `keyFile`. */
+  certFile?: string
+  keyFile?: string
 }
 
 /** A message as plain data, members named as the protocol spells them. */
@@ -144,6 +154,8 @@ export interface WorkerOptions {
   signing?: string
   /** Run over this transport (a `MockTransport` in tests) instead of connecting to `url`. */
   transport?: Transport
+  /** A private CA to trust and a client certificate for mutual TLS. */
+  tls?: ClientTls
 }
 
 /** One task handed to a worker. */

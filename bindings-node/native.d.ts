@@ -200,6 +200,19 @@ export declare function calculateConfigHash(endpoint?: string | undefined | null
 /** Hex SHA-256 of the canonical form. */
 export declare function calculateDictHash(value: unknown): string
 
+/**
+ * The `tls` option of a transport or worker: how the orchestrator is verified and the
+ * worker proves itself (every member optional; the system's roots are always trusted).
+ */
+export interface ClientTls {
+  /** Also trust the certificates of this PEM file (a private CA). */
+  caFile?: string
+  /** Present this certificate chain (PEM) for mutual TLS; needs `keyFile`. */
+  certFile?: string
+  /** The private key (PEM) of `certFile`. */
+  keyFile?: string
+}
+
 /** Every constant of the reference's `rxon.constants` (`TERMINAL_STATES` an array). */
 export declare function constants(): Record<string, string | string[]>
 
@@ -273,6 +286,8 @@ export interface TransportOptionsInit {
    * (default, like the reference transport).
    */
   signing?: string
+  /** A private CA to trust and a client certificate for mutual TLS. */
+  tls?: ClientTls
 }
 
 /** `data` checked against JSON Schema `schema` (none: anything is valid). */

@@ -31,6 +31,56 @@ pub fn signing(
     })
 }
 
+/// The `tls` option of a transport or worker: how the orchestrator is verified and the
+/// worker proves itself (every member optional; the system's roots are always trusted).
+#[napi_derive::napi(object)]
+#[derive(Default)]
+pub struct ClientTls {
+    /// Also trust the certificates of this PEM file (a private CA).
+    pub ca_file: Option<String>,
+    /// Present this certificate chain (PEM) for mutual TLS; needs `keyFile`.
+    pub cert_file: Option<String>,
+    /// The private key (PEM) of `certFile`.
+    pub key_file: Option<String>,
+}
+
+impl ClientTls {
+    /// Read from a worker's options tree (`{ caFile, certFile, keyFile }`).
+    pub fn from_value(value: &Value) -> Result<Self, crate::errors::JsFailure> {
+        let object = value
+            .as_object()
+            .ok_or_else(|| crate::errors::type_error("tls must be an object"))?;
+        Ok(ClientTls {
+            ca_file: tls_path(object, "caFile")?,
+            cert_file: tls_path(object, "certFile")?,
+            key_file: tls_path(object, "keyFile")?,
+        })
+    }
+
+    /// The core's options.
+    pub fn options(&self) -> Result<rxon_core::security::tls::ClientTlsOptions, crate::errors::JsFailure> {
+        let client_cert = match (&self.cert_file, &self.key_file) {
+            (None, None) => None,
+            (Some(cert), Some(key)) => Some((cert.into(), key.into())),
+            _ => return Err(crate::errors::type_error("tls.certFile and tls.keyFile go together")),
+        };
+        Ok(rxon_core::security::tls::ClientTlsOptions {
+            ca_file: self.ca_file.as_ref().map(Into::into),
+            client_cert,
+            ..rxon_core::security::tls::ClientTlsOptions::new()
+        })
+    }
+}
+
+/// The file path `tls[name]`, if given.
+pub fn tls_path(tls: &rxon_core::json::Object, name: &str) -> Result<Option<String>, crate::errors::JsFailure> {
+    match tls.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(path)) => Ok(Some(path.to_string())),
+        Some(_) => Err(crate::errors::type_error(format!("tls.{name} must be a file path"))),
+    }
+}
+
 /// The largest integer a JavaScript number holds exactly.
 const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 

@@ -3,7 +3,7 @@
 //! (`respond` or `refuse`). `index.js` runs the user's `handler(action, payload, context)` on
 //! them; the core never holds a JavaScript callback.
 
-use crate::convert::{seconds, to_js};
+use crate::convert::{seconds, tls_path, to_js};
 use crate::errors::{JsFailure, raising, type_error};
 use crate::protocol::tree;
 use napi::bindgen_prelude::PromiseRaw;
@@ -135,23 +135,16 @@ fn listener_options(options: &Value) -> Result<(String, ListenerOptions), JsFail
 
 /// `{ certFile, keyFile, clientCa, clientAuth: 'none' | 'optional' | 'required' }`.
 fn tls_options(tls: &Object) -> Result<ServerTlsOptions, JsFailure> {
-    let path = |name: &str| -> Result<Option<std::path::PathBuf>, JsFailure> {
-        match tls.get(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(path)) => Ok(Some(path.as_str().into())),
-            Some(_) => Err(type_error(format!("tls.{name} must be a file path"))),
-        }
-    };
-    let required = |name: &str| path(name)?.ok_or_else(|| type_error(format!("tls needs {name}")));
+    let required = |name: &str| tls_path(tls, name)?.ok_or_else(|| type_error(format!("tls needs {name}")));
     let client_auth = match tls.get("clientAuth") {
         None | Some(Value::Null) => ClientAuth::None,
         Some(Value::String(text)) => text.parse()?,
         Some(_) => return Err(type_error("tls.clientAuth must be 'none', 'optional' or 'required'")),
     };
     Ok(ServerTlsOptions {
-        cert_file: required("certFile")?,
-        key_file: required("keyFile")?,
-        client_ca: path("clientCa")?,
+        cert_file: required("certFile")?.into(),
+        key_file: required("keyFile")?.into(),
+        client_ca: tls_path(tls, "clientCa")?.map(Into::into),
         client_auth,
     })
 }

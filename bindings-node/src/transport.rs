@@ -1,7 +1,7 @@
 //! Transports: the core's HTTP and mock transports as JavaScript classes whose methods return
 //! Promises (the reference's methods, named as Node names them).
 
-use crate::convert::{seconds, signing, to_js};
+use crate::convert::{ClientTls, seconds, signing, to_js};
 use crate::errors::{JsFailure, raising, rejecting, type_error};
 use crate::protocol::tree;
 use napi::bindgen_prelude::PromiseRaw;
@@ -31,6 +31,8 @@ pub struct TransportOptionsInit {
     /// with the token, what avtomatika demands), an Ed25519 private key (PEM), or `'off'`
     /// (default, like the reference transport).
     pub signing: Option<String>,
+    /// A private CA to trust and a client certificate for mutual TLS.
+    pub tls: Option<ClientTls>,
 }
 
 impl TransportOptionsInit {
@@ -52,6 +54,9 @@ impl TransportOptionsInit {
         }
         if let Some(timeout) = self.connect_timeout {
             options.connect_timeout = seconds(timeout, "connectTimeout")?;
+        }
+        if let Some(tls) = &self.tls {
+            options.tls = tls.options()?;
         }
         Ok(options)
     }

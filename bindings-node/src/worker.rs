@@ -3,7 +3,7 @@
 //! Every decision — admission, contracts, signatures, deadlines, what a returned value
 //! reports — is the core's.
 
-use crate::convert::{seconds, signing, to_js};
+use crate::convert::{ClientTls, seconds, signing, to_js};
 use crate::errors::{JsFailure, raising, type_error};
 use crate::protocol::tree;
 use crate::transport::Transport;
@@ -75,6 +75,9 @@ fn config(options: &Value) -> Result<WorkerConfig, JsFailure> {
         config.shutdown_grace = grace;
     }
     config.task_secret = text("taskSecret")?;
+    if let Some(tls) = object.get("tls").filter(|tls| !tls.is_null()) {
+        config.tls = ClientTls::from_value(tls)?.options()?;
+    }
     config.signing = signing(text("signing")?.as_deref(), Signing::MasterToken)?;
     Ok(config)
 }

@@ -24,10 +24,11 @@ async function echoListener(t, ...args) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
-/** Waits, at most 5 s, until `condition()` holds. */
-async function until(condition, what) {
-  for (let i = 0; i < 250; i++) {
-    if (condition()) return
+/** Waits until `condition()` (or the Promise it returns) holds, at most `ms` (default 5 s). */
+async function until(condition, what, ms = 5000) {
+  const deadline = Date.now() + ms
+  while (Date.now() < deadline) {
+    if (await condition()) return
     await sleep(20)
   }
   assert.fail(`timed out waiting for ${what}`)

@@ -189,3 +189,59 @@ test('a script that starts and closes a listener exits by itself', () => {
   assert.equal(run.status, 0, run.stderr)
   assert.equal(run.stdout.trim(), 'closed')
 })
+
+/** A private CA, a certificate for 127.0.0.1 and a client certificate for `w1`, made with the
+ * openssl command into a temporary folder: their paths. */
+function certificates(t) {
+  const { mkdtempSync, rmSync } = require('node:fs')
+  const dir = mkdtempSync(path.join(require('node:os').tmpdir(), 'rxon-tls-'))
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
+  const file = (name) => path.join(dir, name)
+  const openssl = (...args) => {
+    const run = spawnSync('openssl', args, { encoding: 'utf8' })
+    assert.equal(run.status, 0, run.stderr)
+  }
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes']
+  openssl('req', '-x509', ...ec, '-keyout', file('ca.key'), '-out', file('ca.pem'), '-subj', '/CN=rxon test CA', '-days', '1',
+    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign')
+  for (const [name, subject, extension] of [
+    ['server', '/CN=127.0.0.1', 'subjectAltName=IP:127.0.0.1'],
+    ['client', '/CN=w1', 'extendedKeyUsage=clientAuth'],
+  ]) {
+    openssl('req', ...ec, '-keyout', file(`${name}.key`), '-out', file(`${name}.csr`), '-subj', subject)
+    require('node:fs').writeFileSync(file(`${name}.ext`), `${extension}\n`)
+    openssl('x509', '-req', '-in', file(`${name}.csr`), '-CA', file('ca.pem'), '-CAkey', file('ca.key'), '-CAcreateserial',
+      '-out', file(`${name}.pem`), '-days', '1', '-extfile', file(`${name}.ext`))
+  }
+  return { ca: file('ca.pem'), cert: file('server.pem'), key: file('server.key'), clientCert: file('client.pem'), clientKey: file('client.key') }
+}
+
+test('over mutual TLS the handler learns the worker certificate; without one the worker is refused', async (t) => {
+  const files = certificates(t)
+  const identities = []
+  const tasks = [{ job_id: 'j1', task_id: 't1', type: 'echo', params: {} }]
+  const listener = await listening(t, (action, payload, context) => {
+    identities.push(context.certIdentity)
+    return action === 'poll' ? tasks.shift() : undefined
+  }, { tls: { certFile: files.cert, keyFile: files.key, clientCa: files.ca, clientAuth: 'required' } })
+  assert.match(listener.url, /^https:/)
+  const tls = { caFile: files.ca, certFile: files.clientCert, keyFile: files.clientKey }
+  const transport = rxon.createTransport(listener.url, 'w1', 't', { requestTimeout: 5, tls })
+  t.after(() => transport.close())
+  assert.deepEqual(await transport.register({ worker_id: 'w1' }), { status: 'registered' })
+  assert.deepEqual(identities, ['w1'])
+
+  const stranger = rxon.createTransport(listener.url, 'w1', 't', { requestTimeout: 5, tls: { caFile: files.ca } })
+  await assert.rejects(stranger.register({ worker_id: 'w1' }), rxon.RxonNetworkError)
+  await stranger.close()
+  assert.throws(() => rxon.createTransport(listener.url, 'w1', 't', { tls: { certFile: files.clientCert } }), /go together/)
+
+  const worker = new rxon.Worker({ url: listener.url, workerId: 'w1', token: 't', skills: ['echo'], pollTimeout: 1, tls })
+  let ran = false
+  const running = worker.run(() => {
+    ran = true
+  })
+  await until(() => ran, 'the task over TLS')
+  await worker.close(1)
+  await running
+})

@@ -3,6 +3,7 @@
 use super::usage::DeviceProviders;
 use crate::error::{Result, RxonError};
 use crate::models::{InstalledArtifact, Resources, SkillInfo, WorkerCapabilities};
+use crate::security::tls::ClientTlsOptions;
 use std::time::Duration;
 
 /// How worker messages are signed.
@@ -78,6 +79,9 @@ pub struct WorkerConfig {
     /// checks advertised input schemas before dispatching; with `false` the contracts are
     /// only checked here, and a violation fails the job with `INVALID_INPUT_ERROR`.
     pub advertise_contracts: bool,
+    /// How the connection to the orchestrator verifies it and proves the worker (a private CA,
+    /// a client certificate for mTLS); default: the system's roots.
+    pub tls: ClientTlsOptions,
 }
 
 impl WorkerConfig {
@@ -118,6 +122,7 @@ impl WorkerConfig {
             shutdown_grace: Self::DEFAULT_SHUTDOWN_GRACE,
             device_providers: DeviceProviders::default(),
             advertise_contracts: true,
+            tls: ClientTlsOptions::new(),
         }
     }
 

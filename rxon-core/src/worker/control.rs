@@ -30,6 +30,7 @@ impl Worker {
         config.check()?;
         let options = TransportOptions {
             signing: config.signing.signer(&config.token, &config.worker_id)?,
+            tls: config.tls.clone(),
             ..TransportOptions::default()
         };
         let transport: Arc<dyn Transport> = Arc::from(create_transport(
