@@ -7,7 +7,6 @@ export {
   Validation,
   calculateConfigHash,
   calculateDictHash,
-  decode,
   isValidIdentifier,
   jsonDumps,
   loads,
@@ -24,7 +23,16 @@ export {
   verifyBubblingChainSignature,
   verifySignature,
   verifySignatureEd25519,
+  messageMembers,
 } from './native'
+export * from './messages'
+import type { Messages } from './messages'
+
+/** `wire` decoded as the message `model` and re-encoded as the reference does: exactly the
+ * members the reference keeps. Throws an `RxonError` with the reference's message when it
+ * does not decode. */
+export declare function decode<N extends keyof Messages>(model: N, wire: unknown): Messages[N]
+export declare function decode(model: string, wire: unknown): Record<string, any>
 
 /** Base of every error the protocol raises; `details` holds what the core attached. */
 export declare class RxonError extends Error {

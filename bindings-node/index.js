@@ -101,6 +101,7 @@ for (const name of [
   'parseUri',
   'validateData',
   'matches',
+  'messageMembers',
 ]) {
   protocol[name] = raising(native[name])
 }

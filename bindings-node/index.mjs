@@ -25,6 +25,7 @@ export const {
   parseUri,
   validateData,
   matches,
+  messageMembers,
   constants,
   MESSAGE_NAMES,
   PROTOCOL_VERSION,

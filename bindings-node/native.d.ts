@@ -242,6 +242,12 @@ export declare function loads(text: string): any
  */
 export declare function matches(model: string, have: unknown, required: unknown): boolean
 
+/**
+ * The members of the message `name` (empty for a name `decode` does not know), as the core's
+ * decoder takes them: `{ name, type, required, default }`, the type in TypeScript notation.
+ */
+export declare function messageMembers(name: string): Array<{ name: string; type: string; required: boolean; default?: unknown }>
+
 /** The names of every message, as `decode` knows them. */
 export declare function messageNames(): Array<string>
 

@@ -849,6 +849,7 @@ module.exports.isValidIdentifier = nativeBinding.isValidIdentifier
 module.exports.jsonDumps = nativeBinding.jsonDumps
 module.exports.loads = nativeBinding.loads
 module.exports.matches = nativeBinding.matches
+module.exports.messageMembers = nativeBinding.messageMembers
 module.exports.messageNames = nativeBinding.messageNames
 module.exports.parseUri = nativeBinding.parseUri
 module.exports.setLogSink = nativeBinding.setLogSink

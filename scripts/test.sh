@@ -41,11 +41,14 @@ echo "== Node binding (bindings-node): built with the napi CLI (debug), tested w
     cd "$root/bindings-node"
     npm ci --no-audit --no-fund --loglevel=error
     npx napi build --platform --js native.js --dts native.d.ts
-    # native.js and native.d.ts are generated from the Rust source and committed: a change to
-    # the native API that was not committed with them fails here.
-    if ! git -C "$root" diff --quiet -- bindings-node/native.js bindings-node/native.d.ts; then
-        echo "bindings-node/native.js or native.d.ts changed when regenerated; commit them:" >&2
-        git -C "$root" diff --stat -- bindings-node/native.js bindings-node/native.d.ts >&2
+    node scripts/message-types.js
+    # native.js, native.d.ts and messages.d.ts are generated from the Rust source and
+    # committed: a change to the native API or a message that was not committed with them
+    # fails here.
+    generated=(bindings-node/native.js bindings-node/native.d.ts bindings-node/messages.d.ts)
+    if ! git -C "$root" diff --quiet -- "${generated[@]}"; then
+        echo "bindings-node's generated files changed when regenerated; commit them:" >&2
+        git -C "$root" diff --stat -- "${generated[@]}" >&2
         exit 1
     fi
     npx tsc -p tsconfig.json

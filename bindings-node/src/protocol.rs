@@ -8,7 +8,8 @@ use napi::bindgen_prelude::Object;
 use napi::{Env, Unknown};
 use napi_derive::napi;
 use rxon_core::host::{Hosted, to_plain, with_hosted};
-use rxon_core::json::Value;
+use rxon_core::json::{Str, Value};
+use rxon_core::models::MemberType;
 
 /// Runs `f` over JavaScript `value` seen by the core as a `Serialize` value.
 fn hosted<'e, R>(
@@ -75,6 +76,43 @@ pub fn decode<'e>(env: &'e Env, model: String, wire: Unknown<'e>) -> napi::Resul
 #[napi]
 pub fn message_names() -> Vec<&'static str> {
     rxon_core::models::MESSAGE_NAMES.to_vec()
+}
+
+/// The members of the message `name` (empty for a name `decode` does not know), as the core's
+/// decoder takes them: `{ name, type, required, default }`, the type in TypeScript notation.
+#[napi(ts_return_type = "Array<{ name: string; type: string; required: boolean; default?: unknown }>")]
+pub fn message_members<'e>(env: &'e Env, name: String) -> napi::Result<Unknown<'e>> {
+    let members = rxon_core::models::members(&name)
+        .iter()
+        .map(|member| {
+            let mut object = rxon_core::json::Object::new();
+            object.insert(Str::from("name"), Value::from(member.name));
+            object.insert(Str::from("type"), Value::from(typescript(&member.ty).as_str()));
+            object.insert(Str::from("required"), Value::Bool(member.required));
+            if let Some(default) = &member.default {
+                object.insert(Str::from("default"), default.clone());
+            }
+            Value::Object(object)
+        })
+        .collect();
+    to_js(env, &Value::Array(members))
+}
+
+/// A member type in TypeScript notation.
+fn typescript(ty: &MemberType) -> String {
+    match ty {
+        MemberType::Bool => "boolean".into(),
+        MemberType::Int | MemberType::Float => "number".into(),
+        MemberType::Str => "string".into(),
+        MemberType::Json => "any".into(),
+        MemberType::List(item) => match **item {
+            MemberType::Nullable(_) => format!("Array<{}>", typescript(item)),
+            _ => format!("{}[]", typescript(item)),
+        },
+        MemberType::Map(item) => format!("Record<string, {}>", typescript(item)),
+        MemberType::Message(name) => (*name).into(),
+        MemberType::Nullable(inner) => format!("{} | null", typescript(inner)),
+    }
 }
 
 fn ignored(fields: &Option<Vec<String>>) -> Vec<&str> {

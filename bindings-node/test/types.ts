@@ -34,3 +34,29 @@ async function serve(): Promise<void> {
   await worker.close(5)
 }
 void serve
+
+// Messages are typed by their wire names; decode gives the message named.
+import { type TaskPayload, type Heartbeat, Listener, setLogger, type ListenerHandler } from 'rxon'
+const decoded = decode('TaskPayload', { job_id: 'j', task_id: 't', type: 'echo' })
+const jobId: string = decoded.job_id
+const priority: number | undefined = decoded.priority
+const heartbeat: Heartbeat = { worker_id: 'w1', status: 'idle' }
+const task: TaskPayload = { job_id: 'j', task_id: 't', type: 'echo', params: { n: 1 } }
+console.log(jobId, priority, heartbeat, task)
+
+const handler: ListenerHandler = async (action, payload, context) => {
+  if (action === 'poll') {
+    context.signal.addEventListener('abort', () => {})
+    return task
+  }
+  return context.token === 'secret' ? undefined : { status: 'ok' }
+}
+async function orchestrate(): Promise<void> {
+  setLogger(console, { level: 'warn' })
+  const listener = await new Listener({ port: 0, handler }).listen()
+  const port: number | null = listener.port
+  const sent: boolean = await listener.sendCommand('w1', { command: 'drain' })
+  console.log(port, sent, listener.connectedWorkers())
+  await listener.close()
+}
+void orchestrate
