@@ -455,58 +455,71 @@ function refusalOf(error) {
 class RequestContext {
   #request
   #controller = null
-  constructor(request) {
-    Object.assign(this, request.context)
+  constructor(request, facts) {
+    Object.assign(this, facts)
     this.#request = request
   }
   get signal() {
     if (!this.#controller) {
       const controller = (this.#controller = new AbortController())
-      this.#request.whenAbandoned().then((abandoned) => {
-        if (abandoned) controller.abort(new RxonNetworkError('the worker hung up before the answer'))
-      })
+      const { listener, id, answered } = this.#request
+      if (!answered) {
+        listener.whenAbandoned(id).then((abandoned) => {
+          if (abandoned) controller.abort(new RxonNetworkError('the worker hung up before the answer'))
+        })
+      }
     }
     return this.#controller.signal
   }
 }
 
-/** Sends the handler's answer (`undefined`/`null`: the action's default). */
-function respond(request, answer) {
-  try {
-    request.respond(answer === undefined ? null : answer)
-  } catch (thrown) {
-    const error = translate(thrown)
-    log('error', 'rxon::listener', `the handler's answer to ${request.action} cannot be sent: ${error.message}`)
-    request.refuse(500, `the handler's answer cannot be sent: ${error.message}`)
+/** One request in the hands of the handler: where and how to answer it. */
+class PendingRequest {
+  constructor(listener, id, action) {
+    this.listener = listener
+    this.id = id
+    this.action = action
+    this.answered = false
   }
-}
-
-/** Refuses with the status for what the handler threw; an unexpected error is logged. */
-function refuse(request, error) {
-  const { status, message, code, retryAfter } = refusalOf(error)
-  if (status >= 500) {
-    const stack = (error && error.stack) || message
-    log('error', 'rxon::listener', `the handler for ${request.action} threw: ${stack}`)
+  /** Sends the handler's answer (`undefined`/`null`: the action's default). */
+  respond(answer) {
+    this.answered = true
+    try {
+      this.listener.respond(this.id, answer === null ? undefined : answer)
+    } catch (thrown) {
+      const error = translate(thrown)
+      log('error', 'rxon::listener', `the handler's answer to ${this.action} cannot be sent: ${error.message}`)
+      this.listener.refuse(this.id, 500, `the handler's answer cannot be sent: ${error.message}`)
+    }
   }
-  request.refuse(status, message, typeof code === 'string' ? code : null, Number.isFinite(retryAfter) ? retryAfter : null)
+  /** Refuses with the status for what the handler threw; an unexpected error is logged. */
+  refuse(error) {
+    this.answered = true
+    const { status, message, code, retryAfter } = refusalOf(error)
+    if (status >= 500) {
+      const stack = (error && error.stack) || message
+      log('error', 'rxon::listener', `the handler for ${this.action} threw: ${stack}`)
+    }
+    this.listener.refuse(this.id, status, message, typeof code === 'string' ? code : null, Number.isFinite(retryAfter) ? retryAfter : null)
+  }
 }
 
 /** Runs the handler on one request; whatever it does, the request is answered. */
-function answer(request, handler) {
+function answer(request, handler, payload, facts) {
   let returned
   try {
-    returned = handler(request.action, request.takePayload(), new RequestContext(request))
+    returned = handler(request.action, payload, new RequestContext(request, facts))
   } catch (error) {
-    refuse(request, error)
+    request.refuse(error)
     return
   }
   if (returned !== null && typeof returned === 'object' && typeof returned.then === 'function') {
     returned.then(
-      (value) => respond(request, value),
-      (error) => refuse(request, error),
+      (value) => request.respond(value),
+      (error) => request.refuse(error),
     )
   } else {
-    respond(request, returned)
+    request.respond(returned)
   }
 }
 
@@ -582,7 +595,12 @@ class Listener {
         return
       }
       if (batch === null) return
-      for (const request of batch) answer(request, this.#handler)
+      // `[[id, action, payload, context, big?], …]`; a payload with integers beyond 2^53
+      // comes separately, with BigInts.
+      for (const [id, action, payload, facts, big] of JSON.parse(batch)) {
+        const request = new PendingRequest(listener, id, action)
+        answer(request, this.#handler, big ? listener.takePayload(id) : payload, facts)
+      }
     }
   }
 }

@@ -18,17 +18,36 @@ export declare class CommandStream {
 /** A listening orchestrator endpoint. */
 export declare class Listener {
   /**
-   * Binds `{ host, port, tls, bodyLimit }` and starts serving; requests wait for
-   * `nextRequests`.
+   * Binds `{ host, port, tls, bodyLimit, handshakeTimeout }` and starts serving; requests
+   * wait for `nextRequests`.
    */
   static bind(options: unknown): Promise<Listener>
   /** The bound port. */
   get port(): number
   /**
-   * The requests waiting (at least one, at most `max`), once there is one; `null` once the
-   * listener has closed and every request was handed out.
+   * The requests that arrived (at least one, at most `max`) as the JSON text of
+   * `[[id, action, payload, context], …]`, once there is one; `null` once the listener has
+   * closed and every request was handed out.
    */
-  nextRequests(max: number): Promise<Request[] | null>
+  nextRequests(max: number): Promise<string | null>
+  /** The payload of request `id` that could not travel as text (integers as `BigInt`s). */
+  takePayload(id: number): any
+  /**
+   * Answers request `id` with `value` (`undefined`/`null`: the action's default — 204 for a
+   * poll): whether its worker was still there.
+   */
+  respond(id: number, value?: unknown | undefined | null): boolean
+  /**
+   * Refuses request `id` with an HTTP `status` (403, 429 with `retryAfter` seconds and
+   * `code`, 400, or any other; 500 for a failure of the handler): whether its worker was
+   * still there.
+   */
+  refuse(id: number, status: number, message: string, code?: string | undefined | null, retryAfter?: number | undefined | null): boolean
+  /**
+   * Resolves `true` once request `id`'s worker hangs up before the answer (at once if it
+   * already has), `false` once it is answered.
+   */
+  whenAbandoned(id: number): Promise<boolean>
   /** Sends `command` down the worker's WebSocket: whether it had one open. */
   sendCommand(workerId: string, command: unknown): Promise<boolean>
   /** The workers whose command WebSocket is open. */
@@ -38,40 +57,6 @@ export declare class Listener {
    * `grace` seconds; then `nextRequests` ends with `null`. A second call does nothing.
    */
   close(grace: number): Promise<void>
-}
-
-/** One request from a worker, waiting for its answer. */
-export declare class Request {
-  /**
-   * `register`, `poll`, `result`, `heartbeat`, `event`, `sts_token`, `sts_refresh` or
-   * `websocket_auth`.
-   */
-  get action(): string
-  /**
-   * The decoded message (a poll's is the worker id; an empty heartbeat's is `null`). It is
-   * handed over once: a second read is `null`.
-   */
-  takePayload(): any
-  /**
-   * What the listener knows besides the payload: `{ token, workerIdHint, protocolVersion,
-   * certIdentity, remoteAddr, transport, pollTimeout, availableSkills, hotSkills }`.
-   */
-  get context(): Record<string, any>
-  /**
-   * Answers with `value` (`null`/`undefined`: the action's default — 204 for a poll):
-   * whether the worker was still there.
-   */
-  respond(value: unknown): boolean
-  /**
-   * Refuses with an HTTP `status` (403, 429 with `retryAfter` seconds and `code`, 400, or
-   * any other; 500 for a failure of the handler): whether the worker was still there.
-   */
-  refuse(status: number, message: string, code?: string | undefined | null, retryAfter?: number | undefined | null): boolean
-  /**
-   * Resolves `true` if the worker hangs up before the answer (a poll it abandoned), `false`
-   * once answered.
-   */
-  whenAbandoned(): Promise<boolean>
 }
 
 /** One task handed to this worker, and how it ends. */

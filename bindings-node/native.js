@@ -837,7 +837,6 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.CommandStream = nativeBinding.CommandStream
 module.exports.Listener = nativeBinding.Listener
-module.exports.Request = nativeBinding.Request
 module.exports.Task = nativeBinding.Task
 module.exports.Transport = nativeBinding.Transport
 module.exports.Worker = nativeBinding.Worker

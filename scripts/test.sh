@@ -59,13 +59,14 @@ echo "== Node binding (bindings-node): built with the napi CLI (debug), tested w
     # README's example there with require and with import.
     project="$(mktemp -d)"
     npm pack --silent --pack-destination "$project" >/dev/null
-    cp examples/protocol.js examples/protocol.mjs "$project/"
+    cp examples/protocol.js examples/protocol.mjs examples/orchestrator.mjs "$project/"
     (
         cd "$project"
         npm init -y >/dev/null
         npm install --no-audit --no-fund --loglevel=error ./rxon-*.tgz
         node protocol.js
         node protocol.mjs
+        node orchestrator.mjs
     )
     rm -rf "$project"
 )

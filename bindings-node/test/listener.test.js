@@ -36,7 +36,7 @@ test('every action reaches the handler with its payload and context, and its ans
   assert.deepEqual(await transport.register({ worker_id: 'w1', supported_skills: [{ name: 'echo' }] }), { status: 'registered' })
   const task = await transport.pollTask(5, ['echo'], ['echo'])
   assert.deepEqual(task.params, { n: 1 })
-  assert.equal(await transport.sendResult({ job_id: 'j1', task_id: 't1', data: { n: 2 } }), true)
+  assert.equal(await transport.sendResult({ job_id: 'j1', task_id: 't1', data: { n: 2, big: 123456789012345678901n } }), true)
   const answer = await transport.sendHeartbeat({ worker_id: 'w1', status: 'idle' })
   assert.deepEqual(answer.cancel_tasks, ['t9'])
   const event = { event_id: 'e1', worker_id: 'w1', origin_worker_id: 'w1', event_type: 'progress', payload: { p: 0.5 } }
@@ -54,7 +54,8 @@ test('every action reaches the handler with its payload and context, and its ans
   assert.equal(byAction.poll.context.workerIdHint, 'w1')
   assert.equal(byAction.poll.context.protocolVersion, rxon.PROTOCOL_VERSION)
   assert.match(byAction.poll.context.remoteAddr, /^127\.0\.0\.1:\d+$/)
-  assert.deepEqual(byAction.result.payload.data, { n: 2 })
+  // An integer beyond 2^53 reaches the handler exactly, as a BigInt.
+  assert.deepEqual(byAction.result.payload.data, { n: 2, big: 123456789012345678901n })
   assert.equal(byAction.heartbeat.payload.status, 'idle')
   assert.equal(byAction.event.payload.event_type, 'progress')
 })

@@ -15,7 +15,7 @@ pub use escape::write_escaped_str;
 pub use read::{Deserializer, Error, MAX_NESTING};
 pub(crate) use serde_impl::{BIGINT_TOKEN, OBJECT_TOKEN, OBJECT_VALUE_TOKEN, SORTED_WANTED, VALUE_TOKEN};
 pub use value::{Number, Object, Str, Value};
-pub use write::to_text;
+pub use write::{to_text, write_value};
 
 #[doc(hidden)]
 pub use serde_json as __serde_json;

@@ -13,7 +13,8 @@ pub fn to_text(value: &Value) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-pub(crate) fn write_value(out: &mut Vec<u8>, value: &Value) {
+/// Appends the compact JSON text of `value`, in document order, to `out`.
+pub fn write_value(out: &mut Vec<u8>, value: &Value) {
     match value {
         Value::Null => out.extend_from_slice(b"null"),
         Value::Bool(true) => out.extend_from_slice(b"true"),
