@@ -6,27 +6,35 @@ export {
   BlobLocation,
   Validation,
   calculateConfigHash,
-  calculateDictHash,
   isValidIdentifier,
-  jsonDumps,
   loads,
   matches,
   parseUri,
   signBubblingChain,
   signBubblingChainHmac,
-  signPayload,
-  signPayloadEd25519,
   toDict,
   validateData,
   validateIdentifier,
   verifyBubblingChainHmac,
   verifyBubblingChainSignature,
-  verifySignature,
-  verifySignatureEd25519,
   messageMembers,
 } from './native'
 export * from './messages'
 import type { Messages } from './messages'
+
+/** The canonical JSON text signatures and hashes are computed over (the reference's
+ * `json_dumps`): keys sorted, null members left out, integral numbers as integers. */
+export declare function jsonDumps(value: unknown): string
+/** Hex SHA-256 of the canonical form. */
+export declare function calculateDictHash(value: unknown): string
+/** Hex HMAC-SHA256 of the canonical payload without `security`, `_signature` and `ignoreFields`. */
+export declare function signPayload(payload: unknown, secret: string, ignoreFields?: string[] | null): string
+/** Whether `signature` is the payload's HMAC (compared in constant time). */
+export declare function verifySignature(payload: unknown, signature: string, secret: string, ignoreFields?: string[] | null): boolean
+/** Hex Ed25519 signature of the canonical payload (PKCS#8 PEM private key). */
+export declare function signPayloadEd25519(payload: unknown, privateKeyPem: string, ignoreFields?: string[] | null): string
+/** Whether `signatureHex` is the payload's Ed25519 signature; `false` for a bad key or signature, as in the reference. */
+export declare function verifySignatureEd25519(payload: unknown, signatureHex: string, publicKeyPem: string, ignoreFields?: string[] | null): boolean
 
 /** `wire` decoded as the message `model` and re-encoded as the reference does: exactly the
  * members the reference keeps. Throws an `RxonError` with the reference's message when it

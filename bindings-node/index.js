@@ -80,17 +80,55 @@ function raising(fn) {
   return wrapped
 }
 
+const OBJECT = Object.prototype
+const ARRAY = Array.prototype
+/** Nesting beyond which a value is left to the core (which refuses what is too deep). */
+const PLAIN_DEPTH = 64
+
+/** Whether `value` is plain data whose `JSON.stringify` text the core reads back as exactly the
+ * tree it would read from the value itself: plain objects and arrays (no holes), strings,
+ * booleans, `null`, safe integers and finite fractions (not -0). Anything else — `undefined`,
+ * BigInts, class instances, functions — is left to the core, which reads or refuses it. */
+function isPlain(value, depth) {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true
+    case 'number':
+      return Number.isSafeInteger(value) ? !Object.is(value, -0) : Number.isFinite(value) && !Number.isInteger(value)
+    case 'object': {
+      if (value === null) return true
+      if (depth >= PLAIN_DEPTH) return false
+      const proto = Object.getPrototypeOf(value)
+      if (proto === ARRAY) {
+        for (let i = 0; i < value.length; i++) if (!(i in value) || !isPlain(value[i], depth + 1)) return false
+        return true
+      }
+      if (proto !== OBJECT && proto !== null) return false
+      for (const key in value) if (!isPlain(value[key], depth + 1)) return false
+      return true
+    }
+    default:
+      return false
+  }
+}
+
+/** `value` as JSON text when it is plain data (see `isPlain`), for the core to parse — far
+ * faster than reading it across N-API one property at a time; otherwise `undefined`. */
+function plainText(value) {
+  return isPlain(value, 0) ? JSON.stringify(value) : undefined
+}
+
 const protocol = {}
+// These take a payload first; it crosses as text when it is plain data.
+for (const name of ['jsonDumps', 'calculateDictHash', 'signPayload', 'verifySignature', 'signPayloadEd25519', 'verifySignatureEd25519']) {
+  const call = native[name]
+  protocol[name] = raising({ [name]: (payload, ...rest) => call(payload, plainText(payload), ...rest) }[name])
+}
 for (const name of [
-  'jsonDumps',
   'toDict',
   'loads',
-  'calculateDictHash',
   'decode',
-  'signPayload',
-  'verifySignature',
-  'signPayloadEd25519',
-  'verifySignatureEd25519',
   'signBubblingChain',
   'verifyBubblingChainSignature',
   'signBubblingChainHmac',
@@ -266,7 +304,7 @@ class Task {
   /** Reports the result: an object is its data (`null` is `{}`); the avtomatika SDK's
    * `{ status, data, error }` shape reports that outcome. */
   complete(data = null) {
-    raising(() => this.#native.complete(data))()
+    raising(() => this.#native.complete(data, plainText(data)))()
   }
   completeWithStatus(status, data) {
     raising(() => this.#native.completeWithStatus(status, data))()
@@ -485,7 +523,8 @@ class PendingRequest {
   respond(answer) {
     this.answered = true
     try {
-      this.listener.respond(this.id, answer === null ? undefined : answer)
+      if (answer === null || answer === undefined) this.listener.respond(this.id)
+      else this.listener.respond(this.id, answer, plainText(answer))
     } catch (thrown) {
       const error = translate(thrown)
       log('error', 'rxon::listener', `the handler's answer to ${this.action} cannot be sent: ${error.message}`)

@@ -35,8 +35,9 @@ export declare class Listener {
   /**
    * Answers request `id` with `value` (`undefined`/`null`: the action's default — 204 for a
    * poll): whether its worker was still there.
+   * (`text`: the value as JSON text, when the JavaScript layer wrote it; see `protocol::written`.)
    */
-  respond(id: number, value?: unknown | undefined | null): boolean
+  respond(id: number, value?: unknown | undefined | null, text?: string | undefined | null): boolean
   /**
    * Refuses request `id` with an HTTP `status` (403, 429 with `retryAfter` seconds and
    * `code`, 400, or any other; 500 for a failure of the handler): whether its worker was
@@ -81,8 +82,9 @@ export declare class Task {
    * Reports what the handler gave back: an object is the result data (`null` is `{}`); the
    * avtomatika SDK's `{ status, data, error }` shape reports that outcome; anything else
    * fails the task (`PERMANENT_ERROR`).
+   * (`text`: the value as JSON text, when the JavaScript layer wrote it; see `protocol::written`.)
    */
-  complete(returned: unknown): void
+  complete(returned: unknown, text?: string | undefined | null): void
   /** Reports an outcome with one of the skill's `output_statuses`. */
   completeWithStatus(status: string, data?: unknown | undefined | null): void
   /** Reports a failure (`code` one of the `ERROR_CODE_*` constants). */
@@ -183,7 +185,7 @@ export interface BlobLocation {
 export declare function calculateConfigHash(endpoint?: string | undefined | null, accessKey?: string | undefined | null, bucket?: string | undefined | null): string | null
 
 /** Hex SHA-256 of the canonical form. */
-export declare function calculateDictHash(value: unknown): string
+export declare function calculateDictHash(value: unknown, text?: string | undefined | null): string
 
 /**
  * The `tls` option of a transport or worker: how the orchestrator is verified and the
@@ -215,7 +217,7 @@ export declare function isValidIdentifier(value: string): boolean
  * The canonical JSON text signatures and hashes are computed over (the reference's
  * `json_dumps`): keys sorted, null members left out, integral numbers as integers.
  */
-export declare function jsonDumps(value: unknown): string
+export declare function jsonDumps(value: unknown, text?: string | undefined | null): string
 
 /** Parses JSON text, keeping every number exact: integers beyond 2^53 become `BigInt`s. */
 export declare function loads(text: string): any
@@ -253,10 +255,10 @@ export declare function signBubblingChain(bubblingChain: Array<string>, privateK
 export declare function signBubblingChainHmac(bubblingChain: Array<string>, secret: string): string
 
 /** Hex HMAC-SHA256 of the canonical payload without `security`, `_signature` and `ignoreFields`. */
-export declare function signPayload(payload: unknown, secret: string, ignoreFields?: Array<string> | undefined | null): string
+export declare function signPayload(payload: unknown, text: string | undefined | null, secret: string, ignoreFields?: Array<string> | undefined | null): string
 
 /** Hex Ed25519 signature of the canonical payload (PKCS#8 PEM private key). */
-export declare function signPayloadEd25519(payload: unknown, privateKeyPem: string, ignoreFields?: Array<string> | undefined | null): string
+export declare function signPayloadEd25519(payload: unknown, text: string | undefined | null, privateKeyPem: string, ignoreFields?: Array<string> | undefined | null): string
 
 /** `value` with the canonical form's rules applied, as plain data (the reference's `to_dict`). */
 export declare function toDict(value: unknown): any
@@ -300,10 +302,10 @@ export declare function verifyBubblingChainHmac(bubblingChain: Array<string>, si
 export declare function verifyBubblingChainSignature(bubblingChain: Array<string>, signatureHex: string, publicKeyPem: string): boolean
 
 /** Whether `signature` is the payload's HMAC (compared in constant time). */
-export declare function verifySignature(payload: unknown, signature: string, secret: string, ignoreFields?: Array<string> | undefined | null): boolean
+export declare function verifySignature(payload: unknown, text: string | undefined | null, signature: string, secret: string, ignoreFields?: Array<string> | undefined | null): boolean
 
 /**
  * Whether `signatureHex` is the payload's Ed25519 signature; `false` for a bad key or
  * signature, as in the reference.
  */
-export declare function verifySignatureEd25519(payload: unknown, signatureHex: string, publicKeyPem: string, ignoreFields?: Array<string> | undefined | null): boolean
+export declare function verifySignatureEd25519(payload: unknown, text: string | undefined | null, signatureHex: string, publicKeyPem: string, ignoreFields?: Array<string> | undefined | null): boolean

@@ -10,7 +10,7 @@
 
 use crate::convert::{seconds, tls_path, to_js};
 use crate::errors::{JsFailure, raising, type_error};
-use crate::protocol::tree;
+use crate::protocol::{tree, tree_of};
 use napi::bindgen_prelude::PromiseRaw;
 use napi::{Env, Unknown};
 use napi_derive::napi;
@@ -343,10 +343,11 @@ impl Listener {
 
     /// Answers request `id` with `value` (`undefined`/`null`: the action's default — 204 for a
     /// poll): whether its worker was still there.
+    /// (`text`: the value as JSON text, when the JavaScript layer wrote it; see `protocol::written`.)
     #[napi]
-    pub fn respond(&self, env: &Env, id: i64, value: Option<Unknown<'_>>) -> napi::Result<bool> {
+    pub fn respond(&self, env: &Env, id: i64, value: Option<Unknown<'_>>, text: Option<String>) -> napi::Result<bool> {
         raising(|| {
-            let answer = match value.map(|value| tree(env, value)).transpose()? {
+            let answer = match value.map(|value| tree_of(env, value, text.as_deref())).transpose()? {
                 None | Some(Value::Null) => None,
                 Some(value) => Some(rxon_core::canonical::to_dict(&value)?),
             };
@@ -358,7 +359,14 @@ impl Listener {
     /// `code`, 400, or any other; 500 for a failure of the handler): whether its worker was
     /// still there.
     #[napi]
-    pub fn refuse(&self, id: i64, status: u16, message: String, code: Option<String>, retry_after: Option<f64>) -> bool {
+    pub fn refuse(
+        &self,
+        id: i64,
+        status: u16,
+        message: String,
+        code: Option<String>,
+        retry_after: Option<f64>,
+    ) -> bool {
         let error = match status {
             403 => HandlerError::PermissionDenied(message),
             429 => HandlerError::RateLimited {
@@ -378,7 +386,9 @@ impl Listener {
     /// already has), `false` once it is answered.
     #[napi(ts_return_type = "Promise<boolean>")]
     pub fn when_abandoned<'e>(&self, env: &'e Env, id: i64) -> napi::Result<PromiseRaw<'e, bool>> {
-        let state = lock(&self.waiting).get(&(id as u64)).map(|request| request.state.clone());
+        let state = lock(&self.waiting)
+            .get(&(id as u64))
+            .map(|request| request.state.clone());
         let waiting = self.waiting.clone();
         env.spawn_future(async move {
             let Some(state) = state else { return Ok(true) };

@@ -27,11 +27,43 @@ pub fn tree(env: &Env, value: Unknown<'_>) -> Result<Value, JsFailure> {
     })
 }
 
+/// The tree of `text`, when the JavaScript layer wrote `value` as JSON text. It does so for
+/// plain data only (objects, arrays, strings, booleans, safe integers, finite fractions), whose
+/// text reads back as exactly the tree the value itself gives; `JSON.parse`-side V8 writes it
+/// far faster than N-API can read the value one property at a time. `None` (and the value is
+/// read as it is) when there is no text or it does not parse (a lone surrogate).
+pub fn written(text: Option<&str>) -> Option<Value> {
+    text.and_then(|text| rxon_core::json::parse(text.as_bytes()).ok())
+}
+
+/// `value` as a JSON tree: from its text when the JavaScript layer wrote one (see [`written`]).
+pub fn tree_of(env: &Env, value: Unknown<'_>, text: Option<&str>) -> Result<Value, JsFailure> {
+    match written(text) {
+        Some(tree) => Ok(tree),
+        None => tree(env, value),
+    }
+}
+
+/// Runs `$body` with `$v` bound to the payload: the tree of its text when the JavaScript layer
+/// wrote one (see [`written`]), else the JavaScript value itself.
+macro_rules! with_payload {
+    ($env:expr, $value:expr, $text:expr, |$v:ident| $body:expr) => {
+        match written($text) {
+            Some(tree) => {
+                let $v = &tree;
+                let result: rxon_core::Result<_> = $body;
+                result.map_err(JsFailure::from)
+            }
+            None => hosted($env, $value, |$v| $body),
+        }
+    };
+}
+
 /// The canonical JSON text signatures and hashes are computed over (the reference's
 /// `json_dumps`): keys sorted, null members left out, integral numbers as integers.
 #[napi]
-pub fn json_dumps(env: &Env, value: Unknown<'_>) -> napi::Result<String> {
-    raising(|| hosted(env, value, |v| rxon_core::canonical::json_dumps(v)))
+pub fn json_dumps(env: &Env, value: Unknown<'_>, text: Option<String>) -> napi::Result<String> {
+    raising(|| with_payload!(env, value, text.as_deref(), |v| rxon_core::canonical::json_dumps(v)))
 }
 
 /// `value` with the canonical form's rules applied, as plain data (the reference's `to_dict`).
@@ -57,8 +89,12 @@ pub fn loads<'e>(env: &'e Env, text: String) -> napi::Result<Unknown<'e>> {
 
 /// Hex SHA-256 of the canonical form.
 #[napi]
-pub fn calculate_dict_hash(env: &Env, value: Unknown<'_>) -> napi::Result<String> {
-    raising(|| hosted(env, value, |v| rxon_core::canonical::calculate_dict_hash(v)))
+pub fn calculate_dict_hash(env: &Env, value: Unknown<'_>, text: Option<String>) -> napi::Result<String> {
+    raising(|| {
+        with_payload!(env, value, text.as_deref(), |v| {
+            rxon_core::canonical::calculate_dict_hash(v)
+        })
+    })
 }
 
 /// `wire` decoded as the message called `model`, as plain data: exactly the members the
@@ -124,11 +160,16 @@ fn ignored(fields: &Option<Vec<String>>) -> Vec<&str> {
 pub fn sign_payload(
     env: &Env,
     payload: Unknown<'_>,
+    text: Option<String>,
     secret: String,
     ignore_fields: Option<Vec<String>>,
 ) -> napi::Result<String> {
     let ignore = ignored(&ignore_fields);
-    raising(|| hosted(env, payload, |v| rxon_core::security::sign_payload(v, &secret, &ignore)))
+    raising(|| {
+        with_payload!(env, payload, text.as_deref(), |v| rxon_core::security::sign_payload(
+            v, &secret, &ignore
+        ))
+    })
 }
 
 /// Whether `signature` is the payload's HMAC (compared in constant time).
@@ -136,13 +177,14 @@ pub fn sign_payload(
 pub fn verify_signature(
     env: &Env,
     payload: Unknown<'_>,
+    text: Option<String>,
     signature: String,
     secret: String,
     ignore_fields: Option<Vec<String>>,
 ) -> napi::Result<bool> {
     let ignore = ignored(&ignore_fields);
     raising(|| {
-        hosted(env, payload, |v| {
+        with_payload!(env, payload, text.as_deref(), |v| {
             rxon_core::security::verify_signature(v, &signature, &secret, &ignore)
         })
     })
@@ -153,12 +195,13 @@ pub fn verify_signature(
 pub fn sign_payload_ed25519(
     env: &Env,
     payload: Unknown<'_>,
+    text: Option<String>,
     private_key_pem: String,
     ignore_fields: Option<Vec<String>>,
 ) -> napi::Result<String> {
     let ignore = ignored(&ignore_fields);
     raising(|| {
-        hosted(env, payload, |v| {
+        with_payload!(env, payload, text.as_deref(), |v| {
             rxon_core::security::sign_payload_ed25519(v, &private_key_pem, &ignore)
         })
     })
@@ -170,13 +213,14 @@ pub fn sign_payload_ed25519(
 pub fn verify_signature_ed25519(
     env: &Env,
     payload: Unknown<'_>,
+    text: Option<String>,
     signature_hex: String,
     public_key_pem: String,
     ignore_fields: Option<Vec<String>>,
 ) -> napi::Result<bool> {
     let ignore = ignored(&ignore_fields);
     raising(|| {
-        hosted(env, payload, |v| {
+        with_payload!(env, payload, text.as_deref(), |v| {
             Ok(
                 rxon_core::security::verify_signature_ed25519(v, &signature_hex, &public_key_pem, &ignore)
                     .unwrap_or(false),

@@ -5,7 +5,7 @@
 
 use crate::convert::{ClientTls, seconds, signing, to_js};
 use crate::errors::{JsFailure, raising, type_error};
-use crate::protocol::tree;
+use crate::protocol::{tree, tree_of};
 use crate::transport::Transport;
 use napi::bindgen_prelude::{PromiseRaw, within_runtime_if_available};
 use napi::{Env, Unknown};
@@ -237,10 +237,11 @@ impl Task {
     /// Reports what the handler gave back: an object is the result data (`null` is `{}`); the
     /// avtomatika SDK's `{ status, data, error }` shape reports that outcome; anything else
     /// fails the task (`PERMANENT_ERROR`).
+    /// (`text`: the value as JSON text, when the JavaScript layer wrote it; see `protocol::written`.)
     #[napi]
-    pub fn complete(&self, env: &Env, returned: Unknown<'_>) -> napi::Result<()> {
+    pub fn complete(&self, env: &Env, returned: Unknown<'_>, text: Option<String>) -> napi::Result<()> {
         raising(|| {
-            let value = tree(env, returned)?;
+            let value = tree_of(env, returned, text.as_deref())?;
             self.reported(self.handle.report_returned(value))
         })
     }
