@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Poll → result cycles/s of `rxon`'s Worker (Node) beside the reference Python transport loop
-// and rxon_core.Worker (Python), one run, against rxon's echo_listener (release) on loopback,
+// Poll → result cycles/s of `rxon`'s Worker (Node) beside the reference Python transport loop,
+// rxon_core.Worker (Python) and the core's runtime driven from Rust (the worker_cycles
+// example), one run, against rxon's echo_listener (release) on loopback,
 // each point for 8 s after 1 s of warm-up. Needs a release build of bindings-node
 // (`npx napi build --platform --release --js native.js --dts native.d.ts`) and the Python
 // virtualenv `benches/compare_python.py` makes (.venv-bench-python).
@@ -42,9 +43,18 @@ function python(impl, url, concurrency) {
   return Number(String(out).trim()) / DURATION
 }
 
+const EXAMPLES = path.join(TARGET, 'x86_64-unknown-linux-gnu', 'release', 'examples')
+
+function rust(url, slots) {
+  const out = execFileSync(path.join(EXAMPLES, 'worker_cycles'), ['--url', url, '--slots', String(slots), '--duration', String(DURATION)])
+  return Number(String(out).trim())
+}
+
 async function main() {
-  execFileSync('cargo', ['build', '--release', '-p', 'rxon-core', '--example', 'echo_listener'], { cwd: ROOT, stdio: 'inherit' })
-  const listener = spawn(path.join(TARGET, 'x86_64-unknown-linux-gnu', 'release', 'examples', 'echo_listener'), ['--bind', '127.0.0.1:0'], {
+  for (const example of ['echo_listener', 'worker_cycles']) {
+    execFileSync('cargo', ['build', '--release', '-p', 'rxon-core', '--example', example], { cwd: ROOT, stdio: 'inherit' })
+  }
+  const listener = spawn(path.join(EXAMPLES, 'echo_listener'), ['--bind', '127.0.0.1:0'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   let url
@@ -60,14 +70,18 @@ async function main() {
     const node = await nodeWorker(url, n)
     const reference = python('reference', url, n)
     const pyWorker = python('worker', url, n)
-    rows.push({ n, node, reference, pyWorker })
-    console.error(`${n}: node ${Math.round(node)}, reference ${Math.round(reference)}, rxon_core.Worker ${Math.round(pyWorker)}`)
+    const core = rust(url, n)
+    rows.push({ n, node, reference, pyWorker, core })
+    console.error(`${n}: node ${Math.round(node)}, reference ${Math.round(reference)}, rxon_core.Worker ${Math.round(pyWorker)}, Rust ${Math.round(core)}`)
   }
   listener.kill('SIGTERM')
   const f = (x) => Math.round(x).toLocaleString('en-US')
-  console.log('| concurrent tasks | reference HttpTransport (Python) | rxon_core.Worker (Python) | rxon Worker (Node) | Node ÷ reference |')
-  console.log('|---:|---:|---:|---:|---:|')
-  for (const r of rows) console.log(`| ${r.n} | ${f(r.reference)} | ${f(r.pyWorker)} | ${f(r.node)} | ${(r.node / r.reference).toFixed(1)}× |`)
+  console.log('| concurrent tasks | reference HttpTransport (Python) | rxon_core.Worker (Python) | rxon Worker (Node) | core runtime (Rust) | Node ÷ reference | Node ÷ Rust |')
+  console.log('|---:|---:|---:|---:|---:|---:|---:|')
+  for (const r of rows) {
+    const ratios = `${(r.node / r.reference).toFixed(1)}× | ${Math.round((100 * r.node) / r.core)} %`
+    console.log(`| ${r.n} | ${f(r.reference)} | ${f(r.pyWorker)} | ${f(r.node)} | ${f(r.core)} | ${ratios} |`)
+  }
 }
 
 main().catch((error) => {
