@@ -355,8 +355,12 @@ class Worker {
   #options
   #native = null
   #handlers = new Map()
+  /** Resolves once `close()` has stopped the worker: every task in hand is reported by then. */
+  #closed
+  #markClosed
   constructor(options) {
     this.#options = { ...options }
+    this.#closed = new Promise((resolve) => (this.#markClosed = resolve))
   }
   /** Connects and registers (resolves once started). */
   async start() {
@@ -402,7 +406,9 @@ class Worker {
       running.add(done)
       done.finally(() => running.delete(done))
     }
-    await Promise.all(running)
+    // After close() the core has reported every task (cancelling what outlived the grace):
+    // a handler that never settles does not hold this up.
+    await Promise.race([Promise.all(running), this.#closed])
   }
   /** Takes no new tasks; resolves when the tasks in hand have finished. */
   async drain() {
@@ -411,6 +417,7 @@ class Worker {
   /** Stops: tasks in hand get `grace` seconds (default the worker's `shutdownGrace`). */
   async close(grace) {
     if (this.#native) await settled(this.#native, 'close', [grace])
+    this.#markClosed()
   }
   async [Symbol.asyncDispose]() {
     await this.close()

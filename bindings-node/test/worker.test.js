@@ -140,3 +140,17 @@ test('worker options of the wrong type are refused, not ignored', async () => {
     await assert.rejects(worker.start(), TypeError, JSON.stringify(bad))
   }
 })
+
+test('a handler that never settles does not lose its task or hold run() after close()', async (t) => {
+  const { mock, worker } = await mockWorker(t, [task('hangs')])
+  let started = false
+  const running = worker.run(() => {
+    started = true
+    return new Promise(() => {})
+  })
+  await until(() => started, 'the handler')
+  await worker.close(0.2)
+  await running
+  assert.equal(mock.results().length, 1)
+  assert.deepEqual(outcome(mock.results()[0]), ['cancelled', null])
+})

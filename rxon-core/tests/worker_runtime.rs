@@ -711,3 +711,25 @@ async fn a_dropped_worker_cancels_the_tasks_nobody_took() {
         ("queued", "cancelled")
     );
 }
+
+#[tokio::test]
+async fn a_task_whose_code_never_reports_is_reported_cancelled_and_does_not_hold_shutdown() {
+    let (worker, mock) = started(config()).await;
+    mock.push_task(task("stuck", serde_json::json!({"x": 1})));
+    // Taken and kept, never reported: a handler that never settles.
+    let handle = tokio::time::timeout(Duration::from_secs(5), worker.next_task())
+        .await
+        .unwrap()
+        .unwrap();
+    tokio::time::timeout(Duration::from_secs(5), worker.shutdown(Duration::from_millis(100)))
+        .await
+        .expect("shutdown returns: grace, cancel, grace again, then the runtime reports the task");
+    assert!(handle.is_cancelled());
+    let results = mock.results();
+    assert_eq!(results.len(), 1, "{results:?}");
+    assert_eq!(results[0].status.as_deref(), Some("cancelled"));
+    assert!(
+        handle.complete(Object::new()).is_err(),
+        "its outcome was reported already"
+    );
+}

@@ -94,18 +94,18 @@ impl Runtime {
         if let Err(err) = crate::schema::validate_params(&task, skill) {
             return self.refuse(task, ERROR_CODE_INVALID_INPUT, err.message().to_string(), permit);
         }
-        let state = TaskState::new();
+        let state = TaskState::new(task.clone());
         self.running().insert(task.task_id.clone(), state.clone());
         if let Some(deadline) = task.deadline {
             let inner = self.clone();
-            let (state, task) = (state.clone(), task.clone());
+            let state = state.clone();
             tokio::spawn(async move {
                 let wait = Duration::from_secs(deadline.saturating_sub(unix_now()).max(0) as u64);
                 tokio::time::sleep(wait).await;
                 if state.claim() {
                     state.cancel();
                     let _ = inner.reports.send(FinishedTask {
-                        task,
+                        task: state.task.clone(),
                         outcome: Outcome::TimedOut,
                         cancelled: false,
                         _permit: None,

@@ -7,8 +7,10 @@ use super::loops::lifecycle;
 use super::reporting::report_finished;
 use super::runtime::Runtime;
 use super::state::WorkerState;
-use super::task::{TaskHandle, TaskState};
+use super::task::{FinishedTask, Outcome, TaskHandle, TaskState};
+use crate::constants::ERROR_CODE_TRANSIENT;
 use crate::error::Result;
+use crate::models::TaskError;
 use crate::transport::{Transport, TransportOptions, create_transport};
 use std::sync::Arc;
 use std::time::Duration;
@@ -140,7 +142,9 @@ impl Drop for Worker {
 }
 
 /// Waits for the poll under way (abandoned after `grace`) and the tasks in flight (cancelled
-/// after `grace`), then for their results; heartbeats a last time, stops and closes.
+/// after `grace`; reported cancelled by the runtime itself when their code has not reported
+/// them `grace` later — a handler that never ends cannot hold the worker), then for their
+/// results; heartbeats a last time, stops and closes.
 async fn finish(runtime: &Arc<Runtime>, grace: Option<Duration>) {
     let deadline = grace.map(|grace| tokio::time::Instant::now() + grace);
     let mut polling = runtime.polling.subscribe();
@@ -154,18 +158,25 @@ async fn finish(runtime: &Arc<Runtime>, grace: Option<Duration>) {
         }
     }
     let mut cancelled = false;
+    let mut abandoned = false;
     loop {
         let task_done = runtime.tasks_done.notified();
         if runtime.running().is_empty() {
             break;
         }
-        match deadline {
-            Some(deadline) if !cancelled => {
+        match (deadline, grace) {
+            (Some(deadline), _) if !cancelled => {
                 if tokio::time::timeout_at(deadline, task_done).await.is_err() {
                     let states: Vec<Arc<TaskState>> = runtime.running().values().cloned().collect();
                     states.iter().for_each(|s| s.cancel());
                     runtime.cancel_queued();
                     cancelled = true;
+                }
+            }
+            (Some(deadline), Some(grace)) if !abandoned => {
+                if tokio::time::timeout_at(deadline + grace, task_done).await.is_err() {
+                    report_abandoned(runtime);
+                    abandoned = true;
                 }
             }
             _ => task_done.await,
@@ -177,4 +188,22 @@ async fn finish(runtime: &Arc<Runtime>, grace: Option<Duration>) {
     let _ = runtime.transport.send_heartbeat(&runtime.heartbeat()).await;
     runtime.set_state(WorkerState::Stopped);
     runtime.transport.close().await;
+}
+
+/// Reports, as cancelled, each task whose code has not reported it after being cancelled.
+fn report_abandoned(runtime: &Runtime) {
+    let states: Vec<Arc<TaskState>> = runtime.running().values().cloned().collect();
+    for state in states.iter().filter(|state| state.claim()) {
+        tracing::warn!(task = %state.task.task_id, "the task's code did not stop after it was cancelled: reported cancelled");
+        let error = TaskError::new(
+            ERROR_CODE_TRANSIENT,
+            "cancelled: the worker stopped and the task's code did not",
+        );
+        let _ = runtime.reports.send(FinishedTask {
+            task: state.task.clone(),
+            outcome: Outcome::Failed(error),
+            cancelled: true,
+            _permit: None,
+        });
+    }
 }

@@ -43,13 +43,17 @@ pub(crate) struct FinishedTask {
 
 /// What the handle and the runtime share about one task.
 pub(crate) struct TaskState {
+    /// The task, for the runtime to report it when its code does not (its deadline passed,
+    /// or it outlived a shutdown).
+    pub(crate) task: TaskPayload,
     finished: AtomicBool,
     cancelled: watch::Sender<bool>,
 }
 
 impl TaskState {
-    pub(crate) fn new() -> Arc<Self> {
+    pub(crate) fn new(task: TaskPayload) -> Arc<Self> {
         Arc::new(TaskState {
+            task,
             finished: AtomicBool::new(false),
             cancelled: watch::channel(false).0,
         })
