@@ -20,7 +20,7 @@ export {
   messageMembers,
 } from './native'
 export * from './messages'
-import type { Messages } from './messages'
+import type { Messages, SkillInfo, TaskPayload } from './messages'
 
 /** The canonical JSON text signatures and hashes are computed over (the reference's
  * `json_dumps`): keys sorted, null members left out, integral numbers as integers. */
@@ -110,8 +110,9 @@ export declare class Transport implements AsyncDisposable {
   close(): Promise<void>
   /** Registers the worker; the orchestrator's answer. */
   register(registration: Wire): Promise<any>
-  /** A task, or `null` when none came within `timeout` seconds (default 30). */
-  pollTask(timeout?: number, availableSkills?: string[], hotSkills?: string[]): Promise<Wire | null>
+  /** A task, or `null` when none came within `timeout` seconds (default 30). An aborted `signal`
+   * ends the poll at once, closing its request, and rejects with its reason. */
+  pollTask(timeout?: number, availableSkills?: string[] | null, hotSkills?: string[] | null, options?: { signal?: AbortSignal }): Promise<TaskPayload | null>
   /** `true` if the result was accepted, `false` if the orchestrator ignored it. */
   sendResult(result: Wire): Promise<boolean>
   /** The orchestrator's answer, `null` when it sent none. */
@@ -204,7 +205,9 @@ export declare class Worker implements AsyncIterable<Task>, AsyncDisposable {
   readonly state: 'connecting' | 'running' | 'draining' | 'stopped'
   nextTask(): Promise<Task | null>
   [Symbol.asyncIterator](): AsyncIterator<Task>
+  /** Registers `handler` for the skill `name`; `options` (before `start()`) declare it as `skills` does. */
   skill(name: string, handler: Handler): this
+  skill(name: string, options: Omit<SkillInfo, 'name'>, handler: Handler): this
   run(handler?: Handler): Promise<void>
   drain(): Promise<void>
   close(grace?: number): Promise<void>

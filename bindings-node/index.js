@@ -175,9 +175,21 @@ class Transport {
   register(registration) {
     return settled(this.#native, 'register', [registration])
   }
-  /** A task (plain object), or `null` when none came within `timeout` seconds (default 30). */
-  pollTask(timeout, availableSkills, hotSkills) {
-    return settled(this.#native, 'pollTask', [timeout, availableSkills, hotSkills])
+  /** A task (plain object), or `null` when none came within `timeout` seconds (default 30).
+   * An aborted `signal` ends the poll at once, closing its request, and rejects with its reason. */
+  async pollTask(timeout, availableSkills, hotSkills, { signal } = {}) {
+    if (!signal) return settled(this.#native, 'pollTask', [timeout, availableSkills, hotSkills])
+    signal.throwIfAborted()
+    const abort = new native.Abort()
+    const fire = () => abort.fire()
+    signal.addEventListener('abort', fire, { once: true })
+    try {
+      return await settled(this.#native, 'pollTask', [timeout, availableSkills, hotSkills, abort])
+    } catch (error) {
+      throw signal.aborted ? signal.reason : error
+    } finally {
+      signal.removeEventListener('abort', fire)
+    }
   }
   sendResult(result) {
     return settled(this.#native, 'sendResult', [result])
@@ -389,8 +401,21 @@ class Worker {
       },
     }
   }
-  /** Registers `handler` for the skill `name`. */
-  skill(name, handler) {
+  /** Registers `handler` for the skill `name`; `options` (before `start()`) declare the skill
+   * as the `skills` option does (`{ input_schema, output_schema, … }`, wire names). A skill
+   * not in `skills` is declared by this, so it must come before `start()`. */
+  skill(name, options, handler) {
+    if (typeof options === 'function' && handler === undefined) [options, handler] = [undefined, options]
+    if (typeof handler !== 'function') throw new TypeError(`the handler of skill ${name} must be a function`)
+    const skills = this.#options.skills || []
+    const declared = skills.some((skill) => (typeof skill === 'string' ? skill : skill && skill.name) === name)
+    if (options !== undefined || !declared) {
+      if (this.#native) {
+        throw new RxonError(`skill ${name} must be declared before start(): skills are registered when the worker starts`)
+      }
+      const others = skills.filter((skill) => (typeof skill === 'string' ? skill : skill && skill.name) !== name)
+      this.#options.skills = [...others, options === undefined ? name : { ...options, name }]
+    }
     this.#handlers.set(name, handler)
     return this
   }

@@ -9,6 +9,16 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/**
+ * Ends a call early from JavaScript (an `AbortSignal` fired): dropping the call's future
+ * closes its request.
+ */
+export declare class Abort {
+  constructor()
+  /** Ends the calls given this. */
+  fire(): void
+}
+
 /** The orchestrator's commands as they arrive. */
 export declare class CommandStream {
   /** The next command, or `null` once the stream has ended. */
@@ -116,8 +126,11 @@ export declare class Transport {
   close(): Promise<void>
   /** Registers the worker; the orchestrator's answer. */
   register(registration: unknown): Promise<any>
-  /** Long-polls for a task (`timeout` seconds, default 30): the task, or `null` when none came. */
-  pollTask(timeout?: number | undefined | null, availableSkills?: Array<string> | undefined | null, hotSkills?: Array<string> | undefined | null): Promise<any>
+  /**
+   * Long-polls for a task (`timeout` seconds, default 30): the task, or `null` when none came.
+   * `abort` ends the poll early, closing its request (the Promise then rejects).
+   */
+  pollTask(timeout?: number | undefined | null, availableSkills?: Array<string> | undefined | null, hotSkills?: Array<string> | undefined | null, abort?: Abort | undefined | null): Promise<any>
   /**
    * Sends a result (retrying network errors): `true` if accepted, `false` if the
    * orchestrator ignored it (late, cancelled, unknown).

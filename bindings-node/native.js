@@ -835,6 +835,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.Abort = nativeBinding.Abort
 module.exports.CommandStream = nativeBinding.CommandStream
 module.exports.Listener = nativeBinding.Listener
 module.exports.Task = nativeBinding.Task

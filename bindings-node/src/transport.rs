@@ -185,6 +185,7 @@ impl Transport {
     }
 
     /// Long-polls for a task (`timeout` seconds, default 30): the task, or `null` when none came.
+    /// `abort` ends the poll early, closing its request (the Promise then rejects).
     #[napi(ts_return_type = "Promise<any>")]
     pub fn poll_task<'e>(
         &self,
@@ -192,13 +193,20 @@ impl Transport {
         timeout: Option<f64>,
         available_skills: Option<Vec<String>>,
         hot_skills: Option<Vec<String>>,
+        abort: Option<&Abort>,
     ) -> napi::Result<PromiseRaw<'e, Unknown<'e>>> {
         let ready = raising(|| Ok((self.usable()?, seconds(timeout.unwrap_or(30.0), "timeout")?)))?;
+        let abort = abort.map(|abort| abort.0.clone());
         self.promise(env, async move {
             let (inner, timeout) = ready;
-            let task = inner
-                .poll_task(timeout, available_skills.as_deref(), hot_skills.as_deref())
-                .await?;
+            let poll = inner.poll_task(timeout, available_skills.as_deref(), hot_skills.as_deref());
+            let task = match abort {
+                None => poll.await?,
+                Some(abort) => tokio::select! {
+                    task = poll => task?,
+                    () = abort.aborted() => return Err(crate::errors::stopped("the poll")),
+                },
+            };
             match task {
                 Some(task) => Ok(task.into_message().to_dict()?),
                 None => Ok(Value::Null),
@@ -331,4 +339,44 @@ fn sent<'e, M: Message>(env: &'e Env, messages: Vec<M>) -> Result<Unknown<'e>, J
         .map(Message::to_dict)
         .collect::<rxon_core::Result<Vec<_>>>()?;
     Ok(to_js(env, &Value::Array(trees))?)
+}
+
+/// Ends a call early from JavaScript (an `AbortSignal` fired): dropping the call's future
+/// closes its request.
+#[napi]
+pub struct Abort(Arc<AbortState>);
+
+#[derive(Default)]
+pub struct AbortState {
+    fired: AtomicBool,
+    notify: tokio::sync::Notify,
+}
+
+impl AbortState {
+    async fn aborted(&self) {
+        loop {
+            let notified = self.notify.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if self.fired.load(Ordering::Acquire) {
+                return;
+            }
+            notified.await;
+        }
+    }
+}
+
+#[napi]
+impl Abort {
+    #[napi(constructor)]
+    pub fn new() -> Self {
+        Abort(Arc::default())
+    }
+
+    /// Ends the calls given this.
+    #[napi]
+    pub fn fire(&self) {
+        self.0.fired.store(true, Ordering::Release);
+        self.0.notify.notify_waiters();
+    }
 }

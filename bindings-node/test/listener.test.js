@@ -123,6 +123,22 @@ test("a poll the worker abandons fires its context's signal", async (t) => {
   assert.ok(pollSignal.reason instanceof rxon.RxonNetworkError)
 })
 
+test("an aborted poll closes its request: the listener's signal fires too", async (t) => {
+  let pollSignal
+  const listener = await listening(t, (action, payload, context) => {
+    pollSignal = context.signal
+    return new Promise(() => {})
+  })
+  const transport = rxon.createTransport(listener.url, 'w1', 't', { requestTimeout: 5 })
+  t.after(() => transport.close())
+  const started = Date.now()
+  await assert.rejects(transport.pollTask(30, null, null, { signal: AbortSignal.timeout(200) }), { name: 'TimeoutError' })
+  assert.ok(Date.now() - started < 5000)
+  await until(() => pollSignal && pollSignal.aborted, "the listener's signal")
+  const aborted = AbortSignal.abort()
+  await assert.rejects(transport.pollTask(30, null, null, { signal: aborted }), { name: 'AbortError' })
+})
+
 test('a Node worker runs its tasks against a Node listener; commands reach it over the WebSocket', async (t) => {
   const pending = [{ job_id: 'j1', task_id: 't1', type: 'double', params: { n: 21 } }]
   const results = []

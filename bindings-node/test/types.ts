@@ -60,3 +60,6 @@ async function orchestrate(): Promise<void> {
   await listener.close()
 }
 void orchestrate
+
+const contracted = new Worker({ url: 'http://127.0.0.1:1', workerId: 'w2' })
+contracted.skill('resize', { input_schema: { type: 'object' }, output_statuses: ['needs_review'] }, async (task) => ({ ok: task.id }))

@@ -154,3 +154,25 @@ test('a handler that never settles does not lose its task or hold run() after cl
   assert.equal(mock.results().length, 1)
   assert.deepEqual(outcome(mock.results()[0]), ['cancelled', null])
 })
+
+test('skill(name, options, handler) declares the skill with its contract before start()', async (t) => {
+  const mock = new rxon.MockTransport('w1')
+  const worker = new rxon.Worker({ workerId: 'w1', transport: mock, heartbeatInterval: 60 })
+  t.after(() => worker.close(0))
+  worker.skill('double', { input_schema: { type: 'object', required: ['n'] } }, (task) => ({ n: task.params.n * 2 }))
+  worker.skill('noop', () => ({}))
+  assert.throws(() => worker.skill('bad', {}, 'not a function'), TypeError)
+  mock.pushTask({ job_id: 'j1', task_id: 't1', type: 'double', params: { n: 21 } })
+  mock.pushTask({ job_id: 'j2', task_id: 't2', type: 'double', params: {} })
+  const running = worker.run()
+  await until(() => mock.results().length === 2, 'both results')
+  const declared = mock.registered()[0].supported_skills
+  assert.deepEqual(declared.map((s) => s.name).sort(), ['double', 'noop'])
+  assert.deepEqual(declared.find((s) => s.name === 'double').input_schema, { type: 'object', required: ['n'] })
+  const byId = Object.fromEntries(mock.results().map((r) => [r.task_id, r]))
+  assert.deepEqual(byId.t1.data, { n: 42 })
+  assert.equal(byId.t2.error.code, rxon.constants.ERROR_CODE_INVALID_INPUT) // the contract, checked by the core
+  assert.throws(() => worker.skill('late', () => ({})), /before start/)
+  await worker.close(1)
+  await running
+})
