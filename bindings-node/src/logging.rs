@@ -8,10 +8,9 @@ use napi::Status;
 use napi::bindgen_prelude::{FnArgs, Function};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
-use std::fmt::Write as _;
+use rxon_core::log_text::EventText;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Mutex, Once};
-use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Metadata, Subscriber};
 use tracing_subscriber::layer::{Context, Layer};
 use tracing_subscriber::prelude::*;
@@ -55,7 +54,7 @@ impl<S: Subscriber> Layer<S> for NodeLogging {
     }
 
     fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
-        let mut message = Message::default();
+        let mut message = EventText::default();
         event.record(&mut message);
         let level = LEVELS[rank(event.metadata().level()) as usize];
         let target = event.metadata().target();
@@ -69,31 +68,6 @@ impl<S: Subscriber> Layer<S> for NodeLogging {
                     ThreadsafeFunctionCallMode::NonBlocking,
                 );
             }
-        }
-    }
-}
-
-/// `message key=value key=value`, like tracing's compact format.
-#[derive(Default)]
-struct Message {
-    text: String,
-}
-
-impl Visit for Message {
-    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        if field.name() == "message" {
-            let fields = std::mem::take(&mut self.text);
-            let _ = write!(self.text, "{value:?}{fields}");
-        } else {
-            let _ = write!(self.text, " {}={value:?}", field.name());
-        }
-    }
-
-    fn record_str(&mut self, field: &Field, value: &str) {
-        if field.name() == "message" {
-            self.record_debug(field, &format_args!("{value}"));
-        } else {
-            let _ = write!(self.text, " {}={value}", field.name());
         }
     }
 }

@@ -8,11 +8,10 @@
 //! worker or listener is created.
 
 use pyo3::prelude::*;
+use rxon_core::log_text::EventText;
 use std::collections::VecDeque;
-use std::fmt::Write as _;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
-use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Metadata, Subscriber};
 use tracing_subscriber::layer::{Context, Layer};
 use tracing_subscriber::prelude::*;
@@ -58,7 +57,7 @@ impl<S: Subscriber> Layer<S> for PythonLogging {
     }
 
     fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
-        let mut message = Message::default();
+        let mut message = EventText::default();
         event.record(&mut message);
         let record = Record {
             level: python_level(event.metadata().level()),
@@ -74,31 +73,6 @@ impl<S: Subscriber> Layer<S> for PythonLogging {
             queue.push_back(record);
         }
         crate::bridge::wake_logging();
-    }
-}
-
-/// `message key=value key=value`, like tracing's compact format.
-#[derive(Default)]
-struct Message {
-    text: String,
-}
-
-impl Visit for Message {
-    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        if field.name() == "message" {
-            let fields = std::mem::take(&mut self.text);
-            let _ = write!(self.text, "{value:?}{fields}");
-        } else {
-            let _ = write!(self.text, " {}={value:?}", field.name());
-        }
-    }
-
-    fn record_str(&mut self, field: &Field, value: &str) {
-        if field.name() == "message" {
-            self.record_debug(field, &format_args!("{value}"));
-        } else {
-            let _ = write!(self.text, " {}={value}", field.name());
-        }
     }
 }
 

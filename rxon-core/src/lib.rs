@@ -25,6 +25,7 @@ pub mod identifiers;
 pub mod json;
 #[cfg(feature = "listener")]
 pub mod listener;
+pub mod log_text;
 pub mod matching;
 pub mod models;
 pub mod schema;
