@@ -116,7 +116,8 @@ impl Handler for Queued {
     }
 }
 
-/// The listener's settings from a JavaScript options object (`{ host, port, tls, bodyLimit }`).
+/// The listener's settings from a JavaScript options object (`{ host, port, tls, bodyLimit,
+/// handshakeTimeout }`).
 fn listener_options(options: &Value) -> Result<(String, ListenerOptions), JsFailure> {
     let empty = Object::new();
     let object = match options {
@@ -147,8 +148,10 @@ fn listener_options(options: &Value) -> Result<(String, ListenerOptions), JsFail
                 .ok_or_else(|| type_error("Listener option bodyLimit must be a whole number of bytes ≥ 1"))?;
         }
     }
-    if let Some(grace) = object.get("handshakeTimeout").and_then(Value::as_f64) {
-        listener.handshake_timeout = seconds(grace, "handshakeTimeout")?;
+    match object.get("handshakeTimeout") {
+        None | Some(Value::Null) => {}
+        Some(Value::Number(timeout)) => listener.handshake_timeout = seconds(timeout.as_f64(), "handshakeTimeout")?,
+        Some(_) => return Err(type_error("handshakeTimeout must be a finite number of seconds ≥ 0")),
     }
     listener.tls = match object.get("tls") {
         None | Some(Value::Null) => None,
