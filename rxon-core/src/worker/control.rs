@@ -112,17 +112,23 @@ impl Worker {
     }
 
     /// Stops polling, waits for the tasks in flight and their results, heartbeats `draining`,
-    /// then stops.
+    /// then stops. Once stopped, does nothing.
     pub async fn drain(&self) {
-        self.runtime.set_state(WorkerState::Draining);
-        finish(&self.runtime, None).await;
+        self.stop(None).await;
     }
 
     /// Like [`Worker::drain`], but tasks still running after `grace` are cancelled (their
     /// results report `cancelled`).
     pub async fn shutdown(&self, grace: Duration) {
+        self.stop(Some(grace)).await;
+    }
+
+    async fn stop(&self, grace: Option<Duration>) {
+        if self.runtime.state() == WorkerState::Stopped {
+            return;
+        }
         self.runtime.set_state(WorkerState::Draining);
-        finish(&self.runtime, Some(grace)).await;
+        finish(&self.runtime, grace).await;
     }
 }
 
