@@ -1,0 +1,2 @@
+// The worker test, compiled as C++.
+#include "worker_test.c"
