@@ -492,6 +492,17 @@ rxon_result_t rxon_calculate_dict_hash(const char *json_text, char **out);
 rxon_result_t rxon_to_dict(const char *json_text, char **out);
 
 /**
+ * The member of `json` at the JSON Pointer `pointer` (RFC 6901: `""` is the whole value,
+ * `"/params/scene"`, `"/items/0"`), as JSON text into `*out` — a string member comes quoted —
+ * so C code can read a task's params without a JSON library. RXON_OK; RXON_EINVAL when there
+ * is no such member (or bad arguments).
+ *
+ * # Safety
+ * The strings are NULL or NUL-terminated; `out` is NULL or writable.
+ */
+rxon_result_t rxon_json_pointer(const char *json_text, const char *pointer, char **out);
+
+/**
  * `wire_json` decoded as the message `model` (`"TaskPayload"`, `"Heartbeat"`, …) and
  * re-encoded as the reference does, into `*out`: exactly the members the reference keeps.
  * RXON_OK, or RXON_EINVAL with the reference's message when it does not decode.

@@ -77,6 +77,30 @@ pub unsafe extern "C" fn rxon_to_dict(json_text: *const c_char, out: *mut *mut c
     })
 }
 
+/// The member of `json` at the JSON Pointer `pointer` (RFC 6901: `""` is the whole value,
+/// `"/params/scene"`, `"/items/0"`), as JSON text into `*out` — a string member comes quoted —
+/// so C code can read a task's params without a JSON library. RXON_OK; RXON_EINVAL when there
+/// is no such member (or bad arguments).
+///
+/// # Safety
+/// The strings are NULL or NUL-terminated; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rxon_json_pointer(
+    json_text: *const c_char,
+    pointer: *const c_char,
+    out: *mut *mut c_char,
+) -> rxon_result_t {
+    guard(|| {
+        // SAFETY: the caller's contract.
+        let (value, pointer) = unsafe { (json(json_text, "json")?, text(pointer, "pointer")?) };
+        let member = value
+            .pointer(pointer)
+            .ok_or_else(|| Failure::invalid(format!("no member at {pointer:?}")))?;
+        // SAFETY: the caller's contract.
+        unsafe { give(out, rxon_core::json::to_text(member)) }
+    })
+}
+
 /// `wire_json` decoded as the message `model` (`"TaskPayload"`, `"Heartbeat"`, …) and
 /// re-encoded as the reference does, into `*out`: exactly the members the reference keeps.
 /// RXON_OK, or RXON_EINVAL with the reference's message when it does not decode.

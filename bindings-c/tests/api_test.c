@@ -76,6 +76,17 @@ static void protocol(void) {
   CHECK(out != NULL);
   rxon_string_free(&out);
 
+  CHECK(rxon_json_pointer("{\"a\": {\"b\": [1, \"x\"]}}", "/a/b/1", &out) == RXON_OK);
+  CHECK_STR(out, "\"x\"");
+  rxon_string_free(&out);
+  CHECK(rxon_json_pointer("{\"a\": 1.5}", "/a", &out) == RXON_OK);
+  CHECK_STR(out, "1.5");
+  rxon_string_free(&out);
+  CHECK(rxon_json_pointer("{\"a\": 1}", "/b", &out) == RXON_EINVAL);
+  CHECK(rxon_json_pointer("{\"a\": 1}", "", &out) == RXON_OK);
+  CHECK_STR(out, "{\"a\":1}");
+  rxon_string_free(&out);
+
   CHECK(rxon_version() != NULL && rxon_version()[0] != '\0');
 }
 
