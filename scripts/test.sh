@@ -108,5 +108,15 @@ echo "== C binding (bindings-c): header drift, CMake build, ctest (C and C++, ve
     cc -std=c11 -Wall -Wextra -Werror bindings-c/examples/consumer/main.c $(pkg-config --cflags --libs rxon) \
         -Wl,-rpath,"$work/prefix/lib" -o "$work/consumer_pkg_config"
     "$work/consumer_pkg_config"
+    # The ROS node (Debian's ROS 1 packages, installed when missing), against the installed
+    # library: rosmaster, the C orchestrator, the node and a robot-side node round-trip tasks.
+    if ! dpkg -s libroscpp-dev libstd-msgs-dev python3-rosmaster python3-rospy python3-std-msgs >/dev/null 2>&1; then
+        apt-get update -qq && apt-get install -y -qq libroscpp-dev libstd-msgs-dev python3-rosmaster \
+            python3-rospy python3-std-msgs >/dev/null
+    fi
+    cmake -S bindings-c/examples/ros -B "$work/ros" -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
+    cmake --build "$work/ros" >/dev/null
+    timeout 180 /usr/bin/python3 bindings-c/examples/ros/test_ros.py "$work/ros/rxon_worker_node" \
+        "$work/build/tests/c_orchestrator"
     rm -rf "$work"
 )
