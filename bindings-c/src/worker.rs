@@ -375,15 +375,13 @@ pub unsafe extern "C" fn rxon_worker_free(w: *mut *mut rxon_worker_t) {
     let owned = unsafe { std::mem::replace(&mut *w, std::ptr::null_mut()) };
     if !owned.is_null() {
         let _ = guard(|| {
+            // SAFETY: the caller's contract; it came from Box::into_raw.
             let worker = unsafe { Box::from_raw(owned) };
-            // Dropping the core's worker spawns its shutdown: enter the runtime for that.
-            match runtime() {
-                Ok(runtime) => {
-                    let _entered = runtime.enter();
-                    drop(worker);
-                }
-                Err(_) => std::mem::forget(worker),
-            }
+            // The pump holds the core's worker until it hands out no more tasks: shut it down
+            // (a no-op once stopped), in the background.
+            let grace = worker.core.config().shutdown_grace;
+            let core = worker.core.clone();
+            runtime()?.spawn(async move { core.shutdown(grace).await });
             Ok(())
         });
     }

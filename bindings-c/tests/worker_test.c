@@ -134,6 +134,27 @@ int main(void) {
   for (int i = 0; i < 4; i++) pthread_join(threads[i], NULL);
   rxon_worker_free(&worker);
 
+  /* A worker freed while running shuts down by itself: its command WebSocket closes. */
+  opts.worker_id = "c-freed";
+  rxon_worker_t *freed = NULL;
+  CHECK(rxon_worker_new(&opts, &freed) == RXON_OK);
+  int open = 0;
+  for (int i = 0; i < 250 && !open; i++) {
+    CHECK(rxon_listener_connected_workers(listener, &connected) == RXON_OK);
+    open = strstr(connected, "c-freed") != NULL;
+    rxon_string_free(&connected);
+    usleep(20000);
+  }
+  CHECK(open);
+  rxon_worker_free(&freed);
+  for (int i = 0; i < 250 && open; i++) {
+    CHECK(rxon_listener_connected_workers(listener, &connected) == RXON_OK);
+    open = strstr(connected, "c-freed") != NULL;
+    rxon_string_free(&connected);
+    usleep(20000);
+  }
+  CHECK(!open);
+
   CHECK(e.results == TASKS);
   CHECK(e.internal_errors == 1);
   CHECK(taken == TASKS);
