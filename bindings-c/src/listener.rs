@@ -201,8 +201,14 @@ pub unsafe extern "C" fn rxon_answer_error(
                 retry_after: (retry_after_s.is_finite() && retry_after_s >= 0.0).then(|| retry_after_s.ceil() as u64),
             },
             400 => HandlerError::InvalidValue(message),
-            100..=599 if status != 500 => HandlerError::Http { status, message },
-            _ => HandlerError::Internal(message),
+            500 => HandlerError::Internal(message),
+            100..=599 => HandlerError::Http { status, message },
+            _ => {
+                let _ = answer.sender.send(Err(HandlerError::Internal(message)));
+                return Err(Failure::invalid(format!(
+                    "status must be from 100 to 599, not {status} (answered 500)"
+                )));
+            }
         };
         sent(answer.sender.send(Err(error)).is_ok())
     })
