@@ -467,6 +467,7 @@ rxon_result_t rxon_set_log_callback(struct rxon_log_callback_t callback, int32_t
  * The canonical JSON text of `json` (the reference's `json_dumps`: keys sorted, null members
  * left out, integral numbers as integers), into `*out` (free it with rxon_string_free).
  * RXON_OK, or RXON_EINVAL (NULL, not JSON, nested too deep).
+ * Thread-safe; calls nothing back.
  *
  * # Safety
  * `json` is NULL or a NUL-terminated string; `out` is NULL or writable.
@@ -475,6 +476,7 @@ rxon_result_t rxon_json_dumps(const char *json_text, char **out);
 
 /**
  * The hex SHA-256 of the canonical form of `json`, into `*out`. RXON_OK or RXON_EINVAL.
+ * Thread-safe; calls nothing back.
  *
  * # Safety
  * As rxon_json_dumps.
@@ -485,6 +487,7 @@ rxon_result_t rxon_calculate_dict_hash(const char *json_text, char **out);
  * `json` with the canonical form's rules applied (the reference's `to_dict`: null members
  * left out, integral numbers as integers), as JSON text in document order, into `*out`.
  * RXON_OK or RXON_EINVAL.
+ * Thread-safe; calls nothing back.
  *
  * # Safety
  * As rxon_json_dumps.
@@ -496,6 +499,7 @@ rxon_result_t rxon_to_dict(const char *json_text, char **out);
  * `"/params/scene"`, `"/items/0"`), as JSON text into `*out` — a string member comes quoted —
  * so C code can read a task's params without a JSON library. RXON_OK; RXON_EINVAL when there
  * is no such member (or bad arguments).
+ * Thread-safe; calls nothing back.
  *
  * # Safety
  * The strings are NULL or NUL-terminated; `out` is NULL or writable.
@@ -506,6 +510,7 @@ rxon_result_t rxon_json_pointer(const char *json_text, const char *pointer, char
  * `wire_json` decoded as the message `model` (`"TaskPayload"`, `"Heartbeat"`, …) and
  * re-encoded as the reference does, into `*out`: exactly the members the reference keeps.
  * RXON_OK, or RXON_EINVAL with the reference's message when it does not decode.
+ * Thread-safe; calls nothing back.
  *
  * # Safety
  * `model` and `wire_json` are NULL or NUL-terminated strings; `out` is NULL or writable.
@@ -516,6 +521,7 @@ rxon_result_t rxon_decode(const char *model, const char *wire_json, char **out);
  * The hex HMAC-SHA256 of the canonical payload without `security`, `_signature` and the
  * members named by `ignore_fields_json` (NULL or a JSON array of strings), into
  * `*signature_out`. RXON_OK or RXON_EINVAL.
+ * Thread-safe; calls nothing back.
  *
  * # Safety
  * The strings are NULL or NUL-terminated; `signature_out` is NULL or writable.
@@ -528,6 +534,7 @@ rxon_result_t rxon_sign_payload(const char *payload_json,
 /**
  * Whether `signature` is the payload's HMAC (compared in constant time): RXON_OK, or
  * RXON_ESIGNATURE when it is not; RXON_EINVAL for bad arguments.
+ * Thread-safe; calls nothing back.
  *
  * # Safety
  * The strings are NULL or NUL-terminated.
@@ -540,6 +547,7 @@ rxon_result_t rxon_verify_signature(const char *payload_json,
 /**
  * The hex Ed25519 signature of the canonical payload (PKCS#8 PEM private key), into
  * `*signature_out`. RXON_OK or RXON_EINVAL (a bad key too).
+ * Thread-safe; calls nothing back.
  *
  * # Safety
  * As rxon_sign_payload.
@@ -552,6 +560,7 @@ rxon_result_t rxon_sign_payload_ed25519(const char *payload_json,
 /**
  * Whether `signature_hex` is the payload's Ed25519 signature (SPKI PEM public key): RXON_OK,
  * or RXON_ESIGNATURE (also for a bad key or signature, as the reference answers false).
+ * Thread-safe; calls nothing back.
  *
  * # Safety
  * The strings are NULL or NUL-terminated.
@@ -564,6 +573,7 @@ rxon_result_t rxon_verify_signature_ed25519(const char *payload_json,
 /**
  * The hex Ed25519 signature over a bubbling chain (`chain_json`: a JSON array of strings),
  * into `*signature_out`. RXON_OK or RXON_EINVAL.
+ * Thread-safe; calls nothing back.
  *
  * # Safety
  * As rxon_sign_payload.
@@ -574,6 +584,7 @@ rxon_result_t rxon_sign_bubbling_chain(const char *chain_json,
 
 /**
  * Whether `signature_hex` signs the bubbling chain (Ed25519): RXON_OK or RXON_ESIGNATURE.
+ * Thread-safe; calls nothing back.
  *
  * # Safety
  * The strings are NULL or NUL-terminated.
@@ -584,6 +595,7 @@ rxon_result_t rxon_verify_bubbling_chain_signature(const char *chain_json,
 
 /**
  * The hex HMAC over a bubbling chain, into `*signature_out`. RXON_OK or RXON_EINVAL.
+ * Thread-safe; calls nothing back.
  *
  * # Safety
  * As rxon_sign_payload.
@@ -594,6 +606,7 @@ rxon_result_t rxon_sign_bubbling_chain_hmac(const char *chain_json,
 
 /**
  * Whether `signature` is the bubbling chain's HMAC: RXON_OK or RXON_ESIGNATURE.
+ * Thread-safe; calls nothing back.
  *
  * # Safety
  * The strings are NULL or NUL-terminated.
@@ -607,6 +620,7 @@ rxon_result_t rxon_verify_bubbling_chain_hmac(const char *chain_json,
  * when valid; RXON_EPARAMS when not, with the reference's human message in `*message_out`
  * (when `message_out` is not NULL; free it with rxon_string_free) and as the last error
  * message; RXON_EINVAL for bad arguments.
+ * Thread-safe; calls nothing back.
  *
  * # Safety
  * The strings are NULL or NUL-terminated; `message_out` is NULL or writable.
@@ -619,6 +633,7 @@ rxon_result_t rxon_validate_data(const char *data_json,
  * Whether `value` is a valid identifier (worker ids, skill names): ASCII letters, digits, `_`
  * and `-`, within the length limit, exactly as the reference decides; false for NULL or
  * non-UTF-8.
+ * Thread-safe; calls nothing back.
  *
  * # Safety
  * `value` is NULL or a NUL-terminated string.
@@ -629,6 +644,7 @@ bool rxon_is_valid_identifier(const char *value);
  * Where an `s3://bucket/key` URI (or a key under `default_bucket`, NULL for none, and
  * `prefix`, NULL for none) points, as the JSON text `{"bucket": …, "key": …,
  * "is_directory": …}` into `*out`. RXON_OK or RXON_EINVAL.
+ * Thread-safe; calls nothing back.
  *
  * # Safety
  * The strings are NULL or NUL-terminated; `out` is NULL or writable.
@@ -641,6 +657,7 @@ rxon_result_t rxon_parse_uri(const char *uri,
 /**
  * The hash of a blob store's configuration (any of the three may be NULL), into `*out`; `*out`
  * is set to NULL when all three are NULL (no configuration). RXON_OK or RXON_EINVAL.
+ * Thread-safe; calls nothing back.
  *
  * # Safety
  * The strings are NULL or NUL-terminated; `out` is NULL or writable.
@@ -654,6 +671,7 @@ rxon_result_t rxon_calculate_config_hash(const char *endpoint,
  * Whether what a worker has (`have_json`) meets what a task requires (`required_json`), both
  * decoded as the message `model` (`"HardwareDevice"`, `"InstalledArtifact"`, `"SkillInfo"`,
  * `"Resources"`), into `*out`. RXON_OK, or RXON_EINVAL when they do not decode.
+ * Thread-safe; calls nothing back.
  *
  * # Safety
  * The strings are NULL or NUL-terminated; `out` is NULL or writable.
@@ -743,6 +761,7 @@ void rxon_worker_free(struct rxon_worker_t **w);
 
 /**
  * The task's id; NULL for NULL. Valid until the task is freed.
+ * Use a task from one thread at a time.
  *
  * # Safety
  * `t` is NULL or a live task.
@@ -751,6 +770,7 @@ const char *rxon_task_id(const struct rxon_task_t *t);
 
 /**
  * The skill the task asks for; NULL for NULL. Valid until the task is freed.
+ * Use a task from one thread at a time.
  *
  * # Safety
  * `t` is NULL or a live task.
@@ -760,6 +780,7 @@ const char *rxon_task_type(const struct rxon_task_t *t);
 /**
  * The task's params as JSON text (`{}` when none), checked against the skill's input schema;
  * NULL for NULL. Valid until the task is freed.
+ * Use a task from one thread at a time.
  *
  * # Safety
  * `t` is NULL or a live task.
@@ -768,6 +789,7 @@ const char *rxon_task_params_json(const struct rxon_task_t *t);
 
 /**
  * The whole task as it was decoded (JSON text), into `*out`. RXON_OK or RXON_EINVAL.
+ * Use a task from one thread at a time.
  *
  * # Safety
  * `t` is NULL or a live task; `out` is NULL or writable.
@@ -786,6 +808,7 @@ bool rxon_task_is_cancelled(const struct rxon_task_t *t);
 /**
  * Reports progress (`fraction` from 0 to 1, `message` NULL for none) as a `progress` event;
  * blocks until sent. RXON_OK, or RXON_ENETWORK when it could not be delivered.
+ * Use a task from one thread at a time.
  *
  * # Safety
  * `t` is NULL or a live task; `message` is NULL or NUL-terminated.
@@ -796,6 +819,7 @@ rxon_result_t rxon_task_progress(struct rxon_task_t *t, double fraction, const c
  * Reports success with `data_json` (a JSON object; NULL for `{}`), checked against the
  * skill's output schema. RXON_OK; RXON_ECLOSED if it was reported already (or its deadline
  * passed); RXON_EINVAL for bad data.
+ * Use a task from one thread at a time.
  *
  * # Safety
  * `t` is NULL or a live task; `data_json` is NULL or NUL-terminated.
@@ -805,6 +829,7 @@ rxon_result_t rxon_task_complete(struct rxon_task_t *t, const char *data_json);
 /**
  * Reports an outcome with one of the skill's `output_statuses` and `data_json` (NULL: `{}`).
  * Results as rxon_task_complete.
+ * Use a task from one thread at a time.
  *
  * # Safety
  * As rxon_task_complete; `status` is NULL or NUL-terminated.
@@ -817,6 +842,7 @@ rxon_result_t rxon_task_complete_with_status(struct rxon_task_t *t,
  * Reports a failure: `code` one of the protocol's error codes (`"TRANSIENT_ERROR"` lets the
  * orchestrator retry it, `"INVALID_INPUT_ERROR"`, `"PERMANENT_ERROR"`, …). RXON_OK or
  * RXON_ECLOSED if it was reported already.
+ * Use a task from one thread at a time.
  *
  * # Safety
  * `t` is NULL or a live task; the strings are NULL or NUL-terminated.
@@ -826,6 +852,7 @@ rxon_result_t rxon_task_fail(struct rxon_task_t *t, const char *code, const char
 /**
  * Reports that the task's code stopped because the task was cancelled (the result says
  * `cancelled`). RXON_OK or RXON_ECLOSED if it was reported already.
+ * Use a task from one thread at a time.
  *
  * # Safety
  * `t` is NULL or a live task.

@@ -137,14 +137,14 @@ unsafe fn take(answer: *mut rxon_answer_t) -> Result<Box<rxon_answer_t>, Failure
     Ok(unsafe { Box::from_raw(answer) })
 }
 
-/// Answers with `json` (the answer's body; NULL or `null`: the action's default — 204 "no
+/// Answers with `json_text` (the answer's body; NULL or `null`: the action's default — 204 "no
 /// task" for a poll, `{"status": "registered"}` for a registration, …) and frees the answer.
 /// RXON_OK; RXON_ECLOSED if the worker hung up first (the answer is freed all the same — a
 /// task answered to a poll then is not delivered); RXON_EINVAL for bad JSON (the request is
 /// then answered 500). Thread-safe; call it exactly once per answer.
 ///
 /// # Safety
-/// `answer` is NULL or an answer not answered yet; `json` is NULL or NUL-terminated.
+/// `answer` is NULL or an answer not answered yet; `json_text` is NULL or NUL-terminated.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rxon_answer_json(answer: *mut rxon_answer_t, json_text: *const c_char) -> rxon_result_t {
     guard(|| {

@@ -28,12 +28,13 @@ fn as_strs(names: &[String]) -> Vec<&str> {
     names.iter().map(String::as_str).collect()
 }
 
-/// The canonical JSON text of `json` (the reference's `json_dumps`: keys sorted, null members
+/// The canonical JSON text of `json_text` (the reference's `json_dumps`: keys sorted, null members
 /// left out, integral numbers as integers), into `*out` (free it with rxon_string_free).
 /// RXON_OK, or RXON_EINVAL (NULL, not JSON, nested too deep).
+/// Thread-safe; calls nothing back.
 ///
 /// # Safety
-/// `json` is NULL or a NUL-terminated string; `out` is NULL or writable.
+/// `json_text` is NULL or a NUL-terminated string; `out` is NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rxon_json_dumps(json_text: *const c_char, out: *mut *mut c_char) -> rxon_result_t {
     guard(|| {
@@ -45,7 +46,8 @@ pub unsafe extern "C" fn rxon_json_dumps(json_text: *const c_char, out: *mut *mu
     })
 }
 
-/// The hex SHA-256 of the canonical form of `json`, into `*out`. RXON_OK or RXON_EINVAL.
+/// The hex SHA-256 of the canonical form of `json_text`, into `*out`. RXON_OK or RXON_EINVAL.
+/// Thread-safe; calls nothing back.
 ///
 /// # Safety
 /// As rxon_json_dumps.
@@ -60,9 +62,10 @@ pub unsafe extern "C" fn rxon_calculate_dict_hash(json_text: *const c_char, out:
     })
 }
 
-/// `json` with the canonical form's rules applied (the reference's `to_dict`: null members
+/// `json_text` with the canonical form's rules applied (the reference's `to_dict`: null members
 /// left out, integral numbers as integers), as JSON text in document order, into `*out`.
 /// RXON_OK or RXON_EINVAL.
+/// Thread-safe; calls nothing back.
 ///
 /// # Safety
 /// As rxon_json_dumps.
@@ -77,10 +80,11 @@ pub unsafe extern "C" fn rxon_to_dict(json_text: *const c_char, out: *mut *mut c
     })
 }
 
-/// The member of `json` at the JSON Pointer `pointer` (RFC 6901: `""` is the whole value,
+/// The member of `json_text` at the JSON Pointer `pointer` (RFC 6901: `""` is the whole value,
 /// `"/params/scene"`, `"/items/0"`), as JSON text into `*out` — a string member comes quoted —
 /// so C code can read a task's params without a JSON library. RXON_OK; RXON_EINVAL when there
 /// is no such member (or bad arguments).
+/// Thread-safe; calls nothing back.
 ///
 /// # Safety
 /// The strings are NULL or NUL-terminated; `out` is NULL or writable.
@@ -104,6 +108,7 @@ pub unsafe extern "C" fn rxon_json_pointer(
 /// `wire_json` decoded as the message `model` (`"TaskPayload"`, `"Heartbeat"`, …) and
 /// re-encoded as the reference does, into `*out`: exactly the members the reference keeps.
 /// RXON_OK, or RXON_EINVAL with the reference's message when it does not decode.
+/// Thread-safe; calls nothing back.
 ///
 /// # Safety
 /// `model` and `wire_json` are NULL or NUL-terminated strings; `out` is NULL or writable.
@@ -125,6 +130,7 @@ pub unsafe extern "C" fn rxon_decode(
 /// The hex HMAC-SHA256 of the canonical payload without `security`, `_signature` and the
 /// members named by `ignore_fields_json` (NULL or a JSON array of strings), into
 /// `*signature_out`. RXON_OK or RXON_EINVAL.
+/// Thread-safe; calls nothing back.
 ///
 /// # Safety
 /// The strings are NULL or NUL-terminated; `signature_out` is NULL or writable.
@@ -152,6 +158,7 @@ pub unsafe extern "C" fn rxon_sign_payload(
 
 /// Whether `signature` is the payload's HMAC (compared in constant time): RXON_OK, or
 /// RXON_ESIGNATURE when it is not; RXON_EINVAL for bad arguments.
+/// Thread-safe; calls nothing back.
 ///
 /// # Safety
 /// The strings are NULL or NUL-terminated.
@@ -191,6 +198,7 @@ fn verdict(valid: bool) -> Result<(), Failure> {
 
 /// The hex Ed25519 signature of the canonical payload (PKCS#8 PEM private key), into
 /// `*signature_out`. RXON_OK or RXON_EINVAL (a bad key too).
+/// Thread-safe; calls nothing back.
 ///
 /// # Safety
 /// As rxon_sign_payload.
@@ -218,6 +226,7 @@ pub unsafe extern "C" fn rxon_sign_payload_ed25519(
 
 /// Whether `signature_hex` is the payload's Ed25519 signature (SPKI PEM public key): RXON_OK,
 /// or RXON_ESIGNATURE (also for a bad key or signature, as the reference answers false).
+/// Thread-safe; calls nothing back.
 ///
 /// # Safety
 /// The strings are NULL or NUL-terminated.
@@ -245,6 +254,7 @@ pub unsafe extern "C" fn rxon_verify_signature_ed25519(
 
 /// The hex Ed25519 signature over a bubbling chain (`chain_json`: a JSON array of strings),
 /// into `*signature_out`. RXON_OK or RXON_EINVAL.
+/// Thread-safe; calls nothing back.
 ///
 /// # Safety
 /// As rxon_sign_payload.
@@ -269,6 +279,7 @@ pub unsafe extern "C" fn rxon_sign_bubbling_chain(
 }
 
 /// Whether `signature_hex` signs the bubbling chain (Ed25519): RXON_OK or RXON_ESIGNATURE.
+/// Thread-safe; calls nothing back.
 ///
 /// # Safety
 /// The strings are NULL or NUL-terminated.
@@ -294,6 +305,7 @@ pub unsafe extern "C" fn rxon_verify_bubbling_chain_signature(
 }
 
 /// The hex HMAC over a bubbling chain, into `*signature_out`. RXON_OK or RXON_EINVAL.
+/// Thread-safe; calls nothing back.
 ///
 /// # Safety
 /// As rxon_sign_payload.
@@ -313,6 +325,7 @@ pub unsafe extern "C" fn rxon_sign_bubbling_chain_hmac(
 }
 
 /// Whether `signature` is the bubbling chain's HMAC: RXON_OK or RXON_ESIGNATURE.
+/// Thread-safe; calls nothing back.
 ///
 /// # Safety
 /// The strings are NULL or NUL-terminated.
@@ -341,6 +354,7 @@ pub unsafe extern "C" fn rxon_verify_bubbling_chain_hmac(
 /// when valid; RXON_EPARAMS when not, with the reference's human message in `*message_out`
 /// (when `message_out` is not NULL; free it with rxon_string_free) and as the last error
 /// message; RXON_EINVAL for bad arguments.
+/// Thread-safe; calls nothing back.
 ///
 /// # Safety
 /// The strings are NULL or NUL-terminated; `message_out` is NULL or writable.
@@ -379,6 +393,7 @@ pub unsafe extern "C" fn rxon_validate_data(
 /// Whether `value` is a valid identifier (worker ids, skill names): ASCII letters, digits, `_`
 /// and `-`, within the length limit, exactly as the reference decides; false for NULL or
 /// non-UTF-8.
+/// Thread-safe; calls nothing back.
 ///
 /// # Safety
 /// `value` is NULL or a NUL-terminated string.
@@ -394,6 +409,7 @@ pub unsafe extern "C" fn rxon_is_valid_identifier(value: *const c_char) -> bool 
 /// Where an `s3://bucket/key` URI (or a key under `default_bucket`, NULL for none, and
 /// `prefix`, NULL for none) points, as the JSON text `{"bucket": …, "key": …,
 /// "is_directory": …}` into `*out`. RXON_OK or RXON_EINVAL.
+/// Thread-safe; calls nothing back.
 ///
 /// # Safety
 /// The strings are NULL or NUL-terminated; `out` is NULL or writable.
@@ -425,6 +441,7 @@ pub unsafe extern "C" fn rxon_parse_uri(
 
 /// The hash of a blob store's configuration (any of the three may be NULL), into `*out`; `*out`
 /// is set to NULL when all three are NULL (no configuration). RXON_OK or RXON_EINVAL.
+/// Thread-safe; calls nothing back.
 ///
 /// # Safety
 /// The strings are NULL or NUL-terminated; `out` is NULL or writable.
@@ -460,6 +477,7 @@ pub unsafe extern "C" fn rxon_calculate_config_hash(
 /// Whether what a worker has (`have_json`) meets what a task requires (`required_json`), both
 /// decoded as the message `model` (`"HardwareDevice"`, `"InstalledArtifact"`, `"SkillInfo"`,
 /// `"Resources"`), into `*out`. RXON_OK, or RXON_EINVAL when they do not decode.
+/// Thread-safe; calls nothing back.
 ///
 /// # Safety
 /// The strings are NULL or NUL-terminated; `out` is NULL or writable.

@@ -419,6 +419,7 @@ unsafe fn task<'a>(t: *const rxon_task_t) -> Result<&'a rxon_task_t, Failure> {
 }
 
 /// The task's id; NULL for NULL. Valid until the task is freed.
+/// Use a task from one thread at a time.
 ///
 /// # Safety
 /// `t` is NULL or a live task.
@@ -429,6 +430,7 @@ pub unsafe extern "C" fn rxon_task_id(t: *const rxon_task_t) -> *const c_char {
 }
 
 /// The skill the task asks for; NULL for NULL. Valid until the task is freed.
+/// Use a task from one thread at a time.
 ///
 /// # Safety
 /// `t` is NULL or a live task.
@@ -440,6 +442,7 @@ pub unsafe extern "C" fn rxon_task_type(t: *const rxon_task_t) -> *const c_char 
 
 /// The task's params as JSON text (`{}` when none), checked against the skill's input schema;
 /// NULL for NULL. Valid until the task is freed.
+/// Use a task from one thread at a time.
 ///
 /// # Safety
 /// `t` is NULL or a live task.
@@ -450,6 +453,7 @@ pub unsafe extern "C" fn rxon_task_params_json(t: *const rxon_task_t) -> *const 
 }
 
 /// The whole task as it was decoded (JSON text), into `*out`. RXON_OK or RXON_EINVAL.
+/// Use a task from one thread at a time.
 ///
 /// # Safety
 /// `t` is NULL or a live task; `out` is NULL or writable.
@@ -477,6 +481,7 @@ pub unsafe extern "C" fn rxon_task_is_cancelled(t: *const rxon_task_t) -> bool {
 
 /// Reports progress (`fraction` from 0 to 1, `message` NULL for none) as a `progress` event;
 /// blocks until sent. RXON_OK, or RXON_ENETWORK when it could not be delivered.
+/// Use a task from one thread at a time.
 ///
 /// # Safety
 /// `t` is NULL or a live task; `message` is NULL or NUL-terminated.
@@ -510,6 +515,7 @@ unsafe fn data_object(data_json: *const c_char) -> Result<Object, Failure> {
 /// Reports success with `data_json` (a JSON object; NULL for `{}`), checked against the
 /// skill's output schema. RXON_OK; RXON_ECLOSED if it was reported already (or its deadline
 /// passed); RXON_EINVAL for bad data.
+/// Use a task from one thread at a time.
 ///
 /// # Safety
 /// `t` is NULL or a live task; `data_json` is NULL or NUL-terminated.
@@ -524,6 +530,7 @@ pub unsafe extern "C" fn rxon_task_complete(t: *mut rxon_task_t, data_json: *con
 
 /// Reports an outcome with one of the skill's `output_statuses` and `data_json` (NULL: `{}`).
 /// Results as rxon_task_complete.
+/// Use a task from one thread at a time.
 ///
 /// # Safety
 /// As rxon_task_complete; `status` is NULL or NUL-terminated.
@@ -543,6 +550,7 @@ pub unsafe extern "C" fn rxon_task_complete_with_status(
 /// Reports a failure: `code` one of the protocol's error codes (`"TRANSIENT_ERROR"` lets the
 /// orchestrator retry it, `"INVALID_INPUT_ERROR"`, `"PERMANENT_ERROR"`, …). RXON_OK or
 /// RXON_ECLOSED if it was reported already.
+/// Use a task from one thread at a time.
 ///
 /// # Safety
 /// `t` is NULL or a live task; the strings are NULL or NUL-terminated.
@@ -561,6 +569,7 @@ pub unsafe extern "C" fn rxon_task_fail(
 
 /// Reports that the task's code stopped because the task was cancelled (the result says
 /// `cancelled`). RXON_OK or RXON_ECLOSED if it was reported already.
+/// Use a task from one thread at a time.
 ///
 /// # Safety
 /// `t` is NULL or a live task.
