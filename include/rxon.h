@@ -331,14 +331,14 @@ const char *rxon_version(void);
 
 #if defined(RXON_LISTENER)
 /**
- * Answers with `json` (the answer's body; NULL or `null`: the action's default — 204 "no
+ * Answers with `json_text` (the answer's body; NULL or `null`: the action's default — 204 "no
  * task" for a poll, `{"status": "registered"}` for a registration, …) and frees the answer.
  * RXON_OK; RXON_ECLOSED if the worker hung up first (the answer is freed all the same — a
  * task answered to a poll then is not delivered); RXON_EINVAL for bad JSON (the request is
  * then answered 500). Thread-safe; call it exactly once per answer.
  *
  * # Safety
- * `answer` is NULL or an answer not answered yet; `json` is NULL or NUL-terminated.
+ * `answer` is NULL or an answer not answered yet; `json_text` is NULL or NUL-terminated.
  */
 rxon_result_t rxon_answer_json(struct rxon_answer_t *answer, const char *json_text);
 #endif
@@ -464,18 +464,18 @@ void rxon_listener_free(struct rxon_listener_t **l);
 rxon_result_t rxon_set_log_callback(struct rxon_log_callback_t callback, int32_t level);
 
 /**
- * The canonical JSON text of `json` (the reference's `json_dumps`: keys sorted, null members
+ * The canonical JSON text of `json_text` (the reference's `json_dumps`: keys sorted, null members
  * left out, integral numbers as integers), into `*out` (free it with rxon_string_free).
  * RXON_OK, or RXON_EINVAL (NULL, not JSON, nested too deep).
  * Thread-safe; calls nothing back.
  *
  * # Safety
- * `json` is NULL or a NUL-terminated string; `out` is NULL or writable.
+ * `json_text` is NULL or a NUL-terminated string; `out` is NULL or writable.
  */
 rxon_result_t rxon_json_dumps(const char *json_text, char **out);
 
 /**
- * The hex SHA-256 of the canonical form of `json`, into `*out`. RXON_OK or RXON_EINVAL.
+ * The hex SHA-256 of the canonical form of `json_text`, into `*out`. RXON_OK or RXON_EINVAL.
  * Thread-safe; calls nothing back.
  *
  * # Safety
@@ -484,7 +484,7 @@ rxon_result_t rxon_json_dumps(const char *json_text, char **out);
 rxon_result_t rxon_calculate_dict_hash(const char *json_text, char **out);
 
 /**
- * `json` with the canonical form's rules applied (the reference's `to_dict`: null members
+ * `json_text` with the canonical form's rules applied (the reference's `to_dict`: null members
  * left out, integral numbers as integers), as JSON text in document order, into `*out`.
  * RXON_OK or RXON_EINVAL.
  * Thread-safe; calls nothing back.
@@ -495,7 +495,7 @@ rxon_result_t rxon_calculate_dict_hash(const char *json_text, char **out);
 rxon_result_t rxon_to_dict(const char *json_text, char **out);
 
 /**
- * The member of `json` at the JSON Pointer `pointer` (RFC 6901: `""` is the whole value,
+ * The member of `json_text` at the JSON Pointer `pointer` (RFC 6901: `""` is the whole value,
  * `"/params/scene"`, `"/items/0"`), as JSON text into `*out` — a string member comes quoted —
  * so C code can read a task's params without a JSON library. RXON_OK; RXON_EINVAL when there
  * is no such member (or bad arguments).
