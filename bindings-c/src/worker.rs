@@ -13,7 +13,7 @@ use crate::ffi::{
 use crate::runtime::runtime;
 use rxon_core::json::{Object, Value};
 use rxon_core::models::{Message, SkillInfo};
-use rxon_core::worker::{Signing, TaskHandle, Worker, WorkerConfig};
+use rxon_core::worker::{TaskHandle, Worker, WorkerConfig};
 use std::collections::VecDeque;
 use std::ffi::{CString, c_char};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
@@ -95,15 +95,8 @@ pub unsafe extern "C" fn rxon_worker_options_default(opts: *mut rxon_worker_opti
 unsafe fn config(opts: &rxon_worker_options_t) -> Result<WorkerConfig, Failure> {
     // SAFETY (every block below): the caller's contract on `opts`' strings.
     let skills = match unsafe { optional_json(opts.skills_json, "skills_json") }? {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(skills)) => skills
-            .iter()
-            .map(|skill| match skill {
-                Value::String(name) => Ok(SkillInfo::named(name.to_string())),
-                other => SkillInfo::from_value(other),
-            })
-            .collect::<rxon_core::Result<_>>()?,
-        Some(_) => return Err(Failure::invalid("skills_json must be a JSON array")),
+        None => Vec::new(),
+        Some(skills) => SkillInfo::list_from_value(&skills)?,
     };
     let (url, worker_id, token) = unsafe {
         (
@@ -124,16 +117,9 @@ unsafe fn config(opts: &rxon_worker_options_t) -> Result<WorkerConfig, Failure> 
     if let Some(kind) = unsafe { optional_text(opts.worker_type, "worker_type") }? {
         config.worker_type = kind.to_string();
     }
-    config.signing = match unsafe { optional_text(opts.signing, "signing") }? {
-        None | Some("masterToken") => Signing::MasterToken,
-        Some("off") => Signing::Off,
-        Some(pem) if pem.contains("PRIVATE KEY") => Signing::Ed25519(pem.to_string()),
-        Some(other) => {
-            return Err(Failure::invalid(format!(
-                "signing must be \"masterToken\", \"off\" or an Ed25519 PEM key, not {other:?}"
-            )));
-        }
-    };
+    if let Some(signing) = unsafe { optional_text(opts.signing, "signing") }? {
+        config.signing = signing.parse()?;
+    }
     let (ca, cert, key) = unsafe {
         (
             optional_text(opts.tls_ca_file, "tls_ca_file")?,

@@ -17,18 +17,13 @@ pub fn signing(
     option: Option<&str>,
     default: rxon_core::worker::Signing,
 ) -> Result<rxon_core::worker::Signing, crate::errors::JsFailure> {
-    use rxon_core::worker::Signing;
-    Ok(match option {
-        None => default,
-        Some("masterToken") => Signing::MasterToken,
-        Some("off") => Signing::Off,
-        Some(pem) if pem.contains("PRIVATE KEY") => Signing::Ed25519(pem.to_string()),
-        Some(other) => {
-            return Err(crate::errors::type_error(format!(
-                "signing must be 'masterToken', 'off' or an Ed25519 PEM key, not {other:?}"
-            )));
-        }
-    })
+    match option {
+        None => Ok(default),
+        // A bad option value is a TypeError in Node.
+        Some(text) => text
+            .parse()
+            .map_err(|e: rxon_core::RxonError| crate::errors::type_error(e.message())),
+    }
 }
 
 /// The `tls` option of a transport or worker: how the orchestrator is verified and the

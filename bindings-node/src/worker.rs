@@ -38,15 +38,8 @@ fn config(options: &Value) -> Result<WorkerConfig, JsFailure> {
         }
     };
     let skills = match object.get("skills") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(skills)) => skills
-            .iter()
-            .map(|skill| match skill {
-                Value::String(name) => Ok(SkillInfo::named(name.to_string())),
-                other => SkillInfo::from_value(other),
-            })
-            .collect::<rxon_core::Result<_>>()?,
-        Some(_) => return Err(type_error("Worker option skills must be an array")),
+        None => Vec::new(),
+        Some(skills) => SkillInfo::list_from_value(skills)?,
     };
     let mut config = WorkerConfig::new(
         text("url")?.unwrap_or_default(),

@@ -4,6 +4,7 @@ use super::JsonObject;
 use super::common::SecurityContext;
 use super::defaults;
 use super::resources::{Resources, ResourcesUsage};
+use crate::json::Value;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -49,6 +50,25 @@ impl SkillInfo {
     /// The schema language: the one given, else the default `json-schema`.
     pub fn schema_dialect(&self) -> &str {
         self.schema_dialect.as_deref().unwrap_or(defaults::SCHEMA_DIALECT)
+    }
+
+    /// The skills of a list as bindings take it: each a name or a whole skill object;
+    /// `null` is none.
+    pub fn list_from_value(value: &Value) -> crate::Result<Vec<SkillInfo>> {
+        use super::Message;
+        match value {
+            Value::Null => Ok(Vec::new()),
+            Value::Array(skills) => skills
+                .iter()
+                .map(|skill| match skill {
+                    Value::String(name) => Ok(SkillInfo::named(name.to_string())),
+                    other => SkillInfo::from_value(other),
+                })
+                .collect(),
+            _ => Err(crate::RxonError::invalid_value(
+                "skills must be an array of skill names or skill objects",
+            )),
+        }
     }
 
     /// A skill with only a name.

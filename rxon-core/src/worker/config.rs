@@ -18,6 +18,23 @@ pub enum Signing {
     Off,
 }
 
+impl std::str::FromStr for Signing {
+    type Err = RxonError;
+
+    /// `masterToken`, `off`, or an Ed25519 private key (PKCS#8 PEM), as every binding's
+    /// options spell it.
+    fn from_str(text: &str) -> Result<Self> {
+        match text {
+            "masterToken" => Ok(Signing::MasterToken),
+            "off" => Ok(Signing::Off),
+            pem if pem.contains("PRIVATE KEY") => Ok(Signing::Ed25519(pem.to_string())),
+            other => Err(RxonError::invalid_value(format!(
+                "signing must be 'masterToken', 'off' or an Ed25519 PEM key, not {other:?}"
+            ))),
+        }
+    }
+}
+
 impl Signing {
     /// What stamps and signs the messages of `worker_id` (`None` for [`Signing::Off`]).
     pub fn signer(&self, token: &str, worker_id: &str) -> Result<Option<crate::security::MessageSigner>> {
