@@ -240,13 +240,18 @@ pub unsafe extern "C" fn rxon_worker_new(
         let (pump_core, pump_ready) = (core.clone(), ready.clone());
         runtime.spawn(async move {
             while let Some(task) = pump_core.next_task().await {
-                pump_ready.lock().tasks.push_back(task);
+                // Queue and descriptor change under the lock, so the count always matches.
+                let mut queue = pump_ready.lock();
+                queue.tasks.push_back(task);
                 pump_ready.signal(1);
+                drop(queue);
                 pump_ready.changed.notify_one();
             }
-            pump_ready.lock().closed = true;
+            let mut queue = pump_ready.lock();
+            queue.closed = true;
             // Readable for good: loops wake and learn RXON_ECLOSED.
             pump_ready.signal(1 << 32);
+            drop(queue);
             pump_ready.changed.notify_all();
         });
         // SAFETY: `out` is not NULL and writable by the caller's contract.
