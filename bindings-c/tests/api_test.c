@@ -91,6 +91,7 @@ static void protocol(void) {
 }
 
 static void handles(void) {
+  char *out = NULL;
   rxon_worker_options_t opts;
   rxon_worker_options_default(&opts);
   rxon_worker_options_default(NULL);
@@ -134,6 +135,13 @@ static void handles(void) {
 
   CHECK(rxon_task_id(NULL) == NULL);
   CHECK(rxon_task_complete(NULL, "{}") == RXON_EINVAL);
+  CHECK(rxon_task_complete_with_status(NULL, "done", NULL) == RXON_EINVAL);
+  CHECK(rxon_task_fail(NULL, "PERMANENT_ERROR", NULL) == RXON_EINVAL);
+  CHECK(rxon_task_report_cancelled(NULL) == RXON_EINVAL);
+  CHECK(rxon_task_progress(NULL, 0.5, NULL) == RXON_EINVAL);
+  CHECK(rxon_task_payload_json(NULL, &out) == RXON_EINVAL);
+  CHECK(rxon_task_type(NULL) == NULL && rxon_task_params_json(NULL) == NULL);
+  CHECK(rxon_worker_drain(NULL) == RXON_EINVAL && rxon_worker_shutdown(NULL, 0) == RXON_EINVAL);
   CHECK(!rxon_task_is_cancelled(NULL));
   rxon_task_free(&task);
   rxon_task_free(NULL);
@@ -146,6 +154,10 @@ static void handles(void) {
   CHECK(rxon_listener_new(&lopts, no_call, &listener) == RXON_EINVAL);
   CHECK(dropped == 1); /* the handler is released even when refused */
   CHECK(rxon_answer_json(NULL, "{}") == RXON_EINVAL);
+  CHECK(rxon_answer_error(NULL, 403, "no", NULL, -1) == RXON_EINVAL);
+  CHECK(rxon_listener_send_command(NULL, "w1", "{\"command\": \"drain\"}") == RXON_EINVAL);
+  CHECK(rxon_listener_connected_workers(NULL, &out) == RXON_EINVAL);
+  CHECK(rxon_listener_shutdown(NULL, 0) == RXON_EINVAL);
   CHECK(!rxon_answer_is_abandoned(NULL));
   CHECK(rxon_listener_port(NULL) == 0);
   rxon_listener_free(&listener);

@@ -16,6 +16,9 @@ typedef struct engine {
   int handed_out;
   int results;
   int internal_errors;
+  int contract_violations;
+  int needs_review;
+  int progress_events;
   int dropped;
 } engine;
 
@@ -33,6 +36,10 @@ static void handle(void *context, const char *action, const char *payload, const
   } else if (strcmp(action, "result") == 0) {
     e->results++;
     if (strstr(payload, "INTERNAL_ERROR") != NULL) e->internal_errors++;
+    if (strstr(payload, "CONTRACT_VIOLATION_ERROR") != NULL) e->contract_violations++;
+    if (strstr(payload, "\"status\":\"needs_review\"") != NULL) e->needs_review++;
+  } else if (strcmp(action, "event") == 0 && strstr(payload, "\"progress\"") != NULL) {
+    e->progress_events++;
   }
   pthread_mutex_unlock(&e->lock);
   if (strcmp(action, "poll") == 0 && body == NULL) usleep(20000); /* nothing to hand out now */
@@ -63,9 +70,20 @@ static void *take_tasks(void *arg) {
     if (got != RXON_OK) break;
     __atomic_add_fetch(&taken, 1, __ATOMIC_RELAXED);
     CHECK_STR(rxon_task_type(task), "echo");
-    if (strncmp(rxon_task_id(task), "drop-", 5) != 0) {
+    char *payload = NULL;
+    CHECK(rxon_task_payload_json(task, &payload) == RXON_OK);
+    CHECK(payload != NULL && strstr(payload, rxon_task_id(task)) != NULL);
+    rxon_string_free(&payload);
+    if (strcmp(rxon_task_id(task), "t3") == 0) {
+      CHECK(rxon_task_progress(task, 0.5, "halfway") == RXON_OK);
+      CHECK(rxon_task_complete_with_status(task, "needs_review", NULL) == RXON_OK);
+    } else if (strcmp(rxon_task_id(task), "t5") == 0) {
+      /* A status the skill does not declare: reported as a contract violation. */
+      CHECK(rxon_task_complete_with_status(task, "lost", NULL) == RXON_OK);
+    } else if (strncmp(rxon_task_id(task), "drop-", 5) != 0) {
       CHECK(rxon_task_complete(task, rxon_task_params_json(task)) == RXON_OK);
       CHECK(rxon_task_complete(task, NULL) == RXON_ECLOSED); /* one outcome per task */
+      CHECK(rxon_task_fail(task, "PERMANENT_ERROR", "late") == RXON_ECLOSED);
     }
     rxon_task_free(&task);
   }
@@ -92,7 +110,9 @@ int main(void) {
   opts.url = url;
   opts.worker_id = "c-worker";
   opts.token = "token";
-  opts.skills_json = "[{\"name\": \"echo\", \"input_schema\": {\"type\": \"object\", \"required\": [\"n\"]}}]";
+  opts.skills_json =
+      "[{\"name\": \"echo\", \"input_schema\": {\"type\": \"object\", \"required\": [\"n\"]},"
+      " \"output_statuses\": [\"success\", \"needs_review\"]}]";
   opts.concurrency = 4;
   opts.poll_timeout_ms = 1000;
   rxon_worker_t *worker = NULL;
@@ -157,6 +177,9 @@ int main(void) {
 
   CHECK(e.results == TASKS);
   CHECK(e.internal_errors == 1);
+  CHECK(e.contract_violations == 1);
+  CHECK(e.needs_review == 1);
+  CHECK(e.progress_events == 1);
   CHECK(taken == TASKS);
   CHECK(rxon_listener_shutdown(listener, 1000) == RXON_OK);
   CHECK(rxon_listener_shutdown(listener, 1000) == RXON_OK); /* a second call does nothing */
