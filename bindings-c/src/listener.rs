@@ -193,22 +193,12 @@ pub unsafe extern "C" fn rxon_answer_error(
                 return Err(failure);
             }
         };
-        let error = match status {
-            403 => HandlerError::PermissionDenied(message),
-            429 => HandlerError::RateLimited {
-                message,
-                code,
-                retry_after: (retry_after_s.is_finite() && retry_after_s >= 0.0).then(|| retry_after_s.ceil() as u64),
-            },
-            400 => HandlerError::InvalidValue(message),
-            500 => HandlerError::Internal(message),
-            100..=599 => HandlerError::Http { status, message },
-            _ => {
-                let _ = answer.sender.send(Err(HandlerError::Internal(message)));
-                return Err(Failure::invalid(format!(
-                    "status must be from 100 to 599, not {status} (answered 500)"
-                )));
-            }
+        let retry_after = (retry_after_s.is_finite() && retry_after_s >= 0.0).then(|| retry_after_s.ceil() as u64);
+        let Some(error) = HandlerError::with_status(status, message.clone(), code, retry_after) else {
+            let _ = answer.sender.send(Err(HandlerError::Internal(message)));
+            return Err(Failure::invalid(format!(
+                "status must be from 100 to 599, not {status} (answered 500)"
+            )));
         };
         sent(answer.sender.send(Err(error)).is_ok())
     })
@@ -282,11 +272,7 @@ pub unsafe extern "C" fn rxon_listener_options_default(opts: *mut rxon_listener_
 unsafe fn listener_options(opts: &rxon_listener_options_t) -> Result<(String, ListenerOptions), Failure> {
     // SAFETY (every block below): the caller's contract on `opts`' strings.
     let host = unsafe { optional_text(opts.host, "host") }?.unwrap_or("127.0.0.1");
-    let addr = if host.contains(':') {
-        format!("[{host}]:{}", opts.port)
-    } else {
-        format!("{host}:{}", opts.port)
-    };
+    let addr = rxon_core::listener::address(host, opts.port);
     let mut options = ListenerOptions::default();
     if opts.body_limit == 0 {
         return Err(Failure::invalid("body_limit must be at least 1"));

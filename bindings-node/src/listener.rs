@@ -158,12 +158,7 @@ fn listener_options(options: &Value) -> Result<(String, ListenerOptions), JsFail
         Some(Value::Object(tls)) => Some(tls_options(tls)?),
         Some(_) => return Err(type_error("Listener option tls must be an object")),
     };
-    let addr = if host.contains(':') {
-        format!("[{host}]:{port}")
-    } else {
-        format!("{host}:{port}")
-    };
-    Ok((addr, listener))
+    Ok((rxon_core::listener::address(host, port), listener))
 }
 
 /// `{ certFile, keyFile, clientCa, clientAuth: 'none' | 'optional' | 'required' }`.
@@ -224,7 +219,8 @@ pub struct Listener {
 
 impl Listener {
     fn sessions(&self) -> Result<&Sessions, JsFailure> {
-        if *self.stopped.borrow() || self.core.lock().unwrap_or_else(|p| p.into_inner()).is_none() {
+        // close() takes the core first: no core, no sessions.
+        if self.core.lock().unwrap_or_else(|p| p.into_inner()).is_none() {
             return Err(crate::errors::stopped("Listener"));
         }
         Ok(&self.sessions)
@@ -370,18 +366,9 @@ impl Listener {
         code: Option<String>,
         retry_after: Option<f64>,
     ) -> bool {
-        let error = match status {
-            403 => HandlerError::PermissionDenied(message),
-            429 => HandlerError::RateLimited {
-                message,
-                code,
-                retry_after: retry_after.filter(|s| s.is_finite()).map(|s| s.ceil().max(0.0) as u64),
-            },
-            400 => HandlerError::InvalidValue(message),
-            500 => HandlerError::Internal(message),
-            100..=599 => HandlerError::Http { status, message },
-            _ => HandlerError::Internal(message),
-        };
+        let retry_after = retry_after.filter(|s| s.is_finite()).map(|s| s.ceil().max(0.0) as u64);
+        let error = HandlerError::with_status(status, message.clone(), code, retry_after)
+            .unwrap_or(HandlerError::Internal(message));
         self.send(id as u64, Err(error))
     }
 

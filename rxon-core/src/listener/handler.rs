@@ -107,6 +107,24 @@ pub enum HandlerError {
 }
 
 impl HandlerError {
+    /// The error an engine gives as an HTTP `status` (the inverse of [`HandlerError::status`]):
+    /// 403, 429 (with `code` and `retry_after` seconds), 400 and 500 as their kinds, any other
+    /// status from 100 to 599 as it is; `None` outside that range.
+    pub fn with_status(status: u16, message: String, code: Option<String>, retry_after: Option<u64>) -> Option<Self> {
+        Some(match status {
+            403 => HandlerError::PermissionDenied(message),
+            429 => HandlerError::RateLimited {
+                message,
+                code,
+                retry_after,
+            },
+            400 => HandlerError::InvalidValue(message),
+            500 => HandlerError::Internal(message),
+            100..=599 => HandlerError::Http { status, message },
+            _ => return None,
+        })
+    }
+
     /// The HTTP status this error answers with.
     pub fn status(&self) -> u16 {
         match self {
@@ -137,4 +155,19 @@ pub trait Handler: Send + Sync + 'static {
 
     /// Told when a worker's command WebSocket opens or closes.
     async fn on_session(&self, _worker_id: &str, _event: SessionEvent, _context: &Context) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_status_gives_the_error_that_answers_with_it() {
+        for status in [400, 403, 404, 410, 429, 500, 503] {
+            let error = HandlerError::with_status(status, "m".into(), None, Some(2)).unwrap();
+            assert_eq!(error.status(), status);
+        }
+        assert!(HandlerError::with_status(99, "m".into(), None, None).is_none());
+        assert!(HandlerError::with_status(600, "m".into(), None, None).is_none());
+    }
 }
