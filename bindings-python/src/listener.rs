@@ -80,11 +80,7 @@ impl PyListener {
         let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?;
         let bridge = crate::bridge::for_loop(py, &event_loop)?;
         let (handler, event_loop) = (Arc::new(handler), Arc::new(event_loop.unbind()));
-        let addr = if self.host.contains(':') {
-            format!("[{}]:{}", self.host, self.port)
-        } else {
-            format!("{}:{}", self.host, self.port)
-        };
+        let addr = rxon_core::listener::address(&self.host, self.port);
         let (options, running) = (self.options.clone(), self.running.clone());
         awaitable(py, async move {
             let listener = Listener::bind(&addr, options).await?;

@@ -134,6 +134,16 @@ impl Listener {
     }
 }
 
+/// The address to bind for `host` and `port`, as [`Listener::bind`] takes it: an IPv6 host
+/// (`::1`) in brackets.
+pub fn address(host: &str, port: u16) -> String {
+    if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    }
+}
+
 /// Resolves once the listener is shutting down.
 pub(super) async fn stopping(shutdown: &mut watch::Receiver<bool>) {
     // An error means the listener is gone: stop as well.
