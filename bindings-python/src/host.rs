@@ -158,7 +158,7 @@ impl<'py> Host for PyHost<'py> {
             return Ok(Node::List(Items::Tuple(tuple.iter())));
         }
         if let Some(members) = message_fields(obj) {
-            return Ok(Node::Map(Members::Message(members?)));
+            return Ok(Node::Map(Members::Message(members)));
         }
         Ok(Node::Other)
     }

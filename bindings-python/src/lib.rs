@@ -45,8 +45,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(helpers::parse_uri, m)?)?;
     m.add_function(wrap_pyfunction!(helpers::validate_data, m)?)?;
     m.add_class::<models::FieldTable>()?;
-    m.add_function(wrap_pyfunction!(models::model_init, m)?)?;
-    m.add_function(wrap_pyfunction!(models::model_setattr, m)?)?;
     m.add_function(wrap_pyfunction!(models::from_dict, m)?)?;
     m.add_function(wrap_pyfunction!(models::check_message, m)?)?;
     m.add_function(wrap_pyfunction!(models::matches, m)?)?;

@@ -6,15 +6,15 @@
 use crate::convert::{to_python, to_value};
 use crate::errors::to_pyerr;
 use crate::host::PyHost;
-use pyo3::exceptions::{PyAttributeError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyFloat, PyList, PyModule, PyTuple, PyType};
+use pyo3::types::{PyDict, PyFloat, PyList, PyModule, PyString, PyTuple, PyType};
 use rxon_core::host::{MessageBuilder, build_message};
 use rxon_core::models::Message;
 
 struct Field {
-    name: Py<PyAny>,
+    name: Py<PyString>,
     name_text: String,
     /// `None` for a required field.
     default: Option<Py<PyAny>>,
@@ -25,17 +25,17 @@ struct Field {
 
 /// One field as `models.py` declares it: `(name, required, default, type_hint, nested_class)`,
 /// the type hint written as the core writes member types (`dict[str, Any] | None`).
-type FieldSpec = (Py<PyAny>, bool, Py<PyAny>, String, Option<Py<PyType>>);
+type FieldSpec = (Py<PyString>, bool, Py<PyAny>, String, Option<Py<PyType>>);
 
-/// The fields of one message class, in declaration order; set by `models.py` as
-/// `cls.__rxon_fields__` when the class is created.
+/// The fields of one message class (a frozen `msgspec.Struct`), in declaration order; set by
+/// `models.py` as `cls.__rxon_fields__` once the class exists.
 #[pyclass(frozen, module = "rxon_core._native")]
 pub struct FieldTable {
     model: &'static str,
+    /// The class the table describes: only its exact instances take the fast paths (a
+    /// subclass may add fields, so it is read and built as any other struct).
+    class: Py<PyType>,
     fields: Vec<Field>,
-    /// Every field in order, holding its default (`None` for required ones): copied to
-    /// start an instance's `__dict__`.
-    template: Py<PyDict>,
     /// Field name → the member's index in the core's description.
     index: Py<PyDict>,
     /// The core's member index → position in `fields`.
@@ -45,10 +45,11 @@ pub struct FieldTable {
 #[pymethods]
 impl FieldTable {
     /// `fields`: `(name, required, default, type_hint, nested_class)` tuples (see
-    /// `models.Model.__init_subclass__`). Refuses a declaration that differs from the core's message in
-    /// any member's name, type, requiredness or default.
+    /// `models._register`). Refuses a declaration that differs from the core's message in any
+    /// member's name, type, requiredness or default.
     #[new]
-    fn new(py: Python<'_>, model: String, fields: Vec<FieldSpec>) -> PyResult<Self> {
+    fn new(py: Python<'_>, class: Bound<'_, PyType>, fields: Vec<FieldSpec>) -> PyResult<Self> {
+        let model = class.name()?.to_string();
         let Some(&model) = rxon_core::models::MESSAGE_NAMES.iter().find(|name| **name == model) else {
             return Err(PyValueError::new_err(format!("{model} is not an RXON message")));
         };
@@ -65,7 +66,7 @@ impl FieldTable {
                 "{model} declares the members {sorted:?}, the core's {model} has {core_names:?}"
             )));
         }
-        let (template, index) = (PyDict::new(py), PyDict::new(py));
+        let index = PyDict::new(py);
         let mut table = Vec::with_capacity(fields.len());
         let mut by_core = vec![0; core.len()];
         for (position, (name, required, default, hint, nested)) in fields.into_iter().enumerate() {
@@ -88,7 +89,6 @@ impl FieldTable {
                     )));
                 }
             }
-            template.set_item(&name, if required { py.None() } else { default.clone_ref(py) })?;
             index.set_item(&name, core_index)?;
             by_core[core_index] = position;
             let nested = match nested {
@@ -104,98 +104,32 @@ impl FieldTable {
         }
         Ok(FieldTable {
             model,
+            class: class.unbind(),
             fields: table,
-            template: template.unbind(),
             index: index.unbind(),
             by_core,
         })
     }
 }
 
-/// The field table of `obj`'s class, if it is a message class.
+/// The field table of `obj`'s class, if it is exactly a message class.
 fn table_of<'py>(obj: &Bound<'py, PyAny>) -> Option<Bound<'py, FieldTable>> {
-    let table = obj
-        .get_type()
+    let class = obj.get_type();
+    let table = class
         .getattr(pyo3::intern!(obj.py(), "__rxon_fields__"))
-        .ok()?;
-    table.cast_into::<FieldTable>().ok()
-}
-
-fn table_of_class<'py>(cls: &Bound<'py, PyType>) -> PyResult<Bound<'py, FieldTable>> {
-    cls.getattr(pyo3::intern!(cls.py(), "__rxon_fields__"))?
+        .ok()?
         .cast_into::<FieldTable>()
-        .map_err(|_| PyTypeError::new_err(format!("{cls} is not an RXON message class")))
+        .ok()?;
+    table.get().class.is(&class).then_some(table)
 }
 
-fn instance_dict<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
-    Ok(obj
-        .getattr(pyo3::intern!(obj.py(), "__dict__"))?
-        .cast_into::<PyDict>()?)
-}
-
-/// `Model.__init__`: positional arguments in field order, then keywords, then defaults.
-#[pyfunction]
-#[pyo3(signature = (obj, args, kwargs=None))]
-pub fn model_init(
-    obj: &Bound<'_, PyAny>,
-    args: &Bound<'_, PyTuple>,
-    kwargs: Option<&Bound<'_, PyDict>>,
-) -> PyResult<()> {
-    let py = obj.py();
-    let table = table_of(obj).ok_or_else(|| PyTypeError::new_err("not an RXON message"))?;
-    let table = table.get();
-    if args.len() > table.fields.len() {
-        return Err(PyTypeError::new_err("Extra positional arguments provided"));
-    }
-    let slots = instance_dict(obj)?;
-    let mut used_keywords = 0;
-    for (i, field) in table.fields.iter().enumerate() {
-        let keyword = kwargs.map(|k| k.get_item(&field.name)).transpose()?.flatten();
-        let value = match (args.get_item(i).ok(), keyword) {
-            (Some(_), Some(_)) => {
-                return Err(PyTypeError::new_err(format!(
-                    "Argument '{}' given by name and position",
-                    field.name_text
-                )));
-            }
-            (Some(value), None) => value,
-            (None, Some(value)) => {
-                used_keywords += 1;
-                value
-            }
-            (None, None) => match &field.default {
-                Some(default) => default.bind(py).clone(),
-                None => {
-                    return Err(PyTypeError::new_err(format!(
-                        "Missing required argument '{}'",
-                        field.name_text
-                    )));
-                }
-            },
-        };
-        slots.set_item(&field.name, value)?;
-    }
-    if let Some(kwargs) = kwargs.filter(|k| k.len() > used_keywords) {
-        for key in kwargs.keys() {
-            if !table
-                .fields
-                .iter()
-                .any(|f| f.name_text == key.extract::<String>().unwrap_or_default())
-            {
-                return Err(PyTypeError::new_err(format!("Unexpected keyword argument '{key}'")));
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Refuses attribute assignment: messages are immutable, as the reference's frozen structs.
-#[pyfunction]
-pub fn model_setattr(obj: &Bound<'_, PyAny>) -> PyResult<()> {
-    Err(PyAttributeError::new_err(format!(
-        "immutable type: '{}'",
-        obj.get_type().name()?
-    )))
+/// The field table of message class `cls` (exactly that class: see [`FieldTable::class`]).
+fn table_of_class<'py>(cls: &Bound<'py, PyType>) -> PyResult<Bound<'py, FieldTable>> {
+    cls.getattr(pyo3::intern!(cls.py(), "__rxon_fields__"))
+        .ok()
+        .and_then(|table| table.cast_into::<FieldTable>().ok())
+        .filter(|table| table.get().class.is(cls))
+        .ok_or_else(|| PyTypeError::new_err(format!("{cls} is not an RXON message class")))
 }
 
 /// The members of message `obj` that are encoded: null members and members that *are* their
@@ -203,19 +137,18 @@ pub fn model_setattr(obj: &Bound<'_, PyAny>) -> PyResult<()> {
 /// `0` (a shared small int) is left out, while a float or string that arrived in a dict is
 /// kept even when equal to its default, exactly as the reference does and as the core does
 /// for decoded JSON (`rxon_core::models::defaults`). `None` if `obj` is no message.
-pub fn message_fields<'py>(obj: &Bound<'py, PyAny>) -> Option<PyResult<MessageMembers<'py>>> {
-    let table = table_of(obj)?;
-    Some(instance_dict(obj).map(|slots| MessageMembers {
-        table,
-        slots,
+pub fn message_fields<'py>(obj: &Bound<'py, PyAny>) -> Option<MessageMembers<'py>> {
+    Some(MessageMembers {
+        table: table_of(obj)?,
+        message: obj.clone(),
         position: 0,
-    }))
+    })
 }
 
 /// The encoded members of one message, in declaration order (see [`message_fields`]).
 pub struct MessageMembers<'py> {
     table: Bound<'py, FieldTable>,
-    slots: Bound<'py, PyDict>,
+    message: Bound<'py, PyAny>,
     position: usize,
 }
 
@@ -223,17 +156,16 @@ impl<'py> Iterator for MessageMembers<'py> {
     type Item = PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let py = self.slots.py();
+        let py = self.message.py();
         while let Some(field) = self.table.get().fields.get(self.position) {
             self.position += 1;
-            let value = match self.slots.get_item(&field.name) {
-                Ok(Some(value)) => value,
-                Ok(None) => continue,
+            let value = match self.message.getattr(field.name.bind(py)) {
+                Ok(value) => value,
                 Err(err) => return Some(Err(err)),
             };
             let is_default = field.default.as_ref().is_some_and(|default| value.is(default.bind(py)));
             if !value.is_none() && !is_default {
-                return Some(Ok((field.name.bind(py).clone(), value)));
+                return Some(Ok((field.name.bind(py).clone().into_any(), value)));
             }
         }
         None
@@ -250,23 +182,33 @@ impl<'py> Iterator for MessageMembers<'py> {
 /// if it does not fit).
 #[pyfunction]
 pub fn from_dict<'py>(cls: &Bound<'py, PyAny>, data: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    if data.is_none() || data.is_instance(cls)? {
+    if data.is_none() {
         return Ok(data.clone());
     }
-    let Ok(cls) = cls.cast::<PyType>() else {
-        return Ok(data.clone());
+    let message_class = cls
+        .cast::<PyType>()
+        .ok()
+        .and_then(|cls| Some((cls, table_of_class(cls).ok()?)));
+    let Some((cls, table)) = message_class else {
+        // Any other class or type (a user's struct, `list[TaskPayload]`, …): msgspec's
+        // conversion, as the reference does it.
+        return foreign_from_dict(cls, data);
     };
-    let Ok(table) = table_of_class(cls) else {
-        return Err(PyTypeError::new_err(format!(
-            "from_dict: {} is not an RXON message class",
-            cls.name()?
-        )));
-    };
-    if !data.is_instance_of::<PyDict>() {
+    if data.is_instance(cls)? || !data.is_instance_of::<PyDict>() {
         return Ok(data.clone());
     }
     let model = table.get().model;
     build_message(&PyHost::building(cls.clone(), table), model, data)
+}
+
+/// `rxon_core._foreign.from_dict(cls, data)`: the reference's `from_dict` for classes that
+/// are not rxon messages.
+fn foreign_from_dict<'py>(cls: &Bound<'py, PyAny>, data: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    static FUNCTION: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let py = cls.py();
+    FUNCTION
+        .import(py, "rxon_core._foreign", "from_dict")?
+        .call1((cls, data))
 }
 
 /// The core decoder's verdict on `data` (as a JSON tree) as message `name`: `ValueError` with
@@ -274,26 +216,6 @@ pub fn from_dict<'py>(cls: &Bound<'py, PyAny>, data: &Bound<'py, PyAny>) -> PyRe
 #[pyfunction]
 pub fn check_message(name: &str, data: &Bound<'_, PyAny>) -> PyResult<()> {
     rxon_core::models::check(name, &to_value(data)?).map_err(to_pyerr)
-}
-
-/// A new instance of `cls` (no `__init__`) whose `__dict__` is `slots`.
-fn with_fields<'py>(cls: &Bound<'py, PyType>, slots: Bound<'py, PyDict>) -> PyResult<Bound<'py, PyAny>> {
-    let py = cls.py();
-    // SAFETY: `cls` is a live type object and `empty` a live tuple for the call; the result is
-    // a new reference or NULL with an exception set, which `from_owned_ptr_or_err` takes over.
-    let obj = unsafe {
-        let empty = PyTuple::empty(py);
-        let raw = pyo3::ffi::PyType_GenericNew(cls.as_type_ptr(), empty.as_ptr(), std::ptr::null_mut());
-        Bound::from_owned_ptr_or_err(py, raw)?
-    };
-    // Through the generic setter: the class's own `__setattr__` refuses every assignment.
-    let name = pyo3::intern!(py, "__dict__");
-    // SAFETY: three live objects; returns -1 with an exception set on failure.
-    let status = unsafe { pyo3::ffi::PyObject_GenericSetAttr(obj.as_ptr(), name.as_ptr(), slots.as_ptr()) };
-    if status != 0 {
-        return Err(PyErr::fetch(py));
-    }
-    Ok(obj)
 }
 
 /// The Python class of message `M` (from `rxon_core.models`).
@@ -348,11 +270,12 @@ impl<'py, M: Message> IntoPyObject<'py> for PyMessage<M> {
     }
 }
 
-/// A message class instance under construction: its class, field table and `__dict__`.
+/// A message under construction: its class, field table and field values in declaration
+/// order (defaults until set).
 pub struct Draft<'py> {
     cls: Bound<'py, PyType>,
     table: Bound<'py, FieldTable>,
-    slots: Bound<'py, PyDict>,
+    values: Vec<Bound<'py, PyAny>>,
 }
 
 /// The core builds message instances through the binding: classes are the declared ones (the
@@ -377,8 +300,20 @@ impl<'py> MessageBuilder for PyHost<'py> {
                 (cls.bind(py).clone(), table.bind(py).clone())
             }
         };
-        let slots = table.get().template.bind(py).copy()?;
-        Ok(Draft { cls, table, slots })
+        // A required member's placeholder is replaced before `finish` (the core checks that
+        // every required member is present).
+        let values = table
+            .get()
+            .fields
+            .iter()
+            .map(|field| {
+                field
+                    .default
+                    .as_ref()
+                    .map_or_else(|| py.None().into_bound(py), |d| d.bind(py).clone())
+            })
+            .collect();
+        Ok(Draft { cls, table, values })
     }
 
     #[inline]
@@ -395,13 +330,15 @@ impl<'py> MessageBuilder for PyHost<'py> {
 
     #[inline]
     fn set(&self, draft: &mut Draft<'py>, index: usize, value: Bound<'py, PyAny>) -> PyResult<()> {
-        let table = draft.table.get();
-        draft.slots.set_item(&table.fields[table.by_core[index]].name, value)
+        let position = draft.table.get().by_core[index];
+        draft.values[position] = value;
+        Ok(())
     }
 
+    /// The struct made by its own constructor, every field given positionally.
     #[inline]
     fn finish(&self, draft: Draft<'py>) -> PyResult<Bound<'py, PyAny>> {
-        with_fields(&draft.cls, draft.slots)
+        draft.cls.call1(PyTuple::new(self.py(), draft.values)?)
     }
 
     #[inline]

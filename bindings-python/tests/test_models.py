@@ -10,18 +10,20 @@ import pytest
 import rxon as reference
 import rxon_core as rxon
 from conftest import Vectors
-from rxon_core.models import Model
+from rxon_core.models import Model, _register
 
-MESSAGE_NAMES = [name for name in rxon.models.__all__ if name != "Model"]
+MESSAGE_NAMES = rxon.models.__all__
 
 
 @pytest.mark.parametrize("name", MESSAGE_NAMES)
 def test_fields_and_defaults_are_the_references(name: str) -> None:
     ours, theirs = getattr(rxon, name), getattr(reference.models, name)
     assert ours.__struct_fields__ == theirs.__struct_fields__
-    # Defaults belong to the last fields: pair them from the end.
-    for field, default in zip(reversed(theirs.__struct_fields__), reversed(theirs.__struct_defaults__), strict=False):
-        assert getattr(ours, field) == default, field
+    assert ours.__struct_defaults__ == theirs.__struct_defaults__
+    # The same field types, naming each package's own classes.
+    ours_typed = [(f.name, str(f.type).replace("rxon_core.", "rxon."), f.default) for f in msgspec.structs.fields(ours)]
+    assert ours_typed == [(f.name, str(f.type), f.default) for f in msgspec.structs.fields(theirs)]
+    assert (ours.__struct_config__.frozen, ours.__struct_config__.omit_defaults) == (True, True)
 
 
 def test_construction_equality_repr_and_immutability() -> None:
@@ -38,6 +40,7 @@ def test_construction_equality_repr_and_immutability() -> None:
         rxon.TaskPayload(job_id="j", task_id="t", type="echo", colour="red")  # type: ignore[call-arg]
     assert pickle.loads(pickle.dumps(task)) == task
     assert task.__replace__(priority=5.0) == rxon.TaskPayload("j", "t", "echo", {"x": 1}, priority=5.0)
+    assert msgspec.structs.replace(task, priority=5.0) == task.__replace__(priority=5.0)
     assert hash(rxon.TaskError(code="c", message="m")) == hash(rxon.TaskError(code="c", message="m"))
 
 
@@ -181,16 +184,18 @@ def test_defaults_are_left_out_by_identity_as_the_reference_does(name: str, memb
 
 
 def test_a_declaration_that_drifts_from_the_core_is_refused() -> None:
-    """models.py declares the messages; the core checks each declaration names its members."""
+    """models.py declares the messages; the core checks each registered declaration names its members."""
     with pytest.raises(TypeError, match="FileMetadata declares the members"):
 
         class FileMetadata(Model):  # noqa: F811 (a deliberately wrong redeclaration)
             uri: str
             bytes: int = 0
 
+        _register(FileMetadata)
+
 
 def test_a_declaration_that_differs_from_the_core_is_refused() -> None:
-    """models.py is checked against the core's messages when each class is made: a member's
+    """models.py is checked against the core's messages when each class is registered: a member's
     type, requiredness or default declared differently is refused, naming both."""
     with pytest.raises(
         TypeError, match=r"TaskError.code is declared `int` \(required\), the core's is `str` \(required\)"
@@ -201,12 +206,16 @@ def test_a_declaration_that_differs_from_the_core_is_refused() -> None:
             message: str
             details: dict[str, Any] | None = None
 
+        _register(TaskError)
+
     with pytest.raises(TypeError, match=r"TaskError.code is declared `str`, the core's is `str` \(required\)"):
 
         class TaskError(Model):  # type: ignore[no-redef]  # noqa: F811
             code: str = "X"
-            message: str  # type: ignore[misc]
+            message: str = "m"
             details: dict[str, Any] | None = None
+
+        _register(TaskError)
 
     with pytest.raises(TypeError, match=r"TaskResult.status defaults to \"ok\", the core's to \"success\""):
 
@@ -223,3 +232,5 @@ def test_a_declaration_that_differs_from_the_core_is_refused() -> None:
             metadata: dict[str, Any] | None = None
             security: rxon.SecurityContext | None = None
             costs: dict[str, Any] | None = None
+
+        _register(TaskResult)

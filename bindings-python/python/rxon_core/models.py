@@ -1,8 +1,10 @@
 """The RXON messages, with the reference's class names, field names, types and defaults.
 
-Each class only declares its fields; constructing, comparing and printing are plain Python,
-while checking, encoding (``to_dict``, ``json_dumps``, signatures) and decoding (``from_dict``)
-run in the Rust core. Messages are immutable, like the reference's frozen ``msgspec`` structs.
+Each message is a frozen ``msgspec.Struct`` with ``omit_defaults``, exactly as the
+reference declares it, so code written for the reference (``msgspec.structs.replace``,
+``msgspec.structs.fields``, ``isinstance(m, msgspec.Struct)``, pickling, pattern matching) works
+unchanged. Encoding (``to_dict``, ``json_dumps``, signatures) and decoding (``from_dict``) of
+these classes run in the Rust core, which checks every member against the message's types.
 """
 
 from __future__ import annotations
@@ -11,10 +13,11 @@ import types
 import typing
 from typing import Any, ClassVar
 
+import msgspec
+
 from rxon_core import _native
 
 __all__ = [
-    "Model",
     "HardwareDevice",
     "DeviceUsage",
     "ResourcesUsage",
@@ -35,13 +38,9 @@ __all__ = [
 ]
 
 
-def _is_model(annotation: Any) -> bool:
-    return isinstance(annotation, type) and issubclass(annotation, Model)
-
-
 def _type_hint(annotation: Any) -> str:
     """The annotation written as the core writes member types (``dict[str, Any] | None``), so
-    that each declaration here is checked against the core's message when its class is made."""
+    that each declaration here is checked against the core's message when it is registered."""
     args = typing.get_args(annotation)
     if isinstance(annotation, types.UnionType) and len(args) == 2 and type(None) in args:
         inner = next(arg for arg in args if arg is not type(None))
@@ -56,62 +55,25 @@ def _type_hint(annotation: Any) -> str:
 
 def _nested_model(annotation: Any) -> type | None:
     """The message class a field holds (alone, in a list or a dict, or optional), if any."""
-    if _is_model(annotation):
-        return typing.cast(type, annotation)
+    if isinstance(annotation, type) and issubclass(annotation, Model):
+        return annotation
     return next((m for m in map(_nested_model, typing.get_args(annotation)) if m is not None), None)
 
 
-@typing.dataclass_transform(eq_default=True, frozen_default=True)
-class Model:
-    """Base of every message: keyword (or positional) construction, equality, ``repr``, immutability."""
+class Model(msgspec.Struct, frozen=True, omit_defaults=True):
+    """Base of every message (it declares no field)."""
 
     __rxon_fields__: ClassVar[_native.FieldTable]
-    __struct_fields__: ClassVar[tuple[str, ...]]
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        if not cls.__dict__.get("__annotations__"):
-            return  # a subclass adding behaviour only: it keeps its message's fields
-        hints = typing.get_type_hints(cls, globalns=globals())
-        specs = []
-        for name in cls.__dict__.get("__annotations__", {}):
-            if typing.get_origin(hints[name]) is ClassVar:
-                continue
-            required = name not in cls.__dict__
-            hint = hints[name]
-            specs.append((name, required, cls.__dict__.get(name), _type_hint(hint), _nested_model(hint)))
-        cls.__rxon_fields__ = _native.FieldTable(cls.__name__, specs)
-        cls.__struct_fields__ = tuple(spec[0] for spec in specs)
-        setattr(cls, "__match_args__", cls.__struct_fields__)  # noqa: B010 (positional patterns)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        _native.model_init(self, args, kwargs)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        _native.model_setattr(self)
-
-    def __delattr__(self, name: str) -> None:
-        _native.model_setattr(self)
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        return self.__dict__ == other.__dict__
-
-    def __hash__(self) -> int:
-        return hash(tuple(self.__dict__.values()))
-
-    def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={value!r}" for name, value in self.__dict__.items())
-        return f"{type(self).__name__}({fields})"
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), tuple(self.__dict__.values()))
-
-    def __replace__(self, **changes: Any) -> Any:
-        """A copy with ``changes`` (``copy.replace`` on Python 3.13; ``msgspec.structs.replace``
-        in the reference)."""
-        return type(self)(**{**self.__dict__, **changes})
+def _register(cls: type[Model]) -> None:
+    """Gives the core the field table of ``cls`` (refused if it differs from the core's message)."""
+    specs = []
+    for field in msgspec.structs.fields(cls):
+        required = field.required
+        default = None if required else field.default
+        specs.append((field.name, required, default, _type_hint(field.type), _nested_model(field.type)))
+    cls.__rxon_fields__ = _native.FieldTable(cls, specs)
 
 
 def _matches(have: Model, required: Model) -> bool:
@@ -314,3 +276,27 @@ class Heartbeat(Model):
     security: SecurityContext | None = None
     metadata: dict[str, Any] | None = None
     timestamp: int | None = None
+
+
+# Nested messages first: a table refers to the tables of the messages its fields hold.
+for _cls in (
+    HardwareDevice,
+    DeviceUsage,
+    ResourcesUsage,
+    Resources,
+    InstalledArtifact,
+    SkillInfo,
+    SecurityContext,
+    WorkerCapabilities,
+    FileMetadata,
+    WorkerRegistration,
+    TokenResponse,
+    WorkerEventPayload,
+    WorkerCommand,
+    TaskPayload,
+    TaskError,
+    TaskResult,
+    Heartbeat,
+):
+    _register(_cls)
+del _cls
