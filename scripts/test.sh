@@ -27,9 +27,19 @@ echo "== Python binding (bindings-python): built into a virtualenv with pip, tes
 python="$("$root/scripts/python-venv.sh" python 'pytest')"
 # The reference beside it (the tests compare against it), mypy for the type stubs, ruff for style.
 "$python" -m pip install --quiet --disable-pip-version-check 'rxon==1.0b17' 'mypy==1.*' 'ruff==0.*'
-# A debug build (tests), installed fresh from this checkout every run.
-MATURIN_PEP517_ARGS="--profile dev" "$python" -m pip install --quiet --disable-pip-version-check \
-    --force-reinstall --no-deps "$root/bindings-python"
+# A debug build (tests) of this checkout, made once and installed fresh every run: here, and
+# beside avtomatika's worker SDK (its own virtualenv: its pins differ from avtomatika's), which
+# the drop-in tests run on rxon_core through install_as_rxon().
+wheels="$(mktemp -d)"
+MATURIN_PEP517_ARGS="--profile dev" "$python" -m pip wheel --quiet --disable-pip-version-check --no-deps \
+    -w "$wheels" "$root/bindings-python"
+RXON_SDK_PYTHON="$("$root/scripts/python-venv.sh" sdk 'avtomatika-worker==1.0b20')"
+export RXON_SDK_PYTHON
+for venv_python in "$python" "$RXON_SDK_PYTHON"; do
+    "$venv_python" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps "$wheels"/rxon_core-*.whl
+    "$venv_python" -m pip install --quiet --disable-pip-version-check 'msgspec>=0.18'
+done
+rm -rf "$wheels"
 python_sources=("$root/bindings-python/python" "$root/bindings-python/tests" "$root/bindings-python/examples")
 "$python" -m mypy --strict "${python_sources[@]}"
 "$python" -m ruff check --config "$root/bindings-python/pyproject.toml" "${python_sources[@]}"

@@ -5,6 +5,10 @@ use crate::convert::to_value;
 use crate::errors::to_pyerr;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
+use rxon_core::json::Value;
+use rxon_core::models::JsonObject;
+use rxon_core::schema::CompiledSchema;
+use std::sync::Arc;
 
 /// Whether `value` is a valid worker/skill identifier.
 #[pyfunction]
@@ -37,17 +41,51 @@ pub fn parse_uri(uri: &str, default_bucket: Option<&str>, prefix: &str) -> PyRes
 /// reference's human message.
 #[pyfunction]
 pub fn validate_data(data: &Bound<'_, PyAny>, schema: Option<&Bound<'_, PyAny>>) -> PyResult<(bool, Option<String>)> {
-    let schema = match schema.filter(|s| !s.is_none()) {
-        Some(schema) => match to_value(schema)? {
-            rxon_core::json::Value::Object(object) => Some(object),
-            _ => return Err(PyTypeError::new_err("schema must be a dict")),
-        },
-        None => None,
-    };
+    let schema = schema_object(schema)?;
     Ok(
         match rxon_core::schema::validate_data(&to_value(data)?, schema.as_ref()) {
             Ok(()) => (true, None),
             Err(message) => (false, Some(message)),
         },
     )
+}
+
+/// An optional schema argument as a JSON object (`None` stays `None`).
+fn schema_object(schema: Option<&Bound<'_, PyAny>>) -> PyResult<Option<JsonObject>> {
+    match schema.filter(|s| !s.is_none()) {
+        Some(schema) => match to_value(schema)? {
+            Value::Object(object) => Ok(Some(object)),
+            _ => Err(PyTypeError::new_err("schema must be a dict")),
+        },
+        None => Ok(None),
+    }
+}
+
+/// The reference's `translate_error(message, data)`: a validator message about `data` as the
+/// human text (`Field 'a': Expected integer`).
+#[pyfunction]
+pub fn translate_error(msg: &str, data: &Bound<'_, PyAny>) -> PyResult<String> {
+    Ok(rxon_core::schema::translate_error(msg, &to_value(data)?))
+}
+
+/// A compiled JSON Schema, from the core's bounded cache (see `rxon_core.schema`).
+#[pyclass(frozen, module = "rxon_core._native")]
+pub struct CompiledValidator(Arc<CompiledSchema>);
+
+#[pymethods]
+impl CompiledValidator {
+    /// `None` when `data` meets the schema, else the validator's message about the first
+    /// failure (`data.a must be integer`).
+    fn check(&self, data: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
+        Ok(self.0.check(&to_value(data)?).err())
+    }
+}
+
+/// The compiled form of `schema` (`None` for an absent or empty one); `ValueError` saying
+/// why a schema does not compile.
+#[pyfunction]
+pub fn compile_schema(schema: Option<&Bound<'_, PyAny>>) -> PyResult<Option<CompiledValidator>> {
+    let schema = schema_object(schema)?;
+    let compiled = rxon_core::schema::get_compiled_validator(schema.as_ref()).map_err(to_pyerr)?;
+    Ok(compiled.map(CompiledValidator))
 }

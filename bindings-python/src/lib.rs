@@ -44,6 +44,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(helpers::calculate_config_hash, m)?)?;
     m.add_function(wrap_pyfunction!(helpers::parse_uri, m)?)?;
     m.add_function(wrap_pyfunction!(helpers::validate_data, m)?)?;
+    m.add_function(wrap_pyfunction!(helpers::translate_error, m)?)?;
+    m.add_function(wrap_pyfunction!(helpers::compile_schema, m)?)?;
+    m.add_class::<helpers::CompiledValidator>()?;
     m.add_class::<models::FieldTable>()?;
     m.add_function(wrap_pyfunction!(models::from_dict, m)?)?;
     m.add_function(wrap_pyfunction!(models::check_message, m)?)?;

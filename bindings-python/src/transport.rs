@@ -192,6 +192,18 @@ pub fn seconds(value: f64, name: &str) -> PyResult<Duration> {
 }
 
 /// The reference's HTTP transport, on the core's client.
+/// The CA file and client certificate an `SSLContext` made by rxon_core's
+/// `create_client_ssl_context` loaded (it records them as `_rxon_files`).
+fn context_files(context: &Bound<'_, PyAny>) -> PyResult<(Option<PathBuf>, Option<(PathBuf, PathBuf)>)> {
+    let files = context.getattr(pyo3::intern!(context.py(), "_rxon_files")).map_err(|_| {
+        PyTypeError::new_err(
+            "ssl_context: rxon_core's TLS runs in Rust and can only use an SSLContext made by rxon_core.security.create_client_ssl_context (or pass ca_file=… and client_cert=(cert_file, key_file))",
+        )
+    })?;
+    let (ca, cert, key): (Option<PathBuf>, Option<PathBuf>, Option<PathBuf>) = files.extract()?;
+    Ok((ca, cert.zip(key)))
+}
+
 #[pyclass(extends = PyTransport, module = "rxon_core._native", name = "HttpTransport")]
 pub struct PyHttpTransport {
     #[pyo3(get)]
@@ -200,12 +212,14 @@ pub struct PyHttpTransport {
 
 #[pymethods]
 impl PyHttpTransport {
-    /// `ssl_context` (a Python `SSLContext`) cannot reach the Rust TLS stack: pass `ca_file`
-    /// and `client_cert=(cert_file, key_file)` instead. `signing_token` stamps and signs every
-    /// message with HMAC as avtomatika demands.
+    /// TLS runs in Rust: `ssl_context` must be one made by `rxon_core.security.create_client_ssl_context`
+    /// (it records the files it loaded), or pass `ca_file` and `client_cert=(cert_file, key_file)`.
+    /// `session` and `verify_ssl` are taken as the reference takes them and have no effect
+    /// (requests do not go through aiohttp; certificates are always verified). `signing_token`
+    /// stamps and signs every message with HMAC as avtomatika demands.
     #[new]
     #[pyo3(signature = (
-        base_url, worker_id, token, ssl_context = None, verify_ssl = true, result_retries = 3,
+        base_url, worker_id, token, ssl_context = None, session = None, verify_ssl = true, result_retries = 3,
         result_retry_delay = 0.1, *, request_timeout = 30.0, connect_timeout = 10.0, ca_file = None,
         client_cert = None, signing_token = None, **kwargs
     ))]
@@ -216,6 +230,7 @@ impl PyHttpTransport {
         worker_id: &str,
         token: &str,
         ssl_context: Option<&Bound<'_, PyAny>>,
+        session: Option<&Bound<'_, PyAny>>,
         verify_ssl: bool,
         result_retries: u32,
         result_retry_delay: f64,
@@ -226,16 +241,18 @@ impl PyHttpTransport {
         signing_token: Option<&str>,
         kwargs: Option<Bound<'_, PyDict>>,
     ) -> PyResult<PyClassInitializer<Self>> {
-        if ssl_context.is_some_and(|c| !c.is_none()) {
-            return Err(PyTypeError::new_err(
-                "ssl_context is not supported by rxon_core (TLS runs in Rust): pass ca_file=… and client_cert=(cert_file, key_file)",
-            ));
+        if session.is_some_and(|s| !s.is_none()) {
+            tracing::warn!("HttpTransport: the aiohttp session given is not used (rxon_core's HTTP client runs in Rust)");
         }
         if !verify_ssl {
-            return Err(PyValueError::new_err(
-                "verify_ssl=False is not supported: pass ca_file=… to trust a private CA",
-            ));
+            tracing::warn!(
+                "HttpTransport: verify_ssl=False has no effect, as in the reference (certificates are always verified; pass ca_file=… to trust a private CA)"
+            );
         }
+        let (context_ca, context_cert) = match ssl_context.filter(|c| !c.is_none()) {
+            Some(context) => context_files(context)?,
+            None => (None, None),
+        };
         let mut options = TransportOptions {
             result_retries,
             result_retry_delay: seconds(result_retry_delay, "result_retry_delay")?,
@@ -243,8 +260,8 @@ impl PyHttpTransport {
             connect_timeout: seconds(connect_timeout, "connect_timeout")?,
             ..TransportOptions::default()
         };
-        options.tls.ca_file = ca_file;
-        options.tls.client_cert = client_cert;
+        options.tls.ca_file = ca_file.or(context_ca);
+        options.tls.client_cert = client_cert.or(context_cert);
         if let Some(secret) = signing_token {
             options.signing = Some(MessageSigner::new(secret, worker_id).map_err(to_pyerr)?);
         }

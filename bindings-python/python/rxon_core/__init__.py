@@ -59,13 +59,22 @@ from rxon_core.models import (
     WorkerEventPayload,
     WorkerRegistration,
 )
+from rxon_core._drop_in import install_as_rxon
+from rxon_core.security import create_client_ssl_context, create_server_ssl_context, extract_cert_identity
 from rxon_core.transports import HttpTransport, MockTransport, Transport, create_transport
 from rxon_core.worker import Task, TaskFailed, Worker
+
+# As the reference: the protocol version (the package's own is importlib.metadata.version("rxon-core")).
+__version__ = PROTOCOL_VERSION
 
 __all__ = [
     "RXON_BLOB_SCHEME",
     *constants.__all__,
     "calculate_config_hash",
+    "create_client_ssl_context",
+    "create_server_ssl_context",
+    "extract_cert_identity",
+    "install_as_rxon",
     "calculate_dict_hash",
     "from_dict",
     "is_valid_identifier",

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 import msgspec
 
 from rxon_core import _native
+from rxon_core.schema import Validator, get_compiled_validator
 
 __all__ = [
     "HardwareDevice",
@@ -136,6 +137,16 @@ class SkillInfo(Model):
     output_statuses: list[str] | None = None
     schema_dialect: str = "json-schema"
     properties: dict[str, Any] | None = None
+
+    @property
+    def input_validator(self) -> Validator | None:
+        """The compiled ``input_schema`` (``None`` without one): ``validator(params)``."""
+        return get_compiled_validator(self.input_schema, self.name, "input")
+
+    @property
+    def output_validator(self) -> Validator | None:
+        """The compiled ``output_schema`` (``None`` without one): ``validator(data)``."""
+        return get_compiled_validator(self.output_schema, self.name, "output")
 
     def matches(self, req: SkillInfo) -> bool:
         """Whether this skill meets ``req`` (name equal; type and version when ``req`` names them)."""

@@ -44,9 +44,13 @@ impl CompiledSchema {
 
     /// Validates `data`; the error is the reference's human message for the first failure.
     pub fn validate(&self, data: &Value) -> std::result::Result<(), String> {
-        self.validator
-            .validate(data)
-            .map_err(|message| translate_error(&message, data))
+        self.check(data).map_err(|message| translate_error(&message, data))
+    }
+
+    /// Validates `data`; the error is the validator's own message (`data.a must be integer`,
+    /// as fastjsonschema words it), which [`translate_error`] turns into the human one.
+    pub fn check(&self, data: &Value) -> std::result::Result<(), String> {
+        self.validator.validate(data)
     }
 }
 
