@@ -3,8 +3,9 @@
 use crate::convert::to_python;
 use crate::errors::to_pyerr;
 use crate::host::with_hosted;
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
+use pyo3::types::{PyByteArray, PyBytes, PyMemoryView, PyString};
 
 /// The compact, key-sorted JSON text signatures and hashes are computed over.
 #[pyfunction]
@@ -19,12 +20,22 @@ pub fn to_dict<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     crate::host::to_plain(obj)
 }
 
-/// Parses JSON text (str or bytes), keeping every number exactly.
+/// Parses JSON text (str, bytes, bytearray or memoryview, as orjson takes it), keeping every
+/// number exactly.
 #[pyfunction]
-pub fn loads<'py>(py: Python<'py>, text: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    let value = match text.cast::<PyBytes>() {
-        Ok(bytes) => rxon_core::canonical::loads(bytes.as_bytes()),
-        Err(_) => rxon_core::canonical::loads(text.extract::<&str>()?.as_bytes()),
+#[pyo3(signature = (obj, /))]
+pub fn loads<'py>(py: Python<'py>, obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let value = if let Ok(bytes) = obj.cast::<PyBytes>() {
+        rxon_core::canonical::loads(bytes.as_bytes())
+    } else if let Ok(text) = obj.cast::<PyString>() {
+        rxon_core::canonical::loads(text.to_str()?.as_bytes())
+    } else if obj.is_instance_of::<PyByteArray>() || obj.is_instance_of::<PyMemoryView>() {
+        let bytes = py.get_type::<PyBytes>().call1((obj,))?;
+        rxon_core::canonical::loads(bytes.cast::<PyBytes>()?.as_bytes())
+    } else {
+        return Err(PyTypeError::new_err(
+            "Input must be bytes, bytearray, memoryview, or str",
+        ));
     }
     .map_err(to_pyerr)?;
     to_python(py, &value)

@@ -6,8 +6,9 @@ use crate::errors::to_pyerr;
 use crate::models::{FieldTable, MessageMembers, message_fields};
 use pyo3::exceptions::{PyRecursionError, PyTypeError};
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::iter::{BoundDictIterator, BoundListIterator, BoundTupleIterator};
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyModule, PyString, PyTuple, PyType};
 use rxon_core::host::{Host, Hosted, Node, PlainBuilder, Refusal};
 use std::borrow::Cow;
 
@@ -145,22 +146,34 @@ impl<'py> Host for PyHost<'py> {
             let digits = self.py.get_type::<PyInt>().call1((obj,))?.str()?.to_string();
             return Ok(Node::BigInt(digits));
         }
-        if let Ok(float) = obj.cast::<PyFloat>() {
-            return Ok(Node::Float(float.value()));
-        }
+        // A float subclass is not read as a float: the reference writes it as its str().
         if let Ok(dict) = obj.cast::<PyDict>() {
             return Ok(Node::Map(Members::Dict(dict.iter())));
         }
         if let Ok(list) = obj.cast::<PyList>() {
             return Ok(Node::List(Items::List(list.iter())));
         }
-        if let Ok(tuple) = obj.cast::<PyTuple>() {
+        // A tuple subclass (a namedtuple, …) is not a list to the reference: its str() is.
+        if let Ok(tuple) = obj.cast_exact::<PyTuple>() {
             return Ok(Node::List(Items::Tuple(tuple.iter())));
         }
         if let Some(members) = message_fields(obj) {
             return Ok(Node::Map(Members::Message(members)));
         }
-        Ok(Node::Other)
+        let replacement = foreign("plain", obj)?;
+        self.read_owned(&replacement)
+    }
+
+    #[inline(always)]
+    fn key<'v>(&'v self, key: &'v Bound<'py, PyAny>) -> PyResult<Option<Cow<'v, str>>> {
+        if let Ok(text) = key.cast_exact::<PyString>() {
+            return Ok(Some(text.to_str()?.into()));
+        }
+        let text = foreign("key", key)?;
+        if text.is_none() {
+            return Ok(None);
+        }
+        Ok(Some(text.cast::<PyString>()?.to_str()?.to_owned().into()))
     }
 
     #[inline(always)]
@@ -191,22 +204,55 @@ impl<'py> Host for PyHost<'py> {
     fn refuse(&self, refusal: Refusal) -> PyErr {
         match refusal {
             Refusal::TooDeep(message) => PyRecursionError::new_err(message),
-            Refusal::KeyNotString(_) | Refusal::NotJson(_) => PyTypeError::new_err(refusal.to_string()),
+            Refusal::KeyNotString(type_name) => PyTypeError::new_err(format!(
+                "Dict key must be a str, int, float, bool, None, enum, date, time or UUID, not {type_name}"
+            )),
+            Refusal::NotJson(_) => PyTypeError::new_err(refusal.to_string()),
             Refusal::Invalid(err) => to_pyerr(err),
         }
     }
 }
 
+impl<'py> PyHost<'py> {
+    /// What `value` is, holding nothing borrowed from it (it is a temporary: the stand-in
+    /// for a foreign object).
+    fn read_owned<'v>(&'v self, value: &Bound<'py, PyAny>) -> PyResult<Node<'v, Self>> {
+        Ok(match self.read(value)? {
+            Node::Str(text) => Node::Str(Cow::Owned(text.into_owned())),
+            Node::List(items) => Node::List(items),
+            Node::Map(members) => Node::Map(members),
+            Node::Null => Node::Null,
+            Node::Bool(b) => Node::Bool(b),
+            Node::Int(i) => Node::Int(i),
+            Node::UInt(u) => Node::UInt(u),
+            Node::BigInt(digits) => Node::BigInt(digits),
+            Node::Float(f) => Node::Float(f),
+            Node::Other => Node::Other,
+        })
+    }
+}
+
+/// `rxon_core._foreign.<function>(obj)`: what the reference makes of an object that is no
+/// JSON value (`plain`), or of a mapping key that is no `str` (`key`).
+fn foreign<'py>(function: &'static str, obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    static MODULE: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+    let py = obj.py();
+    let module = MODULE.get_or_try_init(py, || PyModule::import(py, "rxon_core._foreign").map(Bound::unbind))?;
+    module.bind(py).getattr(function)?.call1((obj,))
+}
+
 impl<'py> PlainBuilder for PyHost<'py> {
     fn plain_scalar(&self, obj: &Bound<'py, PyAny>, node: Node<'_, Self>) -> PyResult<Bound<'py, PyAny>> {
         let py = self.py;
+        // `obj` itself when it is of the plain type; else (a str or int subclass, or a foreign
+        // object standing for a scalar: an enum, a date) the plain value the node holds.
         Ok(match node {
-            // A str subclass (a str Enum, …) as the plain str it stands for.
             Node::Str(text) if !obj.is_exact_instance_of::<PyString>() => PyString::new(py, &text).into_any(),
-            // An int subclass (IntEnum, …) as the plain int it stands for.
-            Node::Int(_) | Node::UInt(_) | Node::BigInt(_) if !obj.is_exact_instance_of::<PyInt>() => {
-                py.get_type::<PyInt>().call1((obj,))?
-            }
+            Node::Int(i) if !obj.is_exact_instance_of::<PyInt>() => i.into_pyobject(py)?.into_any(),
+            Node::UInt(u) if !obj.is_exact_instance_of::<PyInt>() => u.into_pyobject(py)?.into_any(),
+            Node::BigInt(digits) if !obj.is_exact_instance_of::<PyInt>() => py.get_type::<PyInt>().call1((digits,))?,
+            Node::Float(f) if !obj.is_exact_instance_of::<PyFloat>() => PyFloat::new(py, f).into_any(),
+            Node::Bool(b) if !obj.is_exact_instance_of::<PyBool>() => PyBool::new(py, b).to_owned().into_any(),
             _ => obj.clone(),
         })
     }
@@ -219,6 +265,13 @@ impl<'py> PlainBuilder for PyHost<'py> {
             return Ok((value as i64).into_pyobject(py)?.into_any());
         }
         py.get_type::<PyInt>().call1((value,))
+    }
+
+    fn plain_key(&self, key: &Bound<'py, PyAny>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+        if key.is_exact_instance_of::<PyString>() {
+            return Ok(key.clone());
+        }
+        Ok(PyString::new(self.py, text).into_any())
     }
 
     fn null(&self) -> Bound<'py, PyAny> {

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 /// The reference's orchestrator-side listener, on the core's HTTP/WebSocket server.
-#[pyclass(module = "rxon_core._native", name = "Listener")]
+#[pyclass(subclass, module = "rxon_core._native", name = "Listener")]
 pub struct PyListener {
     host: String,
     port: u16,

@@ -11,7 +11,9 @@ use pyo3::types::{PyDict, PyList};
 use rxon_core::json::Value;
 use rxon_core::models::{Heartbeat, TaskResult, WorkerCommand, WorkerEventPayload, WorkerRegistration};
 use rxon_core::security::MessageSigner;
-use rxon_core::transport::{CommandStream, HttpTransport, MockTransport, ResultOutcome, Transport, TransportOptions};
+use rxon_core::transport::{
+    CommandStream, HttpTransport, MockTransport, ResultOutcome, ResultRetry, Transport, TransportOptions,
+};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -30,16 +32,25 @@ pub struct PyTransport {
     /// Options the transport does not know, kept as the reference keeps them.
     #[pyo3(get)]
     extra_config: Py<PyDict>,
+    /// How `send_result` retries when the call does not say.
+    result_retry: ResultRetry,
 }
 
 impl PyTransport {
-    fn new(inner: Arc<dyn Transport>, class_name: &'static str, worker_id: &str, extra: Py<PyDict>) -> Self {
+    fn new(
+        inner: Arc<dyn Transport>,
+        class_name: &'static str,
+        worker_id: &str,
+        extra: Py<PyDict>,
+        result_retry: ResultRetry,
+    ) -> Self {
         PyTransport {
             inner,
             open: Arc::new(AtomicBool::new(true)),
             class_name,
             worker_id: worker_id.to_string(),
             extra_config: extra,
+            result_retry,
         }
     }
 
@@ -56,6 +67,18 @@ impl PyTransport {
 
 #[pymethods]
 impl PyTransport {
+    /// Tries of `send_result` on network errors.
+    #[getter]
+    fn result_retries(&self) -> u32 {
+        self.result_retry.tries
+    }
+
+    /// First wait between those tries, in seconds (doubled each time).
+    #[getter]
+    fn result_retry_delay(&self) -> f64 {
+        self.result_retry.delay.as_secs_f64()
+    }
+
     /// Opens the connection (after `close()`, opens it again).
     fn connect<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         check_process()?;
@@ -103,13 +126,31 @@ impl PyTransport {
         })
     }
 
-    /// Sends a result (retrying network errors); `True` if accepted, `False` if the
-    /// orchestrator ignored it (late, cancelled, unknown).
-    fn send_result<'py>(&self, py: Python<'py>, result: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    /// Sends a result (retrying network errors: `max_retries` tries, the first wait `delay`
+    /// seconds, doubled each time; the transport's own settings by default); `True` if
+    /// accepted, `False` if the orchestrator ignored it (late, cancelled, unknown).
+    #[pyo3(signature = (result, max_retries = None, delay = None))]
+    fn send_result<'py>(
+        &self,
+        py: Python<'py>,
+        result: &Bound<'py, PyAny>,
+        max_retries: Option<u32>,
+        delay: Option<f64>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let inner = self.usable()?;
         let result: TaskResult = from_py(result)?;
+        let retry = match (max_retries, delay) {
+            (None, None) => None,
+            (tries, delay) => Some(ResultRetry {
+                tries: tries.unwrap_or(self.result_retry.tries),
+                delay: delay.map_or(Ok(self.result_retry.delay), |d| seconds(d, "delay"))?,
+            }),
+        };
         awaitable(py, async move {
-            let outcome = inner.send_result(&result).await?;
+            let outcome = match retry {
+                Some(retry) => inner.send_result_retrying(&result, retry).await?,
+                None => inner.send_result(&result).await?,
+            };
             Ok(outcome == ResultOutcome::Accepted)
         })
     }
@@ -242,7 +283,9 @@ impl PyHttpTransport {
         kwargs: Option<Bound<'_, PyDict>>,
     ) -> PyResult<PyClassInitializer<Self>> {
         if session.is_some_and(|s| !s.is_none()) {
-            tracing::warn!("HttpTransport: the aiohttp session given is not used (rxon_core's HTTP client runs in Rust)");
+            tracing::warn!(
+                "HttpTransport: the aiohttp session given is not used (rxon_core's HTTP client runs in Rust)"
+            );
         }
         if !verify_ssl {
             tracing::warn!(
@@ -267,9 +310,13 @@ impl PyHttpTransport {
         }
         crate::logging::sync_level(py)?;
         let _runtime = crate::runtime::handle()?.enter();
+        let retry = ResultRetry {
+            tries: options.result_retries,
+            delay: options.result_retry_delay,
+        };
         let transport = HttpTransport::new(base_url, worker_id, token, options).map_err(to_pyerr)?;
         let extra = kwargs.unwrap_or_else(|| PyDict::new(py)).unbind();
-        let base = PyTransport::new(Arc::new(transport), "HttpTransport", worker_id, extra);
+        let base = PyTransport::new(Arc::new(transport), "HttpTransport", worker_id, extra, retry);
         Ok(PyClassInitializer::from(base).add_subclass(PyHttpTransport {
             base_url: base_url.trim_end_matches('/').to_string(),
         }))
@@ -295,7 +342,12 @@ impl PyMockTransport {
     ) -> PyClassInitializer<Self> {
         let mock = Arc::new(MockTransport::new(worker_id, token));
         let extra = kwargs.unwrap_or_else(|| PyDict::new(py)).unbind();
-        let base = PyTransport::new(mock.clone(), "MockTransport", worker_id, extra);
+        let defaults = TransportOptions::default();
+        let retry = ResultRetry {
+            tries: defaults.result_retries,
+            delay: defaults.result_retry_delay,
+        };
+        let base = PyTransport::new(mock.clone(), "MockTransport", worker_id, extra, retry);
         PyClassInitializer::from(base).add_subclass(PyMockTransport { mock })
     }
 

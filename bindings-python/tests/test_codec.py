@@ -11,11 +11,10 @@ def test_big_integers_and_order_survive() -> None:
     assert list(rxon.loads('{"z": 1, "a": 2}')) == ["z", "a"]
 
 
-def test_unserializable_values_raise_type_error() -> None:
-    with pytest.raises(TypeError, match="Object of type set is not JSON serializable"):
-        rxon.json_dumps({"a": {1, 2}})
-    with pytest.raises(TypeError, match="Keys must be str"):
-        rxon.json_dumps({1: "a"})
+def test_keys_without_text_raise_type_error() -> None:
+    # Anything else is written as the reference writes it (see test_reference_behaviour).
+    with pytest.raises(TypeError, match="Dict key must be a str, int, .* not tuple"):
+        rxon.json_dumps({(1, 2): "a"})
 
 
 def test_malformed_json_raises_value_error() -> None:
@@ -87,5 +86,4 @@ def test_to_dict_matches_the_reference_on_edge_values() -> None:
     for beyond_64_bits in ("big", "huge"):  # the reference's json_dumps fails there; rxon writes them exactly
         del value[beyond_64_bits], theirs[beyond_64_bits]
     assert rxon.json_dumps(value) == reference.utils.json_dumps(theirs)
-    with pytest.raises(TypeError, match="Keys must be str"):
-        rxon.to_dict({1: "a"})
+    assert rxon.to_dict({1: "a"}) == reference.to_dict({1: "a"}) == {"1": "a"}

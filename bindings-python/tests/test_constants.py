@@ -14,10 +14,7 @@ def test_every_reference_constant_is_here_with_its_value() -> None:
     assert isinstance(rxon_core.TERMINAL_STATES, frozenset)
 
 
-# The reference's TLS helpers build Python `ssl.SSLContext`s, which the Rust TLS stack cannot
-# use (rxon_core takes certificate files); its HttpListener mounts routes on an aiohttp
-# application, which rxon_core.Listener replaces. Both are listed in the binding's README.
-NOT_PROVIDED = {"create_client_ssl_context", "create_server_ssl_context", "extract_cert_identity", "HttpListener"}
+NOT_PROVIDED = {"HttpListener"}
 
 
 def test_every_public_name_of_the_reference_is_here() -> None:

@@ -171,7 +171,7 @@ def test_create_transport_chooses_by_scheme() -> None:
     assert isinstance(rxon.create_transport("mock://x", "w1", "t"), rxon.MockTransport)
     with pytest.raises(ValueError, match="Unsupported transport scheme in URL: ftp://x"):
         rxon.create_transport("ftp://x", "w1", "t")
-    with pytest.raises(TypeError, match="ssl_context is not supported"):
+    with pytest.raises(TypeError, match="ssl_context: rxon_core's TLS runs in Rust"):
         rxon.create_transport("https://x", "w1", "t", ssl_context=object())
 
     async def poll_backwards() -> None:

@@ -5,10 +5,10 @@ Messages, the canonical form, signatures, schema contracts, transports, the work
 and the orchestrator-side listener all run in Rust; this package only translates.
 """
 
-from rxon_core import constants
+# Every module of the reference's layout, as attributes too (``rxon_core.utils.to_dict``).
+from rxon_core import blob, constants, exceptions, models, schema, security, testing, transports, utils, validators
 from rxon_core._native import (
     RXON_BLOB_SCHEME,
-    Listener,
     calculate_config_hash,
     calculate_dict_hash,
     from_dict,
@@ -60,6 +60,7 @@ from rxon_core.models import (
     WorkerRegistration,
 )
 from rxon_core._drop_in import install_as_rxon
+from rxon_core.listener import Listener
 from rxon_core.security import create_client_ssl_context, create_server_ssl_context, extract_cert_identity
 from rxon_core.transports import HttpTransport, MockTransport, Transport, create_transport
 from rxon_core.worker import Task, TaskFailed, Worker

@@ -40,7 +40,7 @@ pub enum Node<'v, H: Host + ?Sized + 'v> {
     /// A sequence (list, tuple, array): its items.
     List(H::Items<'v>),
     /// A mapping or a message: its members, in the host's order. Keys are host values the
-    /// core reads as well: anything but a string is refused.
+    /// core reads through [`Host::key`]: a key without text is refused.
     Map(H::Members<'v>),
     /// Anything else: refused as not JSON.
     Other,
@@ -71,6 +71,13 @@ pub trait Host {
             Node::Str(text) => Some(text),
             _ => None,
         })
+    }
+
+    /// The text of mapping key `key`, `None` if the host has no text for it. The default
+    /// takes strings only; a host whose mappings may have other keys (Python's `{1: …}`)
+    /// names the text each key is written as.
+    fn key<'v>(&'v self, key: &'v Self::Value) -> Result<Option<Cow<'v, str>>, Self::Error> {
+        self.string(key)
     }
 
     /// Whether `value` is null.
@@ -118,7 +125,7 @@ impl fmt::Display for Refusal {
 /// The text of mapping key `key`, or the refusal of a key that is not a string.
 #[inline(always)]
 fn key_text<'v, H: Host>(host: &'v H, key: &'v H::Value) -> Result<Cow<'v, str>, H::Error> {
-    match host.string(key)? {
+    match host.key(key)? {
         Some(text) => Ok(text),
         None => Err(host.refuse(Refusal::KeyNotString(host.type_name(key)))),
     }

@@ -22,7 +22,14 @@ pub trait PlainBuilder: Host {
     /// A host list of `items`.
     fn list(&self, items: Vec<Self::Value>) -> Result<Self::Value, Self::Error>;
 
-    /// A host mapping of `members`, in the order given (keys are the original host keys).
+    /// A plain mapping key for host key `key`, whose text is `text`: `key` itself when it is
+    /// a string (the default), a string of `text` when the host's key was something else.
+    fn plain_key(&self, key: &Self::Value, text: &str) -> Result<Self::Value, Self::Error> {
+        let _ = text;
+        Ok(key.clone())
+    }
+
+    /// A host mapping of `members`, in the order given (keys made by [`Self::plain_key`]).
     fn map(&self, members: Vec<(Self::Value, Self::Value)>) -> Result<Self::Value, Self::Error>;
 }
 
@@ -67,9 +74,9 @@ fn plain_at<B: PlainBuilder>(builder: &B, value: &B::Value, depth: usize) -> Res
             }
             keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
             let mut plain = Vec::with_capacity(keyed.len());
-            for (_, key, member) in keyed {
+            for (text, key, member) in keyed {
                 if let Some(member) = plain_at(builder, member, depth + 1)? {
-                    plain.push((key.clone(), member));
+                    plain.push((builder.plain_key(key, &text)?, member));
                 }
             }
             builder.map(plain)?

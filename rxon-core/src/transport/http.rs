@@ -12,7 +12,7 @@ use super::command_socket;
 use super::commands::{WsCommands, WsSink};
 use super::delay::retry_after_seconds;
 use super::options::TransportOptions;
-use super::{CommandStream, HeartbeatAnswer, ResultOutcome, Transport};
+use super::{CommandStream, HeartbeatAnswer, ResultOutcome, ResultRetry, Transport};
 use crate::constants::*;
 use crate::error::{Result, RxonError};
 use crate::identifiers::validate_identifier;
@@ -396,8 +396,17 @@ impl Transport for HttpTransport {
 
     async fn send_result(&self, result: &TaskResult) -> Result<ResultOutcome> {
         let options = &self.shared.options;
+        let retry = ResultRetry {
+            tries: options.result_retries,
+            delay: options.result_retry_delay,
+        };
+        self.send_result_retrying(result, retry).await
+    }
+
+    async fn send_result_retrying(&self, result: &TaskResult, retry: ResultRetry) -> Result<ResultOutcome> {
+        let options = &self.shared.options;
         let mut last_error = None;
-        for attempt in 0..options.result_retries.max(1) {
+        for attempt in 0..retry.tries.max(1) {
             match self
                 .request(
                     Method::POST,
@@ -428,8 +437,8 @@ impl Transport for HttpTransport {
                 }
                 Err(other) => return Err(other),
             }
-            if attempt + 1 < options.result_retries {
-                tokio::time::sleep(options.result_retry_delay * 2u32.saturating_pow(attempt)).await;
+            if attempt + 1 < retry.tries {
+                tokio::time::sleep(retry.delay * 2u32.saturating_pow(attempt)).await;
             }
         }
         Err(last_error.unwrap_or_else(|| RxonError::network("result not sent")))

@@ -39,6 +39,15 @@ pub enum ResultOutcome {
     },
 }
 
+/// How a result is retried on network errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResultRetry {
+    /// Attempts (at least one is made).
+    pub tries: u32,
+    /// The wait after the first failure, doubled after each.
+    pub delay: Duration,
+}
+
 /// The orchestrator's answer to a heartbeat, with the members a worker acts on typed.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HeartbeatAnswer {
@@ -103,6 +112,12 @@ pub trait Transport: Send + Sync {
     ) -> Result<Option<Received<TaskPayload>>>;
     /// Sends a result, retrying network errors with exponential backoff.
     async fn send_result(&self, result: &TaskResult) -> Result<ResultOutcome>;
+    /// [`Transport::send_result`] with this result's own retry policy (the reference's
+    /// `send_result(result, max_retries, delay)`); a transport that does not retry ignores it.
+    async fn send_result_retrying(&self, result: &TaskResult, retry: ResultRetry) -> Result<ResultOutcome> {
+        let _ = retry;
+        self.send_result(result).await
+    }
     /// Sends a heartbeat.
     async fn send_heartbeat(&self, heartbeat: &Heartbeat) -> Result<HeartbeatAnswer>;
     /// Emits an event (up the WebSocket when open); false instead of an error when it could
