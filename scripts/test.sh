@@ -35,7 +35,8 @@ MATURIN_PEP517_ARGS="--profile dev" "$python" -m pip wheel --quiet --disable-pip
     -w "$wheels" "$root/bindings-python"
 RXON_SDK_PYTHON="$("$root/scripts/python-venv.sh" sdk 'avtomatika-worker==1.0b20')"
 export RXON_SDK_PYTHON
-for venv_python in "$python" "$RXON_SDK_PYTHON"; do
+# avtomatika's virtualenv too: the end-to-end tests also run avtomatika itself on rxon_core.
+for venv_python in "$python" "$RXON_SDK_PYTHON" "$RXON_AVTOMATIKA_PYTHON"; do
     "$venv_python" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps "$wheels"/rxon_core-*.whl
     "$venv_python" -m pip install --quiet --disable-pip-version-check 'msgspec>=0.18'
 done
@@ -44,6 +45,9 @@ python_sources=("$root/bindings-python/python" "$root/bindings-python/tests" "$r
 "$python" -m mypy --strict "${python_sources[@]}"
 "$python" -m ruff check --config "$root/bindings-python/pyproject.toml" "${python_sources[@]}"
 "$python" -m ruff format --check --config "$root/bindings-python/pyproject.toml" "${python_sources[@]}"
+# The rxon CLI the Rust tests built (debug), for the end-to-end tests of `rxon worker`.
+RXON_CLI="${CARGO_TARGET_DIR:-$root/target}/x86_64-unknown-linux-gnu/debug/rxon"
+export RXON_CLI
 "$python" -m pytest -q -rA "$root/bindings-python/tests" -s
 
 echo "== Node binding (bindings-node): built with the napi CLI (debug), tested with node --test"

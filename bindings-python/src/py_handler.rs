@@ -114,7 +114,7 @@ fn start_handler(
 }
 
 /// The handler's answer as JSON: falsy is the action's default.
-fn convert_answer(py: Python<'_>, action: Action, answer: &Bound<'_, PyAny>) -> Answer {
+pub(crate) fn convert_answer(py: Python<'_>, action: Action, answer: &Bound<'_, PyAny>) -> Answer {
     if !answer.is_truthy().unwrap_or(false) {
         return Ok(None);
     }
@@ -152,7 +152,7 @@ impl Drop for CancelOnDrop {
     }
 }
 
-fn context_dict<'py>(py: Python<'py>, context: &Context) -> PyResult<Bound<'py, PyDict>> {
+pub(crate) fn context_dict<'py>(py: Python<'py>, context: &Context) -> PyResult<Bound<'py, PyDict>> {
     let dict = PyDict::new(py);
     dict.set_item("token", &context.token)?;
     dict.set_item("worker_id_hint", &context.worker_id_hint)?;
@@ -173,7 +173,7 @@ fn context_dict<'py>(py: Python<'py>, context: &Context) -> PyResult<Bound<'py, 
 }
 
 /// The HTTP answer to an exception the handler raised, as the reference maps them.
-fn handler_error(py: Python<'_>, action: Action, err: PyErr) -> HandlerError {
+pub(crate) fn handler_error(py: Python<'_>, action: Action, err: PyErr) -> HandlerError {
     let message = err.value(py).str().map(|s| s.to_string()).unwrap_or_default();
     if err.is_instance_of::<PyPermissionError>(py) {
         return HandlerError::PermissionDenied(message);

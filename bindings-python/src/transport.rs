@@ -233,9 +233,12 @@ pub fn seconds(value: f64, name: &str) -> PyResult<Duration> {
 }
 
 /// The reference's HTTP transport, on the core's client.
+/// A CA file and a client certificate `(cert_file, key_file)`, each optional.
+type ContextFiles = (Option<PathBuf>, Option<(PathBuf, PathBuf)>);
+
 /// The CA file and client certificate an `SSLContext` made by rxon_core's
 /// `create_client_ssl_context` loaded (it records them as `_rxon_files`).
-fn context_files(context: &Bound<'_, PyAny>) -> PyResult<(Option<PathBuf>, Option<(PathBuf, PathBuf)>)> {
+fn context_files(context: &Bound<'_, PyAny>) -> PyResult<ContextFiles> {
     let files = context.getattr(pyo3::intern!(context.py(), "_rxon_files")).map_err(|_| {
         PyTypeError::new_err(
             "ssl_context: rxon_core's TLS runs in Rust and can only use an SSLContext made by rxon_core.security.create_client_ssl_context (or pass ca_file=… and client_cert=(cert_file, key_file))",

@@ -75,21 +75,27 @@ class Engine:
         return self.results
 
 
-@pytest.fixture(scope="session")
-def avtomatika() -> Iterator[str]:
-    """The real orchestrator (avtomatika 1.0b30, in its own virtualenv) on loopback: its URL."""
+@pytest.fixture(scope="session", params=["reference", "rxon_core"])
+def avtomatika(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The real orchestrator (avtomatika 1.0b30, in its own virtualenv) on loopback: its URL.
+    Every test that uses it runs twice: avtomatika as released (on the reference package), and
+    avtomatika unchanged on rxon_core through ``install_as_rxon()``."""
     python = os.environ.get("RXON_AVTOMATIKA_PYTHON")
     if not python:
         pytest.fail("RXON_AVTOMATIKA_PYTHON is not set: run ./scripts/test.sh (it creates that virtualenv)")
     script = Path(__file__).resolve().parents[2] / "tests" / "interop" / "avtomatika_orchestrator.py"
     args = [python, str(script), "--client-token", CLIENT_TOKEN, "--worker-token", WORKER_TOKEN, "--lifetime", "300"]
+    if request.param == "rxon_core":
+        args.append("--rxon-core")
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         assert process.stdout is not None
         port = None
         for line in process.stdout:  # avtomatika logs to stdout too: the marker may be mid-line
-            if (found := re.search(r"READY (\d+)", line)) is not None:
+            if (found := re.search(r"READY (\d+) (\S+)", line)) is not None:
                 port = int(found.group(1))
+                # The module avtomatika's HttpListener came from: which package serves it.
+                assert found.group(2).split(".")[0] == ("rxon_core" if request.param == "rxon_core" else "rxon"), line
                 break
         assert port is not None, "avtomatika never became ready"
         threading.Thread(target=process.stdout.read, daemon=True).start()

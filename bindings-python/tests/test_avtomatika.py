@@ -1,9 +1,14 @@
 """End to end with the real orchestrator, avtomatika 1.0b30, deployed as usual (every task
 signed with ORCHESTRATOR_SECRET_KEY, which the worker is given): a worker written with
 rxon_core.Worker completes jobs at any priority, refuses a task altered after signing, and
-a job cancelled on avtomatika cancels the running handler."""
+a job cancelled on avtomatika cancels the running handler; an `rxon worker` CLI completes
+jobs. Each test runs against avtomatika on the reference package and, unchanged, on
+rxon_core (``install_as_rxon()``: see conftest's ``avtomatika`` fixture)."""
 
 import asyncio
+import os
+import subprocess
+import sys
 from typing import Any
 
 import aiohttp
@@ -151,3 +156,31 @@ def test_an_empty_task_secret_is_refused() -> None:
             await worker.start()
 
     run(scenario())
+
+
+# The skill of the `rxon worker` below: params on stdin, result data on stdout.
+ADD_PROGRAM = "import json, sys; p = json.load(sys.stdin); print(json.dumps({'sum': p['a'] + p['b']}))"
+
+
+def test_an_rxon_cli_worker_completes_jobs_on_avtomatika(avtomatika: str) -> None:
+    """`rxon worker -- CMD` (the CLI, built by the Rust tests) against avtomatika: on the
+    reference and on rxon_core, the same signed jobs finish with the command's result."""
+    cli = os.environ.get("RXON_CLI")
+    if not cli or not os.path.exists(cli):
+        pytest.fail("RXON_CLI does not name the rxon binary: run ./scripts/test.sh (it builds it)")
+    args = [cli, "worker", "--url", avtomatika, "--id", "cli-e2e", "--token", WORKER_TOKEN, "--skill", "add"]
+    args += ["--task-secret", ORCHESTRATOR_SECRET, "--heartbeat-seconds", "2", "--", sys.executable, "-c", ADD_PROGRAM]
+    worker = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    async def scenario() -> None:
+        async with aiohttp.ClientSession() as client:
+            await asyncio.wait_for(listed(client, avtomatika, "cli-e2e"), 30)
+            for a, b in ((40, 2), (7, 8)):
+                job = await outcome(client, avtomatika, await submit(client, avtomatika, {"a": a, "b": b}))
+                assert job["status"] == "finished" and job["result"] == a + b, job
+
+    try:
+        run(scenario(), within=90)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)

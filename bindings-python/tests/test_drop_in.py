@@ -7,7 +7,7 @@ import inspect
 import subprocess
 import sys
 import types
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -37,7 +37,8 @@ def public_names(module: types.ModuleType) -> list[str]:
     others = [m for m in list(sys.modules.values()) if isinstance(m, types.ModuleType) and m is not module]
     names = []
     for name, value in vars(module).items():
-        if name.startswith("_") or isinstance(value, types.ModuleType):
+        # (A TypeVar is a typing helper, not API.)
+        if name.startswith("_") or isinstance(value, types.ModuleType | TypeVar):
             continue
         if isinstance(value, type | types.FunctionType | types.BuiltinFunctionType):
             if value.__module__ == module.__name__:
@@ -94,9 +95,14 @@ def incompatibilities(theirs: Any, ours: Any) -> list[str]:
             problems.append(f"{ref.name} defaults to {ours_param.default!r}, not {ref.default!r}")
     ref_names = {p.name for p in ref_params}
     for extra in our_params:
-        if extra.name not in ref_names and extra.default is extra.empty and extra.kind not in (
-            extra.VAR_KEYWORD,
-            extra.VAR_POSITIONAL,
+        if (
+            extra.name not in ref_names
+            and extra.default is extra.empty
+            and extra.kind
+            not in (
+                extra.VAR_KEYWORD,
+                extra.VAR_POSITIONAL,
+            )
         ):
             if not any(r.kind is r.POSITIONAL_ONLY for r in ref_params):
                 problems.append(f"requires {extra.name}, which the reference does not")
@@ -130,7 +136,9 @@ def differences(suffix: str) -> list[str]:
                 if not hasattr(our_value, member):
                     found.append(f"{where}.{member}: missing")
                 elif inspect.isfunction(ref_member):
-                    found += [f"{where}.{member}: {p}" for p in incompatibilities(ref_member, getattr(our_value, member))]
+                    found += [
+                        f"{where}.{member}: {p}" for p in incompatibilities(ref_member, getattr(our_value, member))
+                    ]
     return found
 
 
@@ -180,8 +188,7 @@ def test_install_as_rxon_resolves_every_rxon_module_to_rxon_core() -> None:
 
 def test_install_as_rxon_after_the_reference_was_imported_is_refused() -> None:
     out = run_python(
-        "import rxon, rxon_core\n"
-        "try:\n    rxon_core.install_as_rxon()\nexcept RuntimeError as e:\n    print(e)"
+        "import rxon, rxon_core\ntry:\n    rxon_core.install_as_rxon()\nexcept RuntimeError as e:\n    print(e)"
     )
     assert "already imported" in out
 

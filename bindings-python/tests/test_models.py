@@ -187,7 +187,7 @@ def test_a_declaration_that_drifts_from_the_core_is_refused() -> None:
     """models.py declares the messages; the core checks each registered declaration names its members."""
     with pytest.raises(TypeError, match="FileMetadata declares the members"):
 
-        class FileMetadata(Model):  # noqa: F811 (a deliberately wrong redeclaration)
+        class FileMetadata(Model, frozen=True):  # noqa: F811 (a deliberately wrong redeclaration)
             uri: str
             bytes: int = 0
 
@@ -201,7 +201,7 @@ def test_a_declaration_that_differs_from_the_core_is_refused() -> None:
         TypeError, match=r"TaskError.code is declared `int` \(required\), the core's is `str` \(required\)"
     ):
 
-        class TaskError(Model):
+        class TaskError(Model, frozen=True):
             code: int
             message: str
             details: dict[str, Any] | None = None
@@ -210,7 +210,7 @@ def test_a_declaration_that_differs_from_the_core_is_refused() -> None:
 
     with pytest.raises(TypeError, match=r"TaskError.code is declared `str`, the core's is `str` \(required\)"):
 
-        class TaskError(Model):  # type: ignore[no-redef]  # noqa: F811
+        class TaskError(Model, frozen=True):  # type: ignore[no-redef]  # noqa: F811
             code: str = "X"
             message: str = "m"
             details: dict[str, Any] | None = None
@@ -219,7 +219,7 @@ def test_a_declaration_that_differs_from_the_core_is_refused() -> None:
 
     with pytest.raises(TypeError, match=r"TaskResult.status defaults to \"ok\", the core's to \"success\""):
 
-        class TaskResult(Model):
+        class TaskResult(Model, frozen=True):
             job_id: str
             task_id: str
             worker_id: str | None = None

@@ -166,7 +166,8 @@ def test_written_as_the_reference_writes_it(name: str) -> None:
 
 
 def test_keys_and_values_it_refuses_are_refused_by_both() -> None:
-    for value in ({(1, 2): "a"}, {frozenset(): 1}):
+    refused: list[dict[Any, Any]] = [{(1, 2): "a"}, {frozenset(): 1}]
+    for value in refused:
         assert outcomes(rxon, value) == outcomes(reference, value) == [("TypeError", None)] * 4
 
 
@@ -193,7 +194,14 @@ class Spot:
 
 
 FROM_DICT: list[tuple[Any, Any]] = [
-    (Job, {"id": str(uuid.UUID(int=3)), "at": "2024-01-01T00:00:00", "task": {"job_id": "j", "task_id": "t", "type": "x"}}),
+    (
+        Job,
+        {
+            "id": str(uuid.UUID(int=3)),
+            "at": "2024-01-01T00:00:00",
+            "task": {"job_id": "j", "task_id": "t", "type": "x"},
+        },
+    ),
     (Job, {"id": "not a uuid", "at": "2024-01-01T00:00:00", "task": {"job_id": "j", "task_id": "t", "type": "x"}}),
     (Job, {"id": str(uuid.UUID(int=3)), "at": "2024-01-01", "task": {"job_id": 1, "task_id": "t", "type": "x"}}),
     (Spot, {"x": 1}),

@@ -10,6 +10,10 @@ Tasks are signed with ORCHESTRATOR_SECRET_KEY (--secret), as avtomatika is deplo
 whose params hold `"tamper": true` is altered after signing, in the task queue (as a
 compromised store would), so its `sig` no longer matches.
 
+With --rxon-core, `rxon_core.install_as_rxon()` runs before avtomatika is imported: the
+orchestrator, unchanged, then serves workers through rxon_core (its `HttpListener`, messages,
+signatures and schema checks run on the Rust core).
+
 Prints `READY <port>` once serving on 127.0.0.1; stops by itself after --lifetime seconds.
 """
 
@@ -33,7 +37,12 @@ async def main():
     parser.add_argument("--worker-token", default="worker-token")
     parser.add_argument("--secret", default="orchestrator-secret")
     parser.add_argument("--lifetime", type=float, default=300)
+    parser.add_argument("--rxon-core", action="store_true")
     args = parser.parse_args()
+    if args.rxon_core:
+        import rxon_core
+
+        rxon_core.install_as_rxon()
     port = free_port()
     os.environ.update(
         {
@@ -52,6 +61,8 @@ async def main():
             "LOG_FORMAT": "text",
         }
     )
+    import rxon.transports.http_server
+
     from avtomatika import Blueprint, OrchestratorEngine
     from avtomatika.config import Config
     from avtomatika.storage import MemoryStorage
@@ -90,7 +101,8 @@ async def main():
     # One write(2) on the raw descriptor: avtomatika's own log lines share stdout and must not
     # split the READY line.
     sys.stdout.flush()
-    os.write(1, f"READY {port}\n".encode())
+    backend = rxon.transports.http_server.HttpListener.__module__
+    os.write(1, f"READY {port} {backend}\n".encode())
     try:
         await asyncio.sleep(args.lifetime)
     finally:

@@ -18,7 +18,9 @@ _ALIAS, _TARGET = "rxon", "rxon_core"
 
 
 class _RxonAlias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    def find_spec(self, fullname: str, path: object = None, target: object = None) -> importlib.machinery.ModuleSpec | None:
+    def find_spec(
+        self, fullname: str, path: object = None, target: object = None
+    ) -> importlib.machinery.ModuleSpec | None:
         if fullname != _ALIAS and not fullname.startswith(_ALIAS + "."):
             return None
         return importlib.machinery.ModuleSpec(fullname, self)

@@ -46,7 +46,9 @@ def plain(obj: Any) -> Any:
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         # orjson reads the instance's __dict__ when it has one (a field left at its class
         # default by msgspec.convert is absent there), its fields otherwise (slots).
-        members = vars(obj) if hasattr(obj, "__dict__") else {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+        members = (
+            vars(obj) if hasattr(obj, "__dict__") else {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+        )
         return {k: v for k, v in members.items() if not k.startswith("_")}
     if isinstance(obj, msgspec.Struct):
         try:

@@ -7,7 +7,8 @@ from rxon_core.transports import base
 __all__ = ["Listener"]
 
 
-class Listener(_native.Listener, base.Listener):
+# (mypy: the native start(handler=None) -> port takes every call the interface's start(handler) does.)
+class Listener(_native.Listener, base.Listener):  # type: ignore[misc]
     """Serves workers on ``host:port``: ``handler(action, payload, context)`` answers each
     request (``register``, ``poll``, ``result``, ``heartbeat``, ``event``, ``sts_token``,
     ``sts_refresh``, ``websocket_auth``). ``await start(handler)`` binds and returns the port;

@@ -82,7 +82,7 @@ def _matches(have: Model, required: Model) -> bool:
     return _native.matches(have, required)
 
 
-class HardwareDevice(Model):
+class HardwareDevice(Model, frozen=True, omit_defaults=True):
     type: str
     model: str | None = None
     id: str | None = None
@@ -94,19 +94,19 @@ class HardwareDevice(Model):
         return _matches(self, req)
 
 
-class DeviceUsage(Model):
+class DeviceUsage(Model, frozen=True, omit_defaults=True):
     unit_id: str
     load_percent: float
     metrics: dict[str, Any] | None = None
 
 
-class ResourcesUsage(Model):
+class ResourcesUsage(Model, frozen=True, omit_defaults=True):
     cpu_load_percent: float = 0.0
     ram_used_gb: float = 0.0
     devices_usage: list[DeviceUsage] | None = None
 
 
-class Resources(Model):
+class Resources(Model, frozen=True, omit_defaults=True):
     devices: list[HardwareDevice] | None = None
     properties: dict[str, Any] | None = None
 
@@ -115,7 +115,7 @@ class Resources(Model):
         return _matches(self, req)
 
 
-class InstalledArtifact(Model):
+class InstalledArtifact(Model, frozen=True, omit_defaults=True):
     name: str
     version: str = "unknown"
     type: str | None = None
@@ -126,7 +126,7 @@ class InstalledArtifact(Model):
         return _matches(self, req)
 
 
-class SkillInfo(Model):
+class SkillInfo(Model, frozen=True, omit_defaults=True):
     name: str
     type: str | None = None
     description: str | None = None
@@ -158,7 +158,7 @@ class SkillInfo(Model):
         return self.name < other.name
 
 
-class SecurityContext(Model):
+class SecurityContext(Model, frozen=True, omit_defaults=True):
     """Security metadata for Zero Trust identity and verification."""
 
     signature: str | None = None
@@ -167,7 +167,7 @@ class SecurityContext(Model):
     metadata: dict[str, Any] | None = None
 
 
-class WorkerCapabilities(Model):
+class WorkerCapabilities(Model, frozen=True, omit_defaults=True):
     hostname: str = "unknown"
     ip_address: str = "0.0.0.0"
     cost_per_skill: dict[str, float] | None = None
@@ -175,14 +175,14 @@ class WorkerCapabilities(Model):
     extra: dict[str, Any] | None = None
 
 
-class FileMetadata(Model):
+class FileMetadata(Model, frozen=True, omit_defaults=True):
     uri: str
     size: int = 0
     etag: str | None = None
     metadata: dict[str, Any] | None = None
 
 
-class WorkerRegistration(Model):
+class WorkerRegistration(Model, frozen=True, omit_defaults=True):
     worker_id: str
     worker_type: str = "generic"
     supported_skills: list[SkillInfo] | None = None
@@ -198,7 +198,7 @@ class WorkerRegistration(Model):
     timestamp: int | None = None
 
 
-class TokenResponse(Model):
+class TokenResponse(Model, frozen=True, omit_defaults=True):
     access_token: str
     expires_in: int
     worker_id: str
@@ -206,7 +206,7 @@ class TokenResponse(Model):
     metadata: dict[str, Any] | None = None
 
 
-class WorkerEventPayload(Model):
+class WorkerEventPayload(Model, frozen=True, omit_defaults=True):
     event_id: str
     worker_id: str
     origin_worker_id: str
@@ -223,7 +223,7 @@ class WorkerEventPayload(Model):
     metadata: dict[str, Any] | None = None
 
 
-class WorkerCommand(Model):
+class WorkerCommand(Model, frozen=True, omit_defaults=True):
     command: str
     task_id: str | None = None
     job_id: str | None = None
@@ -231,7 +231,7 @@ class WorkerCommand(Model):
     metadata: dict[str, Any] | None = None
 
 
-class TaskPayload(Model):
+class TaskPayload(Model, frozen=True, omit_defaults=True):
     job_id: str
     task_id: str
     type: str
@@ -254,13 +254,13 @@ class TaskPayload(Model):
         return _native.validate_params(self, skill)
 
 
-class TaskError(Model):
+class TaskError(Model, frozen=True, omit_defaults=True):
     code: str
     message: str
     details: dict[str, Any] | None = None
 
 
-class TaskResult(Model):
+class TaskResult(Model, frozen=True, omit_defaults=True):
     job_id: str
     task_id: str
     worker_id: str | None = None
@@ -275,7 +275,7 @@ class TaskResult(Model):
     costs: dict[str, Any] | None = None
 
 
-class Heartbeat(Model):
+class Heartbeat(Model, frozen=True, omit_defaults=True):
     worker_id: str
     status: str
     usage: ResourcesUsage | None = None

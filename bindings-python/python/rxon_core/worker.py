@@ -20,6 +20,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mappin
 from typing import Any, TypeAlias
 
 from rxon_core import _native
+from rxon_core._native import Transport
 from rxon_core.constants import (
     ERROR_CODE_INTEGRITY_MISMATCH,
     ERROR_CODE_INVALID_INPUT,
@@ -31,7 +32,6 @@ from rxon_core.constants import (
 )
 from rxon_core.exceptions import IntegrityError, ParamValidationError
 from rxon_core.models import Resources, SkillInfo, WorkerCapabilities
-from rxon_core.transports import Transport
 
 __all__ = ["Task", "TaskFailed", "Handler", "Worker", "failure_code", "failure"]
 

@@ -44,6 +44,25 @@ impl Action {
     }
 }
 
+impl Action {
+    /// The action of a reference name (`register`, `poll`, …).
+    pub fn from_name(name: &str) -> Option<Action> {
+        ALL_ACTIONS.into_iter().find(|action| action.name() == name)
+    }
+}
+
+/// Every action.
+pub const ALL_ACTIONS: [Action; 8] = [
+    Action::Register,
+    Action::Poll,
+    Action::Result,
+    Action::Heartbeat,
+    Action::Event,
+    Action::StsToken,
+    Action::StsRefresh,
+    Action::WebsocketAuth,
+];
+
 impl fmt::Display for Action {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())

@@ -14,6 +14,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod exchange;
 mod handler;
 mod routes;
 mod sessions;

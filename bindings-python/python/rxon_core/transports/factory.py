@@ -1,6 +1,6 @@
 """``create_transport``: the transport for an orchestrator URL."""
 
-from typing import Any
+from typing import Any, cast
 
 from rxon_core._native import HttpTransport, MockTransport
 from rxon_core.transports.base import Transport
@@ -13,9 +13,8 @@ def create_transport(url: str, worker_id: str, token: str, ssl_context: Any = No
     mapped to HTTP(S), as the reference does) or ``mock://``; any other scheme is a ``ValueError``."""
     if url.startswith(("http://", "https://", "ws://", "wss://")):
         base_url = url.replace("ws", "http", 1) if url.startswith("ws") else url
-        transport: Transport = HttpTransport(base_url, worker_id, token, ssl_context, **kwargs)
-        return transport
+        # (The native classes are registered as Transport at run time: invisible to mypy.)
+        return cast(Transport, HttpTransport(base_url, worker_id, token, ssl_context, **kwargs))
     if url.startswith("mock://"):
-        mock: Transport = MockTransport(worker_id=worker_id, token=token, **kwargs)
-        return mock
+        return cast(Transport, MockTransport(worker_id=worker_id, token=token, **kwargs))
     raise ValueError(f"Unsupported transport scheme in URL: {url}")
