@@ -6,11 +6,15 @@ run on this machine, written into docs/benchmarks.md:
   HttpTransport, rxon_core's HttpTransport (the same code, other import), and rxon_core.Worker
   running an `async def` handler;
 * ops/s of `to_dict` (an 831-byte TaskPayload message), `from_dict` (the same as a dict) and
-  `sign_payload` (HMAC over a TaskResult), each library on its own message classes.
+  `sign_payload` (HMAC over a TaskResult), each library on its own message classes;
+* the avtomatika worker SDK (avtomatika-worker 1.0b20, unchanged) completing `echo` tasks with
+  `MAX_CONCURRENT_TASKS` 1, 16 and 64: on the reference package, and on rxon_core through
+  `install_as_rxon()` — in its own virtualenv, `.venv-bench-sdk`, as its pins require.
 
     python3 benches/compare_python.py [--duration SECONDS]
 
-It creates `.venv-bench-python` with the reference and a release build of bindings-python.
+It creates `.venv-bench-python` with the reference and a release build of bindings-python,
+and `.venv-bench-sdk` with the SDK and the same build.
 """
 
 import argparse
@@ -20,6 +24,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import timeit
 from pathlib import Path
 from typing import Any
@@ -33,6 +38,7 @@ EXAMPLES = (
 FIXTURES = ROOT / "benches" / "fixtures"
 IMPLS = {"reference": "reference HttpTransport", "rxon_core": "rxon_core HttpTransport", "worker": "rxon_core.Worker"}
 CONCURRENCY = [1, 16, 64]
+SDK_BACKENDS = ["reference", "rxon_core"]
 
 
 async def cycles(impl: str, url: str, concurrency: int, duration: float) -> int:
@@ -85,6 +91,49 @@ async def cycles(impl: str, url: str, concurrency: int, duration: float) -> int:
     return done
 
 
+async def sdk_cycles(backend: str, url: str, concurrency: int, duration: float) -> int:
+    """`echo` tasks the avtomatika worker SDK completes in `duration` seconds (after one second
+    of warm-up), on `backend`: "reference" (as released) or "rxon_core" (install_as_rxon())."""
+    if backend == "rxon_core":
+        import rxon_core
+
+        rxon_core.install_as_rxon()
+    os.environ.update(
+        {
+            "ORCHESTRATOR_URL": url,
+            "WORKER_ID": "bench-sdk",
+            "WORKER_TOKEN": "token",
+            "MAX_CONCURRENT_TASKS": str(concurrency),
+            "WORKER_SKILLS_DIR": tempfile.mkdtemp(),
+            "TASK_POLL_TIMEOUT": "5",
+            "IDLE_POLL_DELAY": "0.01",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    from avtomatika_worker import Worker
+
+    worker = Worker(worker_type="bench", max_concurrent_tasks=concurrency)
+    done = 0
+
+    @worker.skill("echo")
+    async def echo(params: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        nonlocal done
+        done += 1
+        return {"status": "success", "data": {"echo": params}}
+
+    running = asyncio.create_task(worker.main())
+    await asyncio.sleep(1.0)
+    start = done
+    await asyncio.sleep(duration)
+    counted = done - start
+    worker._shutdown_event.set()
+    try:
+        await asyncio.wait_for(running, 10)
+    except (asyncio.TimeoutError, asyncio.CancelledError):
+        pass
+    return counted
+
+
 def codec_ops(lib: Any) -> dict[str, float]:
     """ops/s of to_dict, from_dict and sign_payload for one library."""
     task_dict = json.loads((FIXTURES / "task_payload.json").read_text())
@@ -110,6 +159,10 @@ def inner(args: argparse.Namespace) -> None:
         impl, url, concurrency = args.cycles
         print(asyncio.run(cycles(impl, url, int(concurrency), args.duration)))
         return
+    if args.sdk_cycles:
+        backend, url, concurrency = args.sdk_cycles
+        print(asyncio.run(sdk_cycles(backend, url, int(concurrency), args.duration)))
+        return
     import rxon
     import rxon_core
 
@@ -125,6 +178,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=8.0)
     parser.add_argument("--inner", action="store_true")
     parser.add_argument("--cycles", nargs=3, metavar=("IMPL", "URL", "CONCURRENCY"))
+    parser.add_argument("--sdk-cycles", nargs=3, metavar=("BACKEND", "URL", "CONCURRENCY"))
     args = parser.parse_args()
     if args.inner:
         return inner(args)
@@ -135,10 +189,22 @@ def main() -> None:
         capture_output=True,
         text=True,
     ).stdout.strip()
-    subprocess.run(
-        [python, "-m", "pip", "install", "--quiet", "--force-reinstall", "--no-deps", str(ROOT / "bindings-python")],
+    sdk_python = subprocess.run(
+        [str(ROOT / "scripts" / "python-venv.sh"), "bench-sdk", "avtomatika-worker==1.0b20"],
         check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    wheels = tempfile.mkdtemp()
+    subprocess.run(
+        [python, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", wheels, str(ROOT / "bindings-python")], check=True
     )
+    for venv_python in (python, sdk_python):
+        subprocess.run(
+            [venv_python, "-m", "pip", "install", "--quiet", "--force-reinstall", "--no-deps"]
+            + [str(w) for w in Path(wheels).glob("rxon_core-*.whl")],
+            check=True,
+        )
     subprocess.run(
         ["cargo", "build", "--release", "-p", "rxon-core", "--example", "echo_listener"], cwd=ROOT, check=True
     )
@@ -162,6 +228,13 @@ def main() -> None:
                 )
                 rates[impl, concurrency] = int(out.stdout.strip()) / args.duration
                 print(f"{impl} x{concurrency}: {rates[impl, concurrency]:,.0f} cycles/s", file=sys.stderr)
+            for backend in SDK_BACKENDS:
+                sdk_me = [sdk_python, __file__, "--inner", "--duration", str(args.duration)]
+                out = subprocess.run(
+                    sdk_me + ["--sdk-cycles", backend, url, str(concurrency)], check=True, capture_output=True, text=True
+                )
+                rates[f"sdk-{backend}", concurrency] = int(out.stdout.strip().splitlines()[-1]) / args.duration
+                print(f"SDK on {backend} x{concurrency}: {rates[f'sdk-{backend}', concurrency]:,.0f}", file=sys.stderr)
     finally:
         listener.terminate()
         listener.wait()
@@ -179,6 +252,16 @@ def main() -> None:
         lines.append(
             f"| {c} | " + " | ".join(row) + f" | {rates['rxon_core', c] / ref:.1f}× | {rates['worker', c] / ref:.1f}× |"
         )
+    lines += [
+        "",
+        f"### avtomatika's worker SDK, tasks/s ({args.duration:g} s per point)",
+        "",
+        "| MAX_CONCURRENT_TASKS | SDK on the reference | SDK on rxon_core (install_as_rxon) | ratio |",
+        "|---:|---:|---:|---:|",
+    ]
+    for c in CONCURRENCY:
+        ref, ours = rates["sdk-reference", c], rates["sdk-rxon_core", c]
+        lines.append(f"| {c} | {fmt(ref)} | {fmt(ours)} | {ours / ref:.1f}× |")
     lines += [
         "",
         "### Codec and signing, ops/s (best of 5 × 20,000)",
