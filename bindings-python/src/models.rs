@@ -1,7 +1,8 @@
-//! Message classes. Their fields are declared in `rxon_core/models.py` (the reference's
-//! names, type hints and default objects) and checked, when each class is created, against the
-//! core's description of the message (`rxon_core::models::members`). Checking, building,
-//! encoding and decoding are the core's; this module only translates.
+//! Message classes: frozen `msgspec.Struct`s declared in `rxon_core/models.py` (the reference's
+//! names, type hints and default objects), each checked when registered against the core's
+//! description of the message (`rxon_core::models::members`). Checking, building, encoding and
+//! decoding are the core's; this module reads members by attribute and builds instances through
+//! the class's own constructor.
 
 use crate::convert::{to_python, to_value};
 use crate::errors::to_pyerr;

@@ -199,3 +199,22 @@ def test_an_unknown_rxon_module_is_not_found() -> None:
         "try:\n    import rxon.nothing_here\nexcept ModuleNotFoundError as e:\n    print(e.name)"
     )
     assert out == "rxon_core.nothing_here"
+
+
+def test_a_program_runs_on_rxon_core_through_the_runner(tmp_path: Any) -> None:
+    script = tmp_path / "program.py"
+    script.write_text("import sys, rxon.models\nprint(rxon.models.TaskPayload.__module__, sys.argv[1:])\n")
+    ran = subprocess.run(
+        [sys.executable, "-m", "rxon_core.as_rxon", str(script), "--flag", "x"], capture_output=True, text=True
+    )
+    assert ran.stdout.strip() == "rxon_core.models ['--flag', 'x']", ran.stderr
+    (tmp_path / "program_module.py").write_text(script.read_text())
+    ran = subprocess.run(
+        [sys.executable, "-m", "rxon_core.as_rxon", "-m", "program_module", "y"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert ran.stdout.strip() == "rxon_core.models ['y']", ran.stderr
+    usage = subprocess.run([sys.executable, "-m", "rxon_core.as_rxon"], capture_output=True, text=True)
+    assert usage.returncode != 0 and "usage:" in usage.stderr
