@@ -119,11 +119,11 @@ pub extern "C" fn rxon_set_log_callback(callback: rxon_log_callback_t, level: i3
             drop: callback.drop,
         })
     });
-    if sink.is_none() {
-        if let Some(drop) = callback.drop {
-            // SAFETY: the callback's contract; released once (it will never be called).
-            unsafe { drop(callback.context) };
-        }
+    if sink.is_none()
+        && let Some(drop) = callback.drop
+    {
+        // SAFETY: the callback's contract; released once (it will never be called).
+        unsafe { drop(callback.context) };
     }
     guard(|| {
         if !(RXON_LOG_OFF..=RXON_LOG_TRACE).contains(&level) {

@@ -59,12 +59,23 @@ pub struct WorkerArgs {
     /// Exit codes reported as TRANSIENT_ERROR (retried by the orchestrator), comma-separated.
     #[arg(long, value_delimiter = ',')]
     pub transient_exit_codes: Vec<i32>,
-    /// Seconds between SIGTERM and SIGKILL when a task is cancelled, and of the shutdown grace.
+    /// Seconds between SIGTERM and SIGKILL when a task is cancelled, and of the shutdown grace:
+    /// SIGTERM or SIGINT stops the worker within it (twice it when tasks must be cancelled);
+    /// a second signal stops it at once.
     #[arg(long, default_value_t = WorkerConfig::DEFAULT_SHUTDOWN_GRACE.as_secs_f64(), value_parser = seconds)]
     pub grace_seconds: f64,
     /// Seconds between heartbeats.
     #[arg(long, default_value_t = WorkerConfig::DEFAULT_HEARTBEAT_INTERVAL.as_secs_f64(), value_parser = seconds)]
     pub heartbeat_seconds: f64,
+    /// Folder of the outbox, where results wait on disk until the orchestrator has them
+    /// (delivered first at the next start when the worker stopped or died before). Default:
+    /// $XDG_STATE_HOME/rxon/outbox, else ~/.local/state/rxon/outbox.
+    #[arg(long, env = "RXON_OUTBOX", conflicts_with = "no_outbox")]
+    pub outbox: Option<PathBuf>,
+    /// Keep results in memory only (a diskless device): a result not delivered when the worker
+    /// stops is lost.
+    #[arg(long)]
+    pub no_outbox: bool,
     /// Log format.
     #[arg(long, value_parser = ["text", "json"], default_value = "text")]
     pub log_format: String,

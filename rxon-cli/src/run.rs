@@ -34,6 +34,11 @@ pub async fn worker(args: WorkerArgs) -> i32 {
     config.advertise_contracts = !args.private_contract;
     config.heartbeat_interval = Duration::from_secs_f64(args.heartbeat_seconds.max(0.1));
     config.shutdown_grace = Duration::from_secs_f64(args.grace_seconds);
+    if args.no_outbox {
+        config.outbox_dir = None;
+    } else if let Some(dir) = &args.outbox {
+        config.outbox_dir = Some(dir.clone());
+    }
     let worker = match Worker::start(config) {
         Ok(worker) => Arc::new(worker),
         Err(err) => return fail_start(&err.to_string()),
@@ -48,10 +53,32 @@ pub async fn worker(args: WorkerArgs) -> i32 {
         })
     };
     stop_signal().await;
-    tracing::info!("stopping: finishing the tasks in flight");
-    worker.shutdown(worker.config().shutdown_grace).await;
+    tracing::info!("stopping: finishing the tasks in flight (a second signal stops at once)");
+    tokio::select! {
+        _ = worker.shutdown(worker.config().shutdown_grace) => {}
+        signal = stop_signal() => {
+            // Results already made are in the outbox; the commands still running end now.
+            tracing::warn!("second signal: stopping at once");
+            kill_running_commands();
+            return 128 + signal;
+        }
+    }
     runner.abort();
     0
+}
+
+/// The process groups of the commands running now (each command leads its own).
+static RUNNING: std::sync::Mutex<Vec<i32>> = std::sync::Mutex::new(Vec::new());
+
+fn running() -> std::sync::MutexGuard<'static, Vec<i32>> {
+    RUNNING.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// SIGKILL to every running command's process group.
+fn kill_running_commands() {
+    for group in running().drain(..) {
+        let _ = nix::sys::signal::killpg(nix::unistd::Pid::from_raw(group), nix::sys::signal::Signal::SIGKILL);
+    }
 }
 
 fn fail_start(message: &str) -> i32 {
@@ -59,15 +86,16 @@ fn fail_start(message: &str) -> i32 {
     2
 }
 
-async fn stop_signal() {
+/// Waits for SIGINT or SIGTERM; the signal's number.
+async fn stop_signal() -> i32 {
     use tokio::signal::unix::{SignalKind, signal};
     let Ok(mut term) = signal(SignalKind::terminate()) else {
         let _ = tokio::signal::ctrl_c().await;
-        return;
+        return nix::libc::SIGINT;
     };
     tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = term.recv() => {}
+        _ = tokio::signal::ctrl_c() => nix::libc::SIGINT,
+        _ = term.recv() => nix::libc::SIGTERM,
     }
 }
 
@@ -116,7 +144,7 @@ async fn execute(task: &TaskHandle, args: &WorkerArgs) -> Result<json::Value, Fa
     let task_id = task.payload().task_id.clone();
     let internal = |what: &str| Failure::Coded(ERROR_CODE_INTERNAL, what.to_string());
     let (program, rest) = args.command.split_first().ok_or_else(|| internal("no command"))?;
-    let mut child = Command::new(program)
+    let child = Command::new(program)
         .args(rest)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -126,6 +154,25 @@ async fn execute(task: &TaskHandle, args: &WorkerArgs) -> Result<json::Value, Fa
         .process_group(0)
         .spawn()
         .map_err(|e| internal(&format!("cannot start {program}: {e}")))?;
+    let group = child.id().and_then(|pid| i32::try_from(pid).ok());
+    if let Some(group) = group {
+        running().push(group);
+    }
+    let outcome = finish_command(task, args, &task_id, child).await;
+    if let Some(group) = group {
+        running().retain(|g| *g != group);
+    }
+    outcome
+}
+
+/// Feeds the command its params, follows its stderr, and reads its result.
+async fn finish_command(
+    task: &TaskHandle,
+    args: &WorkerArgs,
+    task_id: &str,
+    mut child: Child,
+) -> Result<json::Value, Failure> {
+    let internal = |what: &str| Failure::Coded(ERROR_CODE_INTERNAL, what.to_string());
     let params = json::to_text(&json::Value::Object(task.params()));
     let mut stdin = child.stdin.take().ok_or_else(|| internal("no stdin"))?;
     let mut stdout = child.stdout.take().ok_or_else(|| internal("no stdout"))?;
@@ -145,7 +192,7 @@ async fn execute(task: &TaskHandle, args: &WorkerArgs) -> Result<json::Value, Fa
     let status = loop {
         tokio::select! {
             line = lines.next_line() => match line {
-                Ok(Some(line)) => on_stderr_line(task, &task_id, line, &mut tail).await,
+                Ok(Some(line)) => on_stderr_line(task, task_id, line, &mut tail).await,
                 _ => break wait_for_exit(&mut child, task, args).await,
             },
             _ = task.cancelled() => break terminate(&mut child, args).await,

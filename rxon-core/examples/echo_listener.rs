@@ -48,10 +48,10 @@ const ACTIONS: [Action; 8] = [
 #[async_trait::async_trait]
 impl Handler for EchoEngine {
     async fn handle(&self, action: Action, payload: Value, context: &Context) -> Result<Option<Value>, HandlerError> {
-        if let Some(expected) = &self.token {
-            if context.token.as_deref() != Some(expected.as_str()) {
-                return Err(HandlerError::PermissionDenied("invalid worker token".into()));
-            }
+        if let Some(expected) = &self.token
+            && context.token.as_deref() != Some(expected.as_str())
+        {
+            return Err(HandlerError::PermissionDenied("invalid worker token".into()));
         }
         self.counts[slot(action)].fetch_add(1, Ordering::Relaxed);
         match action {

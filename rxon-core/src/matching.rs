@@ -51,10 +51,10 @@ impl Matches for HardwareDevice {
                 return false;
             }
         }
-        if let Some(id) = required.id.as_deref().filter(|id| !id.is_empty()) {
-            if self.id.as_deref() != Some(id) {
-                return false;
-            }
+        if let Some(id) = required.id.as_deref().filter(|id| !id.is_empty())
+            && self.id.as_deref() != Some(id)
+        {
+            return false;
         }
         properties_match(self.properties.as_ref(), required.properties.as_ref())
     }

@@ -502,10 +502,9 @@ impl<'a, 'b> MapState<'a, 'b> {
             .entries
             .last()
             .filter(|_| !self.presorted && self.w.entries.len() > self.base)
+            && compare_keys(self.w.out, last, &entry) != std::cmp::Ordering::Less
         {
-            if compare_keys(self.w.out, last, &entry) != std::cmp::Ordering::Less {
-                self.sorted = false;
-            }
+            self.sorted = false;
         }
         self.w.entries.push(entry);
         Ok(())

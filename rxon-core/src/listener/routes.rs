@@ -133,10 +133,10 @@ async fn websocket(state: &AppState, parts: &mut Parts, worker_id: String, conte
         Err(rejection) => return rejection.into_response(),
     };
     let handler = state.handler();
-    if let Some(handler) = &handler {
-        if let Err(err) = handler.handle(Action::WebsocketAuth, Value::Null, &context).await {
-            return into_response(exchange::reply(Action::WebsocketAuth, Err(err)));
-        }
+    if let Some(handler) = &handler
+        && let Err(err) = handler.handle(Action::WebsocketAuth, Value::Null, &context).await
+    {
+        return into_response(exchange::reply(Action::WebsocketAuth, Err(err)));
     }
     let sessions = state.sessions.clone();
     let shutdown = state.shutdown.clone();

@@ -112,10 +112,10 @@ impl<'s> Compiler<'s> {
                 text: format!("must match pattern {pattern}"),
             });
         }
-        if let Some(Value::String(name)) = map.get("format") {
-            if let Some(format) = Format::named(name) {
-                checks.push(Check::Format(format));
-            }
+        if let Some(Value::String(name)) = map.get("format")
+            && let Some(format) = Format::named(name)
+        {
+            checks.push(Check::Format(format));
         }
         let bound = |key: &str, text: &str| -> Result<Option<(f64, String)>, String> {
             match map.get(key) {

@@ -90,31 +90,31 @@ impl Validator {
             }
             Check::NotThere => return fail("must not be there"),
             Check::MinLength { limit, text } => {
-                if let Value::String(s) = data {
-                    if (s.chars().count() as u64) < *limit {
-                        return fail(text);
-                    }
+                if let Value::String(s) = data
+                    && (s.chars().count() as u64) < *limit
+                {
+                    return fail(text);
                 }
             }
             Check::MaxLength { limit, text } => {
-                if let Value::String(s) = data {
-                    if s.chars().count() as u64 > *limit {
-                        return fail(text);
-                    }
+                if let Value::String(s) = data
+                    && s.chars().count() as u64 > *limit
+                {
+                    return fail(text);
                 }
             }
             Check::Pattern { regex, text } => {
-                if let Value::String(s) = data {
-                    if !regex.is_match(s) {
-                        return fail(text);
-                    }
+                if let Value::String(s) = data
+                    && !regex.is_match(s)
+                {
+                    return fail(text);
                 }
             }
             Check::Format(format) => {
-                if let Value::String(s) = data {
-                    if !format.accepts(s) {
-                        return fail(&format.message());
-                    }
+                if let Value::String(s) = data
+                    && !format.accepts(s)
+                {
+                    return fail(&format.message());
                 }
             }
             Check::Minimum { limit, text } => {
@@ -143,17 +143,17 @@ impl Validator {
                 }
             }
             Check::MinItems { limit, text } => {
-                if let Value::Array(items) = data {
-                    if (items.len() as u64) < *limit {
-                        return fail(text);
-                    }
+                if let Value::Array(items) = data
+                    && (items.len() as u64) < *limit
+                {
+                    return fail(text);
                 }
             }
             Check::MaxItems { limit, text } => {
-                if let Value::Array(items) = data {
-                    if items.len() as u64 > *limit {
-                        return fail(text);
-                    }
+                if let Value::Array(items) = data
+                    && items.len() as u64 > *limit
+                {
+                    return fail(text);
                 }
             }
             Check::UniqueItems => {
@@ -173,17 +173,17 @@ impl Validator {
                 }
             }
             Check::MinProperties { limit, text } => {
-                if let Value::Object(map) = data {
-                    if (map.len() as u64) < *limit {
-                        return fail(text);
-                    }
+                if let Value::Object(map) = data
+                    && (map.len() as u64) < *limit
+                {
+                    return fail(text);
                 }
             }
             Check::MaxProperties { limit, text } => {
-                if let Value::Object(map) = data {
-                    if map.len() as u64 > *limit {
-                        return fail(text);
-                    }
+                if let Value::Object(map) = data
+                    && map.len() as u64 > *limit
+                {
+                    return fail(text);
                 }
             }
             Check::Required(required) => {

@@ -75,10 +75,10 @@ pub fn get_compiled_validator(schema: Option<&JsonObject>) -> Result<Option<Arc<
         return Ok(Some(found.clone()));
     }
     let compiled = Arc::new(CompiledSchema::compile(&Value::Object(schema.clone()))?);
-    if cache.order.len() >= MAX_VALIDATOR_CACHE_SIZE {
-        if let Some(oldest) = cache.order.pop_front() {
-            cache.by_key.remove(&oldest);
-        }
+    if cache.order.len() >= MAX_VALIDATOR_CACHE_SIZE
+        && let Some(oldest) = cache.order.pop_front()
+    {
+        cache.by_key.remove(&oldest);
     }
     cache.order.push_back(key.clone());
     cache.by_key.insert(key, compiled.clone());

@@ -1,9 +1,11 @@
 //! What a worker is and how it behaves.
 
+use super::outbox::Outbox;
 use super::usage::DeviceProviders;
 use crate::error::{Result, RxonError};
 use crate::models::{InstalledArtifact, Resources, SkillInfo, WorkerCapabilities};
 use crate::security::tls::ClientTlsOptions;
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// How worker messages are signed.
@@ -88,7 +90,10 @@ pub struct WorkerConfig {
     /// Longest wait between tries (default 60 s).
     pub max_backoff: Duration,
     /// How long tasks in hand may still run when the worker is dropped or shut down without a
-    /// grace of its own (default 10 s); then they are cancelled.
+    /// grace of its own (default 10 s); then they are cancelled. A stop ends within this grace
+    /// when the tasks end within it, and within twice it otherwise (cancelled tasks get one
+    /// more grace to report), whatever the network does: results not delivered by then stay
+    /// in the outbox.
     pub shutdown_grace: Duration,
     /// Report the usage of these devices in heartbeats (CPU and RAM are always reported).
     pub device_providers: DeviceProviders,
@@ -99,6 +104,12 @@ pub struct WorkerConfig {
     /// How the connection to the orchestrator verifies it and proves the worker (a private CA,
     /// a client certificate for mTLS); default: the system's roots.
     pub tls: ClientTlsOptions,
+    /// The folder of the outbox, where results wait on disk until the orchestrator has them
+    /// (one file per worker id and orchestrator; see [`super::outbox`]). Default:
+    /// [`Outbox::default_dir`] (`$XDG_STATE_HOME/rxon/outbox` or `~/.local/state/rxon/outbox`);
+    /// `None` keeps results in memory only (a diskless device), so a worker killed or stopped
+    /// before delivering loses them.
+    pub outbox_dir: Option<PathBuf>,
 }
 
 impl WorkerConfig {
@@ -140,6 +151,7 @@ impl WorkerConfig {
             device_providers: DeviceProviders::default(),
             advertise_contracts: true,
             tls: ClientTlsOptions::new(),
+            outbox_dir: Outbox::default_dir(),
         }
     }
 
@@ -153,6 +165,12 @@ impl WorkerConfig {
             .with_detail("field", "task_secret"));
         }
         Ok(())
+    }
+
+    /// The outbox file of this worker (its id and orchestrator), if it has an outbox.
+    pub fn outbox_path(&self) -> Option<PathBuf> {
+        let dir = self.outbox_dir.as_ref()?;
+        Some(dir.join(Outbox::file_name(&self.url, &self.worker_id)))
     }
 
     /// The skill a task type names.

@@ -188,10 +188,48 @@ async fn finish(runtime: &Arc<Runtime>, grace: Option<Duration>) {
             _ => task_done.await,
         }
     }
+    // Results go out until the grace runs out (twice the grace when tasks ran past the first):
+    // whatever the network does, the stop ends then, and what is undelivered stays in the
+    // outbox for the next start.
+    let delivered_by = match (deadline, grace) {
+        (Some(deadline), Some(grace)) if cancelled => Some(deadline + grace),
+        (Some(deadline), _) => Some(deadline),
+        _ => None,
+    };
     let mut deliveries = runtime.deliveries.lock().await;
-    while deliveries.join_next().await.is_some() {}
+    let all_delivered = async { while deliveries.join_next().await.is_some() {} };
+    let in_time = match delivered_by {
+        Some(by) => tokio::time::timeout_at(by, all_delivered).await.is_ok(),
+        None => {
+            all_delivered.await;
+            true
+        }
+    };
+    if !in_time {
+        let undelivered = deliveries.len();
+        deliveries.abort_all();
+        match &runtime.outbox {
+            Some(outbox) => tracing::warn!(
+                results = undelivered,
+                outbox = %outbox.path().display(),
+                "stopping with results undelivered: they stay in the outbox and go out at the next start"
+            ),
+            None => tracing::error!(
+                results = undelivered,
+                "stopping with results undelivered, and no outbox: they are lost"
+            ),
+        }
+    }
     drop(deliveries);
-    let _ = runtime.transport.send_heartbeat(&runtime.heartbeat()).await;
+    // The last heartbeat gets what is left of the grace (half a second at least).
+    let left = delivered_by.map_or(Duration::from_secs(5), |by| {
+        by.saturating_duration_since(tokio::time::Instant::now())
+            .max(Duration::from_millis(500))
+    });
+    let _ = tokio::time::timeout(left, runtime.transport.send_heartbeat(&runtime.heartbeat())).await;
+    if let Some(outbox) = &runtime.outbox {
+        outbox.remove_if_empty();
+    }
     runtime.set_state(WorkerState::Stopped);
     runtime.transport.close().await;
 }

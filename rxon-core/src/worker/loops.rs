@@ -29,6 +29,8 @@ pub(super) async fn lifecycle(inner: Arc<Runtime>) {
             Ok(_) => {
                 delay = inner.config.initial_backoff;
                 inner.resync.store(false, Ordering::SeqCst);
+                // A previous run's results go out before the first poll.
+                inner.deliver_left_over().await;
                 inner.set_state(WorkerState::Running);
                 poll_loop(&inner).await;
                 inner.set_state(WorkerState::Connecting);

@@ -20,6 +20,7 @@ mod admission;
 mod config;
 mod control;
 mod loops;
+pub mod outbox;
 mod reporting;
 mod returned;
 mod runtime;
@@ -29,6 +30,7 @@ mod usage;
 
 pub use config::{Signing, WorkerConfig};
 pub use control::Worker;
+pub use outbox::Outbox;
 pub use state::WorkerState;
 pub use task::{Outcome, TaskHandle};
 pub use usage::{DeviceProviders, DeviceUsageProvider};

@@ -1,6 +1,7 @@
 //! Reporting: every finished task becomes a result, delivered until the orchestrator accepts
 //! or ignores it.
 
+use super::outbox;
 use super::runtime::Runtime;
 use super::task::{FinishedTask, Outcome};
 use crate::constants::*;
@@ -63,11 +64,21 @@ impl Runtime {
         result
     }
 
-    /// Sends a result until the orchestrator accepts or ignores it.
+    /// Sends a result until the orchestrator accepts, ignores or refuses it; then it leaves
+    /// the outbox. (Stopping may abort this: the result then stays in the outbox.)
     pub(super) async fn deliver(self: Arc<Self>, result: TaskResult) {
+        self.send_until_taken(&result).await;
+        if let Some(outbox) = &self.outbox
+            && let Err(err) = outbox.done(&outbox::key(&result))
+        {
+            tracing::warn!(%err, task = %result.task_id, "outbox: cannot mark the result delivered");
+        }
+    }
+
+    async fn send_until_taken(&self, result: &TaskResult) {
         let mut delay = self.config.initial_backoff;
         loop {
-            match self.transport.send_result(&result).await {
+            match self.transport.send_result(result).await {
                 Ok(ResultOutcome::Accepted) => return,
                 Ok(ResultOutcome::Ignored { reason }) => {
                     tracing::warn!(task = %result.task_id, ?reason, "result ignored by the orchestrator");
@@ -106,10 +117,32 @@ pub(super) async fn report_finished(runtime: Arc<Runtime>, mut finished: mpsc::U
         drop(task);
         runtime.load_changed.notify_one();
         runtime.tasks_done.notify_waiters();
-        let mut deliveries = runtime.deliveries.lock().await;
+        // On disk before it is first sent: a worker killed from now on still has it.
+        if let Some(outbox) = &runtime.outbox
+            && let Err(err) = outbox.put(&result)
+        {
+            tracing::warn!(%err, task = %result.task_id, "outbox: cannot keep the result");
+        }
+        runtime.spawn_delivery(result).await;
+    }
+}
+
+impl Runtime {
+    /// Delivers `result` in the background (collected by stopping).
+    pub(super) async fn spawn_delivery(self: &Arc<Self>, result: TaskResult) {
+        let mut deliveries = self.deliveries.lock().await;
         // Reap deliveries that are done, or a long-running worker's set would grow by one
         // entry per task.
         while deliveries.try_join_next().is_some() {}
-        deliveries.spawn(runtime.clone().deliver(result));
+        deliveries.spawn(self.clone().deliver(result));
+    }
+
+    /// Delivers what a previous run left in the outbox (once per start).
+    pub(super) async fn deliver_left_over(self: &Arc<Self>) {
+        let left_over = std::mem::take(&mut *self.left_over.lock().unwrap_or_else(|p| p.into_inner()));
+        for result in left_over {
+            tracing::info!(task = %result.task_id, job = %result.job_id, "delivering a result of a previous run");
+            self.spawn_delivery(result).await;
+        }
     }
 }

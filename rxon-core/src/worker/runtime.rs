@@ -4,12 +4,13 @@
 
 use super::admission::Queued;
 use super::config::WorkerConfig;
+use super::outbox::Outbox;
 use super::state::WorkerState;
 use super::task::{FinishedTask, TaskState};
 use super::usage::UsageSampler;
 use crate::canonical::calculate_dict_hash;
 use crate::json::{Object, Value};
-use crate::models::{Heartbeat, SkillInfo, WorkerRegistration};
+use crate::models::{Heartbeat, SkillInfo, TaskResult, WorkerRegistration};
 use crate::transport::Transport;
 use std::collections::{BinaryHeap, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -45,6 +46,30 @@ pub(super) struct Runtime {
     pub(super) usage: UsageSampler,
     /// Skills loaded and ready at once (announced in polls and heartbeats).
     pub(super) hot: Mutex<Vec<String>>,
+    /// Where results wait on disk until delivered (none: configured off, or not openable).
+    pub(super) outbox: Option<Outbox>,
+    /// Results a previous run left in the outbox, delivered before the first poll.
+    pub(super) left_over: Mutex<Vec<TaskResult>>,
+}
+
+/// The worker's outbox and what a previous run left in it; none (logged) when it is off or
+/// cannot be opened: the worker runs without one rather than not at all.
+fn open_outbox(config: &WorkerConfig) -> (Option<Outbox>, Vec<TaskResult>) {
+    let Some(path) = config.outbox_path() else {
+        return (None, Vec::new());
+    };
+    match Outbox::open(&path) {
+        Ok((outbox, left_over)) => {
+            if !left_over.is_empty() {
+                tracing::info!(results = left_over.len(), path = %path.display(), "outbox: results of a previous run to deliver");
+            }
+            (Some(outbox), left_over)
+        }
+        Err(err) => {
+            tracing::warn!(%err, "running without an outbox: results not delivered when the worker stops are lost");
+            (None, Vec::new())
+        }
+    }
 }
 
 impl Runtime {
@@ -56,6 +81,7 @@ impl Runtime {
         let (reports, finished) = mpsc::unbounded_channel();
         let capacity = config.max_concurrent_tasks.max(1);
         let usage = UsageSampler::new(config.device_providers.clone());
+        let (outbox, left_over) = open_outbox(&config);
         let runtime = Runtime {
             config,
             transport,
@@ -74,6 +100,8 @@ impl Runtime {
             load_changed: Notify::new(),
             usage,
             hot: Mutex::new(Vec::new()),
+            outbox,
+            left_over: Mutex::new(left_over),
         };
         (Arc::new(runtime), finished)
     }
