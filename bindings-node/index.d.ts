@@ -164,8 +164,14 @@ export interface WorkerOptions {
   heartbeatInterval?: number
   /** Long-poll timeout in seconds (default 30). */
   pollTimeout?: number
-  /** Seconds tasks in hand may still run at `close()` (default 10). */
+  /** Seconds tasks in hand may still run at `close()` (default 10); `close()` ends within it
+   * (twice it when tasks must be cancelled) whatever the network does. */
   shutdownGrace?: number
+  /** Where results wait on disk until the orchestrator has them, and what a stopped or killed
+   * worker could not deliver goes out first at the next start: `true` (default:
+   * `$XDG_STATE_HOME/rxon/outbox` or `~/.local/state/rxon/outbox`), a folder, or `false`
+   * (results in memory only, for diskless devices). */
+  outbox?: string | boolean
   workerType?: string
   /** `'masterToken'` (default, what avtomatika demands), `'off'`, or an Ed25519 PEM key. */
   signing?: string

@@ -361,7 +361,7 @@ async function runTask(task, handler) {
  * `await worker.run(handler)`; `await worker.close()` (or `drain()`) when done.
  * Options: `{ url, workerId, token, skills: [{ name, input_schema, … } | name],
  * concurrency, taskSecret, heartbeatInterval, pollTimeout, shutdownGrace, workerType,
- * signing: 'masterToken' | 'off' | Ed25519 PEM, transport }`.
+ * signing: 'masterToken' | 'off' | Ed25519 PEM, outbox: folder | false, transport }`.
  */
 class Worker {
   #options

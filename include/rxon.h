@@ -211,7 +211,8 @@ typedef struct rxon_worker_options_t {
   uint32_t poll_timeout_ms;
   /**
    * Milliseconds tasks in hand may still run when the worker is freed without shutdown
-   * (default 10000).
+   * (default 10000). A stop ends within it (twice it when tasks must be cancelled),
+   * whatever the network does.
    */
   uint32_t shutdown_grace_ms;
   /**
@@ -235,6 +236,13 @@ typedef struct rxon_worker_options_t {
    * The private key (PEM file) of `tls_cert_file`.
    */
   const char *tls_key_file;
+  /**
+   * Where results wait on disk until the orchestrator has them; what a stopped or killed
+   * worker could not deliver goes out first at its next start. NULL: the default folder
+   * (`$XDG_STATE_HOME/rxon/outbox` or `~/.local/state/rxon/outbox`); `""`: none, results in
+   * memory only (a diskless device).
+   */
+  const char *outbox_dir;
 } rxon_worker_options_t;
 
 /**

@@ -43,7 +43,8 @@ pub struct rxon_worker_options_t {
     /// Long-poll timeout in milliseconds (default 30000).
     pub poll_timeout_ms: u32,
     /// Milliseconds tasks in hand may still run when the worker is freed without shutdown
-    /// (default 10000).
+    /// (default 10000). A stop ends within it (twice it when tasks must be cancelled),
+    /// whatever the network does.
     pub shutdown_grace_ms: u32,
     /// How messages are signed: NULL or `"masterToken"` (HMAC with the token, what avtomatika
     /// demands), `"off"`, or an Ed25519 private key (PEM).
@@ -56,6 +57,11 @@ pub struct rxon_worker_options_t {
     pub tls_cert_file: *const c_char,
     /// The private key (PEM file) of `tls_cert_file`.
     pub tls_key_file: *const c_char,
+    /// Where results wait on disk until the orchestrator has them; what a stopped or killed
+    /// worker could not deliver goes out first at its next start. NULL: the default folder
+    /// (`$XDG_STATE_HOME/rxon/outbox` or `~/.local/state/rxon/outbox`); `""`: none, results in
+    /// memory only (a diskless device).
+    pub outbox_dir: *const c_char,
 }
 
 /// Fills `opts` with the defaults (strings NULL). Does nothing for NULL. Thread-safe.
@@ -83,6 +89,7 @@ pub unsafe extern "C" fn rxon_worker_options_default(opts: *mut rxon_worker_opti
         tls_ca_file: null,
         tls_cert_file: null,
         tls_key_file: null,
+        outbox_dir: null,
     };
     // SAFETY: not NULL, writable by the caller's contract.
     unsafe { opts.write(defaults) };
@@ -127,6 +134,11 @@ unsafe fn config(opts: &rxon_worker_options_t) -> Result<WorkerConfig, Failure> 
             optional_text(opts.tls_key_file, "tls_key_file")?,
         )
     };
+    match unsafe { optional_text(opts.outbox_dir, "outbox_dir") }? {
+        None => {}
+        Some("") => config.outbox_dir = None,
+        Some(dir) => config.outbox_dir = Some(dir.into()),
+    }
     config.tls.ca_file = ca.map(Into::into);
     config.tls.client_cert = match (cert, key) {
         (None, None) => None,

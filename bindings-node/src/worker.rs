@@ -68,6 +68,17 @@ fn config(options: &Value) -> Result<WorkerConfig, JsFailure> {
         config.shutdown_grace = grace;
     }
     config.task_secret = text("taskSecret")?;
+    // `true`/absent: the default folder; `false`: results in memory only; a string: a folder.
+    match object.get("outbox") {
+        None | Some(Value::Null) | Some(Value::Bool(true)) => {}
+        Some(Value::Bool(false)) => config.outbox_dir = None,
+        Some(Value::String(dir)) => config.outbox_dir = Some(std::path::PathBuf::from(dir.as_str())),
+        Some(_) => {
+            return Err(type_error(
+                "Worker option outbox must be a folder (string) or a boolean",
+            ));
+        }
+    }
     if let Some(tls) = object.get("tls").filter(|tls| !tls.is_null()) {
         config.tls = ClientTls::from_value(tls)?.options()?;
     }

@@ -28,7 +28,7 @@ impl PyWorkerCore {
         url, worker_id, token, skills, *, max_concurrent_tasks = None, worker_type = None,
         heartbeat_interval = None, poll_timeout = None, signing = "master_token", task_secret = None,
         resources = None, capabilities = None, advertise_contracts = true, shutdown_grace = None,
-        transport = None
+        transport = None, outbox = None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -48,6 +48,7 @@ impl PyWorkerCore {
         advertise_contracts: bool,
         shutdown_grace: Option<f64>,
         transport: Option<PyRef<'_, PyTransport>>,
+        outbox: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         if max_concurrent_tasks == Some(0) {
             return Err(PyValueError::new_err("max_concurrent_tasks must be at least 1"));
@@ -90,6 +91,16 @@ impl PyWorkerCore {
             .map(from_py::<WorkerCapabilities>)
             .transpose()?;
         config.advertise_contracts = advertise_contracts;
+        // `True`/`None`: the default folder; `False`: none (results in memory only); a path.
+        match outbox.filter(|o| !o.is_none()) {
+            None => {}
+            Some(flag) if flag.is_instance_of::<pyo3::types::PyBool>() => {
+                if !flag.is_truthy()? {
+                    config.outbox_dir = None;
+                }
+            }
+            Some(dir) => config.outbox_dir = Some(dir.extract::<std::path::PathBuf>()?),
+        }
         crate::logging::sync_level(py)?;
         let _runtime = handle()?.enter();
         let worker = match transport {

@@ -6,6 +6,7 @@ import gc
 import os
 import socket
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -271,3 +272,58 @@ def test_plain_def_handlers_run_in_a_thread_and_sdk_results_keep_their_outcome()
 def test_shutdown_grace_defaults_to_the_cores() -> None:
     assert rxon.Worker("mock://", "w", "t").shutdown_grace == 10.0
     assert rxon.Worker("mock://", "w", "t", shutdown_grace=2.5).shutdown_grace == 2.5
+
+
+def test_a_result_the_orchestrator_never_took_waits_in_the_outbox_for_the_next_start(tmp_path: Path) -> None:
+    """A shutdown ends within its grace while the orchestrator holds the result unanswered;
+    the result stays in the outbox (a folder given here), and the next worker with the same
+    id and orchestrator delivers it once before polling."""
+    accepted: list[Any] = []
+    hold = asyncio.Event()
+    handed_out = False
+
+    async def engine(action: str, payload: Any, context: dict[str, Any]) -> Any:
+        nonlocal handed_out
+        if action == "poll":
+            if not handed_out:
+                handed_out = True
+                return {"job_id": "j1", "task_id": "t1", "type": "echo", "params": {"n": 1}}
+            await asyncio.sleep(min(context.get("poll_timeout") or 0, 0.2))
+            return None
+        if action == "result":
+            if not hold.is_set():
+                await asyncio.Event().wait()  # held, never answered
+            accepted.append(payload)
+        return None
+
+    async def scenario() -> None:
+        async with rxon.Listener("127.0.0.1", 0, engine) as listener:
+            url = f"http://127.0.0.1:{listener.port}"
+            first = rxon.Worker(url, "outbox-w", "t", ["echo"], poll_timeout=1, outbox=tmp_path)
+
+            @first.skill("echo")
+            async def echo(task: rxon.Task) -> dict[str, Any]:
+                return {"echo": task.params}
+
+            async with first:
+                running = asyncio.create_task(first.run())
+                while not any(tmp_path.iterdir()) or not (next(tmp_path.iterdir())).stat().st_size:
+                    await asyncio.sleep(0.02)
+                started = asyncio.get_running_loop().time()
+                await first.shutdown(1.0)
+                took = asyncio.get_running_loop().time() - started
+                await running
+            assert took < 2.0, f"the shutdown took {took:.2f} s with a 1 s grace"
+            kept = [line for f in tmp_path.iterdir() for line in f.read_text().splitlines()]
+            assert any('"task_id":"t1"' in line for line in kept), kept
+
+            hold.set()
+            second = rxon.Worker(url, "outbox-w", "t", ["echo"], poll_timeout=1, outbox=tmp_path)
+            async with second:
+                while not accepted:
+                    await asyncio.sleep(0.02)
+                await asyncio.sleep(0.3)
+        assert [(r["job_id"], r["task_id"], r["data"]) for r in accepted] == [("j1", "t1", {"echo": {"n": 1}})]
+        assert not any(tmp_path.iterdir()), "delivered: the outbox file is gone"
+
+    run(scenario(), within=60)

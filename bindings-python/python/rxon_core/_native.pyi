@@ -206,6 +206,7 @@ class WorkerCore:
         advertise_contracts: bool = True,
         shutdown_grace: float | None = None,
         transport: Transport | None = None,
+        outbox: str | PathLike[str] | bool | None = None,
     ) -> None: ...
     async def next_task(self) -> Task | None: ...
     async def serve(

@@ -13,6 +13,7 @@ send results — the core's runtime (Rust) with an asyncio surface.
 from __future__ import annotations
 
 import asyncio
+import os
 import functools
 import inspect
 import logging
@@ -113,6 +114,12 @@ class Worker:
     A job cancelled on the orchestrator cancels its running handler (its asyncio task gets
     ``CancelledError``): the worker holds the command WebSocket and advertises it where
     avtomatika looks.
+
+    ``outbox``: each result waits in a file on local disk until the orchestrator has it, and
+    what a stopped or killed worker could not deliver goes out first at its next start
+    (``True``: ``$XDG_STATE_HOME/rxon/outbox`` or ``~/.local/state/rxon/outbox``; a folder;
+    ``False``: in memory only, for diskless devices). A shutdown ends within ``shutdown_grace``
+    (twice it when tasks must be cancelled) whatever the network does.
     """
 
     def __init__(
@@ -133,6 +140,7 @@ class Worker:
         advertise_contracts: bool = True,
         shutdown_grace: float | None = None,
         transport: Transport | None = None,
+        outbox: str | os.PathLike[str] | bool = True,
     ) -> None:
         self.url, self.worker_id, self._token = url, worker_id, token
         self._skills: dict[str, SkillInfo] = {}
@@ -150,6 +158,7 @@ class Worker:
             "capabilities": capabilities,
             "advertise_contracts": advertise_contracts,
             "transport": transport,
+            "outbox": outbox,
         }
         # Seconds a shutdown without a grace of its own (or a dropped worker) leaves tasks.
         self.shutdown_grace = _native.SHUTDOWN_GRACE if shutdown_grace is None else shutdown_grace

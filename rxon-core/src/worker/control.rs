@@ -228,7 +228,7 @@ async fn finish(runtime: &Arc<Runtime>, grace: Option<Duration>) {
     });
     let _ = tokio::time::timeout(left, runtime.transport.send_heartbeat(&runtime.heartbeat())).await;
     if let Some(outbox) = &runtime.outbox {
-        outbox.remove_if_empty();
+        outbox.close();
     }
     runtime.set_state(WorkerState::Stopped);
     runtime.transport.close().await;

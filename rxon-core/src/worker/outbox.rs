@@ -29,7 +29,8 @@ pub struct Outbox {
 }
 
 struct OutboxFile {
-    file: File,
+    /// `None` once closed (the lock released).
+    file: Option<File>,
     /// Keys of the results put and not yet done.
     waiting: HashSet<String>,
 }
@@ -92,7 +93,7 @@ impl Outbox {
         let outbox = Outbox {
             path: path.to_path_buf(),
             file: Mutex::new(OutboxFile {
-                file,
+                file: Some(file),
                 waiting: HashSet::new(),
             }),
         };
@@ -116,10 +117,9 @@ impl Outbox {
             put_line(&mut lines, result)?;
         }
         let mut file = self.locked();
-        file.file.set_len(0).map_err(|e| io_error("truncate", &self.path, e))?;
-        file.file
-            .write_all(&lines)
-            .map_err(|e| io_error("write", &self.path, e))?;
+        let handle = file.handle(&self.path)?;
+        handle.set_len(0).map_err(|e| io_error("truncate", &self.path, e))?;
+        handle.write_all(&lines).map_err(|e| io_error("write", &self.path, e))?;
         file.waiting = waiting.iter().map(key).collect();
         Ok(())
     }
@@ -129,7 +129,7 @@ impl Outbox {
         let mut line = Vec::new();
         put_line(&mut line, result)?;
         let mut file = self.locked();
-        file.file
+        file.handle(&self.path)?
             .write_all(&line)
             .map_err(|e| io_error("write", &self.path, e))?;
         file.waiting.insert(key(result));
@@ -142,22 +142,34 @@ impl Outbox {
         if !file.waiting.remove(key) {
             return Ok(());
         }
-        if file.waiting.is_empty() {
+        let nothing_waits = file.waiting.is_empty();
+        let handle = file.handle(&self.path)?;
+        if nothing_waits {
             // Nothing waits: the whole file goes.
-            return file.file.set_len(0).map_err(|e| io_error("truncate", &self.path, e));
+            return handle.set_len(0).map_err(|e| io_error("truncate", &self.path, e));
         }
         let mut line = Vec::new();
         json::write_value(&mut line, &crate::json!({ "done": key }));
         line.push(b'\n');
-        file.file.write_all(&line).map_err(|e| io_error("write", &self.path, e))
+        handle.write_all(&line).map_err(|e| io_error("write", &self.path, e))
+    }
+}
+
+impl OutboxFile {
+    fn handle(&mut self, path: &Path) -> Result<&mut File> {
+        self.file
+            .as_mut()
+            .ok_or_else(|| RxonError::invalid_value(format!("outbox: {} is closed", path.display())))
     }
 }
 
 impl Outbox {
-    /// Removes the file when nothing waits in it (there is one per worker and orchestrator:
-    /// an empty one is left behind only by a killed process). Called when the worker stops.
-    pub fn remove_if_empty(&self) {
-        if self.locked().waiting.is_empty() {
+    /// Closes the file, releasing it for the next worker with this id and orchestrator, and
+    /// removes it when nothing waits in it (an empty one is left behind only by a killed
+    /// process). Called when the worker stops.
+    pub fn close(&self) {
+        let mut file = self.locked();
+        if file.file.take().is_some() && file.waiting.is_empty() {
             let _ = fs::remove_file(&self.path);
         }
     }
@@ -165,7 +177,7 @@ impl Outbox {
 
 impl Drop for Outbox {
     fn drop(&mut self) {
-        self.remove_if_empty();
+        self.close();
     }
 }
 
