@@ -93,13 +93,12 @@ impl PyWorkerCore {
         config.advertise_contracts = advertise_contracts;
         // `True`/`None`: the default folder; `False`: none (results in memory only); a path.
         match outbox.filter(|o| !o.is_none()) {
-            None => {}
-            Some(flag) if flag.is_instance_of::<pyo3::types::PyBool>() => {
-                if !flag.is_truthy()? {
-                    config.outbox_dir = None;
-                }
+            Some(flag) if flag.is_instance_of::<pyo3::types::PyBool>() && !flag.is_truthy()? => {
+                config.outbox_dir = None;
             }
+            Some(flag) if flag.is_instance_of::<pyo3::types::PyBool>() => {}
             Some(dir) => config.outbox_dir = Some(dir.extract::<std::path::PathBuf>()?),
+            None => {}
         }
         crate::logging::sync_level(py)?;
         let _runtime = handle()?.enter();

@@ -13,10 +13,10 @@ send results — the core's runtime (Rust) with an asyncio surface.
 from __future__ import annotations
 
 import asyncio
-import os
 import functools
 import inspect
 import logging
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from typing import Any, TypeAlias
 
