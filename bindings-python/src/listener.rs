@@ -6,13 +6,15 @@ use crate::models::from_py;
 use crate::py_handler::PyHandler;
 use crate::runtime::{awaitable, check_process, then_return};
 use crate::transport::seconds;
-use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
-use rxon_core::listener::{Listener, ListenerOptions};
+use rxon_core::listener::{AuthOptions, Listener, ListenerOptions, WorkerCredential};
 use rxon_core::security::tls::{ClientAuth, ServerTlsOptions};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 /// The reference's orchestrator-side listener, on the core's HTTP/WebSocket server.
 #[pyclass(subclass, module = "rxon_core._native", name = "Listener")]
@@ -35,17 +37,22 @@ impl PyListener {
     /// `tls`: `{"cert_file": …, "key_file": …, "client_ca": …, "client_auth": "none" | "optional" | "required"}`
     /// (or a `(cert_file, key_file)` tuple).
     /// `body_limit`: the largest request body in bytes (`None`: the core's default, 16 MiB).
+    /// `auth`: zero trust in front of the handler — `{"workers": {worker_id: token | {"token":
+    /// …, "public_key": Ed25519 PEM}}, "timestamp_window": 60, "replay_window": 65,
+    /// "replay_capacity": 100000, "access_token_ttl": seconds (issue STS tokens)}`.
     #[new]
-    #[pyo3(signature = (host = "127.0.0.1", port = 0, handler = None, *, tls = None, body_limit = None))]
+    #[pyo3(signature = (host = "127.0.0.1", port = 0, handler = None, *, tls = None, body_limit = None, auth = None))]
     fn new(
         host: &str,
         port: u16,
         handler: Option<Py<PyAny>>,
         tls: Option<&Bound<'_, PyAny>>,
         body_limit: Option<usize>,
+        auth: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let mut options = ListenerOptions {
             tls: tls.filter(|t| !t.is_none()).map(tls_options).transpose()?,
+            auth: auth.filter(|a| !a.is_none()).map(auth_options).transpose()?,
             ..ListenerOptions::default()
         };
         if let Some(body_limit) = body_limit {
@@ -173,6 +180,58 @@ impl PyListener {
             .map(Listener::sessions)
             .ok_or_else(|| PyRuntimeError::new_err("Listener is stopping"))
     }
+}
+
+/// The `auth` option as the core's [`AuthOptions`] (see [`PyListener::new`]).
+fn auth_options(auth: &Bound<'_, PyAny>) -> PyResult<AuthOptions> {
+    let auth = auth
+        .cast::<PyDict>()
+        .map_err(|_| PyTypeError::new_err("auth must be a dict: {\"workers\": {worker_id: token, …}, …}"))?;
+    let workers = auth.get_item("workers")?.ok_or_else(|| {
+        PyValueError::new_err("auth needs \"workers\": {worker_id: token or {\"token\", \"public_key\"}}")
+    })?;
+    let mut credentials = HashMap::new();
+    for (worker_id, credential) in workers.cast::<PyDict>()?.iter() {
+        let credential = match credential.extract::<String>() {
+            Ok(token) => WorkerCredential {
+                token: Some(token),
+                public_key: None,
+            },
+            Err(_) => {
+                let parts = credential.cast::<PyDict>()?;
+                let text = |key: &str| -> PyResult<Option<String>> {
+                    parts
+                        .get_item(key)?
+                        .filter(|v| !v.is_none())
+                        .map(|v| v.extract())
+                        .transpose()
+                };
+                WorkerCredential {
+                    token: text("token")?,
+                    public_key: text("public_key")?,
+                }
+            }
+        };
+        credentials.insert(worker_id.extract::<String>()?, credential);
+    }
+    let mut options = AuthOptions::new(Arc::new(credentials));
+    let seconds = |key: &str| -> PyResult<Option<Duration>> {
+        auth.get_item(key)?
+            .filter(|v| !v.is_none())
+            .map(|v| seconds(v.extract()?, key))
+            .transpose()
+    };
+    if let Some(window) = seconds("timestamp_window")? {
+        options.timestamp_window = window;
+    }
+    if let Some(window) = seconds("replay_window")? {
+        options.replay_window = window;
+    }
+    options.access_token_ttl = seconds("access_token_ttl")?;
+    if let Some(capacity) = auth.get_item("replay_capacity")? {
+        options.replay_capacity = capacity.extract()?;
+    }
+    Ok(options)
 }
 
 fn tls_options(tls: &Bound<'_, PyAny>) -> PyResult<ServerTlsOptions> {

@@ -62,7 +62,6 @@ async def main():
         }
     )
     import rxon.transports.http_server
-
     from avtomatika import Blueprint, OrchestratorEngine
     from avtomatika.config import Config
     from avtomatika.storage import MemoryStorage

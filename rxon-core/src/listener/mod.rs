@@ -14,11 +14,13 @@
 //! # Ok(()) }
 //! ```
 
+pub mod auth;
 pub mod exchange;
 mod handler;
 mod routes;
 mod sessions;
 
+pub use auth::{AuthOptions, Authenticated, Credentials, WorkerCredential};
 pub use handler::{Action, Context, Handler, HandlerError, SessionEvent};
 pub use sessions::Sessions;
 
@@ -44,6 +46,8 @@ pub struct ListenerOptions {
     pub tls: Option<ServerTlsOptions>,
     /// Longest a TLS handshake may take (default 10 s).
     pub handshake_timeout: Duration,
+    /// Zero trust in front of the handler (see [`auth`]): off by default.
+    pub auth: Option<AuthOptions>,
 }
 
 impl Default for ListenerOptions {
@@ -52,6 +56,7 @@ impl Default for ListenerOptions {
             body_limit: 16 * 1024 * 1024,
             tls: None,
             handshake_timeout: Duration::from_secs(10),
+            auth: None,
         }
     }
 }
@@ -59,6 +64,8 @@ impl Default for ListenerOptions {
 /// A running listener.
 pub struct Listener {
     local_addr: SocketAddr,
+    /// The zero trust every handler set is put behind, when configured.
+    auth: Option<AuthOptions>,
     handler: Arc<RwLock<Option<Arc<dyn Handler>>>>,
     sessions: Sessions,
     shutdown: watch::Sender<bool>,
@@ -94,6 +101,7 @@ impl Listener {
         let accept_loop = tokio::spawn(accept_loop(tcp, tls, router, shutdown_rx, options.handshake_timeout));
         Ok(Listener {
             local_addr,
+            auth: options.auth,
             handler,
             sessions,
             shutdown,
@@ -106,8 +114,12 @@ impl Listener {
         self.local_addr
     }
 
-    /// Sets (or replaces) the engine.
+    /// Sets (or replaces) the engine (behind zero trust, when the options ask for it).
     pub fn set_handler(&self, handler: Arc<dyn Handler>) {
+        let handler = match &self.auth {
+            Some(auth) => Arc::new(Authenticated::new(handler, auth.clone())),
+            None => handler,
+        };
         *self.handler.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(handler);
     }
 
