@@ -287,6 +287,22 @@ export interface ListenerOptions {
   bodyLimit?: number
   /** Longest a TLS handshake may take, in seconds (default 10). */
   handshakeTimeout?: number
+  /** Zero trust in front of the handler: avtomatika's rules (token, stamped and signed
+   * messages, no replays); every refusal is a 403 the handler never sees. */
+  auth?: ListenerAuth
+}
+
+export interface ListenerAuth {
+  /** Each worker's token, or `{ token, publicKey }` (an Ed25519 PEM) for Ed25519 signers. */
+  workers: Record<string, string | { token?: string; publicKey?: string }>
+  /** How far a message's `timestamp` may be from now, in seconds (default 60). */
+  timestampWindow?: number
+  /** How long a signed message is refused again, in seconds (default 65). */
+  replayWindow?: number
+  /** Most messages remembered at once (default 100000). */
+  replayCapacity?: number
+  /** Issue access tokens (`/_worker/auth/token`, refreshed at `…/refresh`) valid this long. */
+  accessTokenTtl?: number
 }
 
 /** An orchestrator endpoint on rxon's listener; like a `net.Server`, it keeps the process alive until `close()`. */

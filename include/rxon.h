@@ -112,6 +112,13 @@ typedef struct rxon_listener_options_t {
    * `"none"` (NULL), `"optional"` or `"required"`: whether workers present certificates.
    */
   const char *tls_client_auth;
+  /**
+   * Zero trust in front of the handler, as JSON: `{"workers": {"gpu-1": "token", …},
+   * "timestamp_window": 60, "replay_window": 65, "replay_capacity": 100000,
+   * "access_token_ttl": 3600}` (avtomatika's rules: token, stamped and signed messages, no
+   * replays; each refusal a 403 the handler never sees). NULL: off.
+   */
+  const char *auth_json;
 } rxon_listener_options_t;
 #endif
 

@@ -240,6 +240,11 @@ pub struct rxon_listener_options_t {
     pub tls_client_ca: *const c_char,
     /// `"none"` (NULL), `"optional"` or `"required"`: whether workers present certificates.
     pub tls_client_auth: *const c_char,
+    /// Zero trust in front of the handler, as JSON: `{"workers": {"gpu-1": "token", …},
+    /// "timestamp_window": 60, "replay_window": 65, "replay_capacity": 100000,
+    /// "access_token_ttl": 3600}` (avtomatika's rules: token, stamped and signed messages, no
+    /// replays; each refusal a 403 the handler never sees). NULL: off.
+    pub auth_json: *const c_char,
 }
 
 /// Fills `opts` with the defaults. Does nothing for NULL. Thread-safe.
@@ -260,6 +265,7 @@ pub unsafe extern "C" fn rxon_listener_options_default(opts: *mut rxon_listener_
         tls_key_file: null,
         tls_client_ca: null,
         tls_client_auth: null,
+        auth_json: null,
     };
     // SAFETY: not NULL, writable by the caller's contract.
     unsafe { opts.write(defaults) };
@@ -278,6 +284,9 @@ unsafe fn listener_options(opts: &rxon_listener_options_t) -> Result<(String, Li
         return Err(Failure::invalid("body_limit must be at least 1"));
     }
     options.body_limit = opts.body_limit;
+    if let Some(auth) = unsafe { optional_json(opts.auth_json, "auth_json") }? {
+        options.auth = Some(rxon_core::listener::AuthOptions::from_value(&auth)?);
+    }
     let (cert, key, ca, auth) = unsafe {
         (
             optional_text(opts.tls_cert_file, "tls_cert_file")?,

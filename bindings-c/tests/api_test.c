@@ -165,6 +165,11 @@ static void handles(void) {
   lopts.tls_cert_file = "cert.pem"; /* without its key */
   rxon_handler_t counted = {NULL, NULL, count_drop};
   CHECK(rxon_listener_new(&lopts, counted, &listener) == RXON_EINVAL);
+  lopts.tls_cert_file = NULL;
+  lopts.auth_json = "{\"workers\": {\"w1\": 5}}"; /* a token must be text */
+  rxon_handler_t refused = {NULL, NULL, count_drop};
+  CHECK(rxon_listener_new(&lopts, refused, &listener) == RXON_EINVAL);
+  CHECK(strstr(rxon_last_error_message(), "auth: w1") != NULL);
 #endif
 
   rxon_log_callback_t off = {NULL, NULL, count_drop};

@@ -117,7 +117,7 @@ impl Handler for Queued {
 }
 
 /// The listener's settings from a JavaScript options object (`{ host, port, tls, bodyLimit,
-/// handshakeTimeout }`).
+/// handshakeTimeout, auth }`).
 fn listener_options(options: &Value) -> Result<(String, ListenerOptions), JsFailure> {
     let empty = Object::new();
     let object = match options {
@@ -153,6 +153,10 @@ fn listener_options(options: &Value) -> Result<(String, ListenerOptions), JsFail
         Some(Value::Number(timeout)) => listener.handshake_timeout = seconds(timeout.as_f64(), "handshakeTimeout")?,
         Some(_) => return Err(type_error("handshakeTimeout must be a finite number of seconds ≥ 0")),
     }
+    listener.auth = match object.get("auth") {
+        None | Some(Value::Null) => None,
+        Some(auth) => Some(rxon_core::listener::AuthOptions::from_value(auth)?),
+    };
     listener.tls = match object.get("tls") {
         None | Some(Value::Null) => None,
         Some(Value::Object(tls)) => Some(tls_options(tls)?),

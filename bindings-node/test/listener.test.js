@@ -265,3 +265,32 @@ test('over mutual TLS the handler learns the worker certificate; without one the
   await worker.close(1)
   await running
 })
+
+test('with auth, a worker with its token and signatures is served and a stranger never reaches the handler', async (t) => {
+  const pending = [{ job_id: 'j1', task_id: 't1', type: 'double', params: { n: 2 } }]
+  const seen = []
+  const listener = await listening(t, async (action, payload, context) => {
+    seen.push({ action, worker: context.workerIdHint ?? payload?.worker_id })
+    if (action === 'poll') return pending.shift()
+    return undefined
+  }, { auth: { workers: { w1: 'token-1' }, timestampWindow: 30 } })
+  const worker = new rxon.Worker({ url: listener.url, workerId: 'w1', token: 'token-1', skills: ['double'], pollTimeout: 1 })
+  t.after(() => worker.close(1))
+  await worker.start()
+  const running = worker.run(async (task) => ({ n: task.params.n * 2 }))
+  await until(() => seen.some((s) => s.action === 'result'), 'the signed result')
+
+  const stranger = rxon.createTransport(listener.url, 'w1', 'not-the-token', { requestTimeout: 5 })
+  t.after(() => stranger.close())
+  await assert.rejects(stranger.register({ worker_id: 'w1' }), rxon.RxonAuthError)
+  const unsigned = rxon.createTransport(listener.url, 'w1', 'token-1', { requestTimeout: 5 })
+  t.after(() => unsigned.close())
+  await assert.rejects(unsigned.sendHeartbeat({ worker_id: 'w1', status: 'idle' }), rxon.RxonAuthError)
+  assert.equal(seen.filter((s) => s.action === 'register').length, 1, 'only the worker\'s own registration arrived')
+  assert.equal(seen.filter((s) => s.action === 'heartbeat' && s.worker === undefined).length, 0)
+
+  await assert.rejects(new rxon.Listener({ handler: () => {}, auth: { workers: { w1: 5 } } }).listen(), /auth: w1/)
+  await assert.rejects(new rxon.Listener({ handler: () => {}, auth: { workers: {}, colour: 1 } }).listen(), /unknown option "colour"/)
+  await worker.close(1)
+  await running
+})

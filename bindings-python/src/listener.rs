@@ -6,15 +6,13 @@ use crate::models::from_py;
 use crate::py_handler::PyHandler;
 use crate::runtime::{awaitable, check_process, then_return};
 use crate::transport::seconds;
-use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
-use rxon_core::listener::{AuthOptions, Listener, ListenerOptions, WorkerCredential};
+use rxon_core::listener::{AuthOptions, Listener, ListenerOptions};
 use rxon_core::security::tls::{ClientAuth, ServerTlsOptions};
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 /// The reference's orchestrator-side listener, on the core's HTTP/WebSocket server.
 #[pyclass(subclass, module = "rxon_core._native", name = "Listener")]
@@ -184,54 +182,7 @@ impl PyListener {
 
 /// The `auth` option as the core's [`AuthOptions`] (see [`PyListener::new`]).
 fn auth_options(auth: &Bound<'_, PyAny>) -> PyResult<AuthOptions> {
-    let auth = auth
-        .cast::<PyDict>()
-        .map_err(|_| PyTypeError::new_err("auth must be a dict: {\"workers\": {worker_id: token, …}, …}"))?;
-    let workers = auth.get_item("workers")?.ok_or_else(|| {
-        PyValueError::new_err("auth needs \"workers\": {worker_id: token or {\"token\", \"public_key\"}}")
-    })?;
-    let mut credentials = HashMap::new();
-    for (worker_id, credential) in workers.cast::<PyDict>()?.iter() {
-        let credential = match credential.extract::<String>() {
-            Ok(token) => WorkerCredential {
-                token: Some(token),
-                public_key: None,
-            },
-            Err(_) => {
-                let parts = credential.cast::<PyDict>()?;
-                let text = |key: &str| -> PyResult<Option<String>> {
-                    parts
-                        .get_item(key)?
-                        .filter(|v| !v.is_none())
-                        .map(|v| v.extract())
-                        .transpose()
-                };
-                WorkerCredential {
-                    token: text("token")?,
-                    public_key: text("public_key")?,
-                }
-            }
-        };
-        credentials.insert(worker_id.extract::<String>()?, credential);
-    }
-    let mut options = AuthOptions::new(Arc::new(credentials));
-    let seconds = |key: &str| -> PyResult<Option<Duration>> {
-        auth.get_item(key)?
-            .filter(|v| !v.is_none())
-            .map(|v| seconds(v.extract()?, key))
-            .transpose()
-    };
-    if let Some(window) = seconds("timestamp_window")? {
-        options.timestamp_window = window;
-    }
-    if let Some(window) = seconds("replay_window")? {
-        options.replay_window = window;
-    }
-    options.access_token_ttl = seconds("access_token_ttl")?;
-    if let Some(capacity) = auth.get_item("replay_capacity")? {
-        options.replay_capacity = capacity.extract()?;
-    }
-    Ok(options)
+    AuthOptions::from_value(&crate::convert::to_value(auth)?).map_err(to_pyerr)
 }
 
 fn tls_options(tls: &Bound<'_, PyAny>) -> PyResult<ServerTlsOptions> {

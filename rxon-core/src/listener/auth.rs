@@ -84,6 +84,93 @@ impl fmt::Debug for AuthOptions {
 }
 
 impl AuthOptions {
+    /// The options every binding takes, as one JSON object: `{"workers": {worker_id: token |
+    /// {"token": …, "public_key": Ed25519 PEM}}, "timestamp_window": seconds, "replay_window":
+    /// seconds, "replay_capacity": n, "access_token_ttl": seconds}` (JavaScript's camelCase
+    /// spellings — `timestampWindow`, `publicKey`, … — are read too). Anything else is refused
+    /// by name.
+    pub fn from_value(value: &Value) -> crate::Result<AuthOptions> {
+        use crate::error::RxonError;
+        let invalid = |what: String| RxonError::invalid_value(format!("auth: {what}"));
+        let object = value
+            .as_object()
+            .ok_or_else(|| invalid("must be an object with \"workers\"".into()))?;
+        let member = |snake: &str, camel: &str| object.get(snake).or_else(|| object.get(camel)).filter(|v| !v.is_null());
+        let workers = member("workers", "workers")
+            .and_then(Value::as_object)
+            .ok_or_else(|| invalid("\"workers\" must map worker ids to their tokens".into()))?;
+        let mut credentials = HashMap::new();
+        for (worker_id, credential) in workers.iter() {
+            let credential = match credential {
+                Value::String(token) => WorkerCredential {
+                    token: Some(token.to_string()),
+                    public_key: None,
+                },
+                Value::Object(parts) => {
+                    let text = |snake: &str, camel: &str| -> crate::Result<Option<String>> {
+                        match parts.get(snake).or_else(|| parts.get(camel)) {
+                            None | Some(Value::Null) => Ok(None),
+                            Some(Value::String(text)) => Ok(Some(text.to_string())),
+                            Some(_) => Err(invalid(format!("{worker_id}.{snake} must be a string"))),
+                        }
+                    };
+                    WorkerCredential {
+                        token: text("token", "token")?,
+                        public_key: text("public_key", "publicKey")?,
+                    }
+                }
+                _ => return Err(invalid(format!("{worker_id} must be a token or {{token, public_key}}"))),
+            };
+            if credential.token.is_none() && credential.public_key.is_none() {
+                return Err(invalid(format!("{worker_id} has neither a token nor a public key")));
+            }
+            if let Some(pem) = &credential.public_key {
+                Ed25519Verifier::from_pem(pem).map_err(|e| invalid(format!("{worker_id}.public_key: {e}")))?;
+            }
+            credentials.insert(worker_id.to_string(), credential);
+        }
+        let seconds = |snake: &str, camel: &str| -> crate::Result<Option<Duration>> {
+            match member(snake, camel) {
+                None => Ok(None),
+                Some(value) => value
+                    .as_f64()
+                    .filter(|s| s.is_finite() && *s >= 0.0)
+                    .map(|s| Some(Duration::from_secs_f64(s)))
+                    .ok_or_else(|| invalid(format!("{snake} must be a number of seconds ≥ 0"))),
+            }
+        };
+        let mut options = AuthOptions::new(Arc::new(credentials));
+        if let Some(window) = seconds("timestamp_window", "timestampWindow")? {
+            options.timestamp_window = window;
+        }
+        if let Some(window) = seconds("replay_window", "replayWindow")? {
+            options.replay_window = window;
+        }
+        options.access_token_ttl = seconds("access_token_ttl", "accessTokenTtl")?;
+        if let Some(capacity) = member("replay_capacity", "replayCapacity") {
+            options.replay_capacity = capacity
+                .as_u64()
+                .filter(|n| *n > 0)
+                .and_then(|n| usize::try_from(n).ok())
+                .ok_or_else(|| invalid("replay_capacity must be a whole number ≥ 1".into()))?;
+        }
+        let known = [
+            "workers",
+            "timestamp_window",
+            "timestampWindow",
+            "replay_window",
+            "replayWindow",
+            "replay_capacity",
+            "replayCapacity",
+            "access_token_ttl",
+            "accessTokenTtl",
+        ];
+        if let Some((unknown, _)) = object.iter().find(|(key, _)| !known.contains(&key.as_ref())) {
+            return Err(invalid(format!("unknown option {unknown:?}")));
+        }
+        Ok(options)
+    }
+
     /// Zero trust with these credentials and every default.
     pub fn new(credentials: Arc<dyn Credentials>) -> Self {
         AuthOptions {
