@@ -95,7 +95,8 @@ impl AuthOptions {
         let object = value
             .as_object()
             .ok_or_else(|| invalid("must be an object with \"workers\"".into()))?;
-        let member = |snake: &str, camel: &str| object.get(snake).or_else(|| object.get(camel)).filter(|v| !v.is_null());
+        let member =
+            |snake: &str, camel: &str| object.get(snake).or_else(|| object.get(camel)).filter(|v| !v.is_null());
         let workers = member("workers", "workers")
             .and_then(Value::as_object)
             .ok_or_else(|| invalid("\"workers\" must map worker ids to their tokens".into()))?;

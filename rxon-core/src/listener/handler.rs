@@ -69,8 +69,9 @@ impl fmt::Display for Action {
     }
 }
 
-/// What the listener knows of the request besides its payload.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// What the listener knows of the request besides its payload. Its `Debug` output leaves the
+/// token out.
+#[derive(Clone, Default, PartialEq)]
 pub struct Context {
     /// `X-Worker-Token`.
     pub token: Option<String>,
@@ -90,6 +91,22 @@ pub struct Context {
     pub hot_skills: Option<Vec<String>>,
     /// The peer's address.
     pub remote_addr: Option<SocketAddr>,
+}
+
+impl fmt::Debug for Context {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Context")
+            .field("token", &crate::security::Redacted(&self.token))
+            .field("worker_id_hint", &self.worker_id_hint)
+            .field("protocol_version", &self.protocol_version)
+            .field("cert_identity", &self.cert_identity)
+            .field("transport", &self.transport)
+            .field("poll_timeout", &self.poll_timeout)
+            .field("available_skills", &self.available_skills)
+            .field("hot_skills", &self.hot_skills)
+            .field("remote_addr", &self.remote_addr)
+            .finish()
+    }
 }
 
 /// Why the engine refused a request; each kind has its HTTP status.

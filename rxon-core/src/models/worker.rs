@@ -202,8 +202,8 @@ impl WorkerRegistration {
     }
 }
 
-/// The answer of the STS token endpoints.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// The answer of the STS token endpoints. Its `Debug` output leaves the tokens out.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TokenResponse {
     /// The token to authenticate with from now on.
     pub access_token: String,
@@ -217,6 +217,18 @@ pub struct TokenResponse {
     pub refresh_token: Option<String>,
     /// The worker it was issued to.
     pub worker_id: String,
+}
+
+impl std::fmt::Debug for TokenResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenResponse")
+            .field("access_token", &"<redacted>")
+            .field("expires_in", &self.expires_in)
+            .field("metadata", &self.metadata)
+            .field("refresh_token", &crate::security::Redacted(&self.refresh_token))
+            .field("worker_id", &self.worker_id)
+            .finish()
+    }
 }
 
 /// A command from the orchestrator, over the WebSocket (e.g. `cancel_task`).

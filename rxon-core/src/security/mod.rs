@@ -62,6 +62,15 @@ pub fn chain_bytes(chain: &[impl AsRef<str>]) -> Vec<u8> {
     out
 }
 
+/// A secret in `Debug` output: whether it is there, never what it is.
+pub struct Redacted<'a, T>(pub &'a Option<T>);
+
+impl<T> std::fmt::Debug for Redacted<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() { "Some(<redacted>)" } else { "None" })
+    }
+}
+
 /// Constant-time equality of two texts (lengths are not secret).
 pub fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))

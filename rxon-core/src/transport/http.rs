@@ -30,8 +30,8 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 use tokio::sync::Notify;
 
-/// What authenticates requests; replaced by STS answers.
-#[derive(Debug, Clone)]
+/// What authenticates requests; replaced by STS answers. (No `Debug`: it is all secret.)
+#[derive(Clone)]
 struct Credentials {
     token: String,
     refresh_token: Option<String>,

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 /// How worker messages are signed.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub enum Signing {
     /// `timestamp` + HMAC `security.signature` keyed with the master token (avtomatika's rule).
     #[default]
@@ -18,6 +18,17 @@ pub enum Signing {
     Ed25519(String),
     /// No signatures.
     Off,
+}
+
+impl std::fmt::Debug for Signing {
+    /// Never the private key.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Signing::MasterToken => "MasterToken",
+            Signing::Ed25519(_) => "Ed25519(<redacted>)",
+            Signing::Off => "Off",
+        })
+    }
 }
 
 impl std::str::FromStr for Signing {
@@ -49,8 +60,9 @@ impl Signing {
     }
 }
 
-/// A worker's configuration; [`WorkerConfig::new`] gives the defaults.
-#[derive(Debug, Clone)]
+/// A worker's configuration; [`WorkerConfig::new`] gives the defaults. Its `Debug` output
+/// leaves the token and the task secret out.
+#[derive(Clone)]
 pub struct WorkerConfig {
     /// The orchestrator (`http(s)://`, `ws(s)://` or `mock://`).
     pub url: String,
@@ -110,6 +122,27 @@ pub struct WorkerConfig {
     /// `None` keeps results in memory only (a diskless device), so a worker killed or stopped
     /// before delivering loses them.
     pub outbox_dir: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for WorkerConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::security::Redacted;
+        f.debug_struct("WorkerConfig")
+            .field("url", &self.url)
+            .field("worker_id", &self.worker_id)
+            .field("token", &"<redacted>")
+            .field("skills", &self.skills.iter().map(|s| &s.name).collect::<Vec<_>>())
+            .field("worker_type", &self.worker_type)
+            .field("max_concurrent_tasks", &self.max_concurrent_tasks)
+            .field("heartbeat_interval", &self.heartbeat_interval)
+            .field("poll_timeout", &self.poll_timeout)
+            .field("signing", &self.signing)
+            .field("task_secret", &Redacted(&self.task_secret))
+            .field("shutdown_grace", &self.shutdown_grace)
+            .field("advertise_contracts", &self.advertise_contracts)
+            .field("outbox_dir", &self.outbox_dir)
+            .finish_non_exhaustive()
+    }
 }
 
 impl WorkerConfig {
