@@ -166,7 +166,7 @@ impl AuthOptions {
             "access_token_ttl",
             "accessTokenTtl",
         ];
-        if let Some((unknown, _)) = object.iter().find(|(key, _)| !known.contains(&key.as_ref())) {
+        if let Some((unknown, _)) = object.iter().find(|(key, _)| !known.contains(key)) {
             return Err(invalid(format!("unknown option {unknown:?}")));
         }
         Ok(options)
