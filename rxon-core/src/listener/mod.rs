@@ -46,6 +46,19 @@ pub struct ListenerOptions {
     pub tls: Option<ServerTlsOptions>,
     /// Longest a TLS handshake may take (default 10 s).
     pub handshake_timeout: Duration,
+    /// Longest a client may take to send a request's headers, counted from when the
+    /// connection is ready for one (default 30 s, hyper's): a connection that dribbles them
+    /// (slowloris), or stays idle between requests that long, is closed.
+    pub header_read_timeout: Duration,
+    /// Largest request head (request line and headers) in bytes (default 64 KiB); a larger one
+    /// is answered 431.
+    pub max_header_bytes: usize,
+    /// Most connections served at once (default 50,000); one more is answered 503 with
+    /// `Retry-After` and closed, never queued.
+    pub max_connections: usize,
+    /// Most long polls one worker id may hold at once (default 16); one more is answered 429
+    /// with `Retry-After`.
+    pub max_polls_per_worker: usize,
     /// Zero trust in front of the handler (see [`auth`]): off by default.
     pub auth: Option<AuthOptions>,
 }
@@ -56,6 +69,10 @@ impl Default for ListenerOptions {
             body_limit: 16 * 1024 * 1024,
             tls: None,
             handshake_timeout: Duration::from_secs(10),
+            header_read_timeout: Duration::from_secs(30),
+            max_header_bytes: 64 * 1024,
+            max_connections: 50_000,
+            max_polls_per_worker: 16,
             auth: None,
         }
     }
@@ -96,9 +113,10 @@ impl Listener {
             sessions: sessions.clone(),
             body_limit: options.body_limit,
             shutdown: shutdown_rx.clone(),
+            polls: routes::PollCounts::new(options.max_polls_per_worker),
         };
         let router = routes::router(state);
-        let accept_loop = tokio::spawn(accept_loop(tcp, tls, router, shutdown_rx, options.handshake_timeout));
+        let accept_loop = tokio::spawn(accept_loop(tcp, tls, router, shutdown_rx, Limits::from(&options)));
         Ok(Listener {
             local_addr,
             auth: options.auth,
@@ -163,17 +181,49 @@ pub(super) async fn stopping(shutdown: &mut watch::Receiver<bool>) {
     let _ = shutdown.wait_for(|stopping| *stopping).await.map(|_| ());
 }
 
+/// What one connection may cost.
+#[derive(Clone, Copy)]
+struct Limits {
+    handshake_timeout: Duration,
+    header_read_timeout: Duration,
+    max_header_bytes: usize,
+    max_connections: usize,
+}
+
+impl From<&ListenerOptions> for Limits {
+    fn from(options: &ListenerOptions) -> Self {
+        Limits {
+            handshake_timeout: options.handshake_timeout,
+            header_read_timeout: options.header_read_timeout,
+            // hyper's smallest buffer.
+            max_header_bytes: options.max_header_bytes.max(8192),
+            max_connections: options.max_connections.max(1),
+        }
+    }
+}
+
+/// The answer to a connection beyond `max_connections`: written, then the connection closed.
+const OVERLOADED: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\nretry-after: 1\r\ncontent-type: application/json\r\ncontent-length: 44\r\nconnection: close\r\n\r\n{\"error\":\"Too many connections, retry later\"}";
+
+async fn refuse_connection(mut stream: TcpStream) {
+    use tokio::io::AsyncWriteExt;
+    let _ = tokio::time::timeout(Duration::from_secs(1), stream.write_all(OVERLOADED)).await;
+    let _ = stream.shutdown().await;
+}
+
 async fn accept_loop(
     tcp: TcpListener,
     tls: Option<TlsAcceptor>,
     router: axum::Router,
     mut shutdown: watch::Receiver<bool>,
-    handshake_timeout: Duration,
+    limits: Limits,
 ) -> JoinSet<()> {
     let mut connections = JoinSet::new();
+    let mut refusals = JoinSet::new();
     loop {
         // Reap finished connections so the set only holds live ones.
         while connections.try_join_next().is_some() {}
+        while refusals.try_join_next().is_some() {}
         let (stream, remote_addr) = tokio::select! {
             accepted = tcp.accept() => match accepted {
                 Ok(accepted) => accepted,
@@ -187,6 +237,15 @@ async fn accept_loop(
             _ = stopping(&mut shutdown) => break,
         };
         let _ = stream.set_nodelay(true);
+        // Connections that ended while this one was awaited leave room for it.
+        while connections.try_join_next().is_some() {}
+        if connections.len() >= limits.max_connections {
+            // Answered at once and closed (a TLS client sees the connection close), never queued.
+            if refusals.len() < 1024 {
+                refusals.spawn(refuse_connection(stream));
+            }
+            continue;
+        }
         let router = router.clone();
         let tls = tls.clone();
         let shutdown = shutdown.clone();
@@ -197,13 +256,14 @@ async fn accept_loop(
                         cert_identity: None,
                         remote_addr: Some(remote_addr),
                     };
-                    serve_connection(TokioIo::new(stream), router, conn, shutdown).await;
+                    serve_connection(TokioIo::new(stream), router, conn, shutdown, limits).await;
                 }
                 Some(acceptor) => {
-                    let Some((stream, conn)) = handshake(acceptor, stream, remote_addr, handshake_timeout).await else {
+                    let handshake = handshake(acceptor, stream, remote_addr, limits.handshake_timeout).await;
+                    let Some((stream, conn)) = handshake else {
                         return;
                     };
-                    serve_connection(TokioIo::new(stream), router, conn, shutdown).await;
+                    serve_connection(TokioIo::new(stream), router, conn, shutdown, limits).await;
                 }
             }
         });
@@ -245,8 +305,13 @@ async fn handshake(
 }
 
 /// Serves one connection; on shutdown, finishes the request in flight and closes.
-async fn serve_connection<I>(io: TokioIo<I>, router: axum::Router, conn: ConnInfo, mut shutdown: watch::Receiver<bool>)
-where
+async fn serve_connection<I>(
+    io: TokioIo<I>,
+    router: axum::Router,
+    conn: ConnInfo,
+    mut shutdown: watch::Receiver<bool>,
+    limits: Limits,
+) where
     I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
     // The connection's facts ride in each request's extensions; layering the router per
@@ -257,6 +322,9 @@ where
         async move { Ok::<_, std::convert::Infallible>(tower::ServiceExt::oneshot(router, request).await.into_response()) }
     });
     let connection = hyper::server::conn::http1::Builder::new()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout)
+        .max_buf_size(limits.max_header_bytes)
         .serve_connection(io, service)
         .with_upgrades();
     tokio::pin!(connection);

@@ -3,7 +3,7 @@
 //! limit, ending long polls at shutdown, upgrading the command WebSocket.
 
 use super::exchange::{self, Reply, Routed, WorkerRequest};
-use super::handler::{Action, Context, Handler};
+use super::handler::{Action, Context, Handler, HandlerError};
 use super::sessions::Sessions;
 use crate::constants::*;
 use crate::json::Value;
@@ -13,8 +13,9 @@ use axum::extract::{FromRequestParts, Request, State, WebSocketUpgrade};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use tokio::sync::watch;
 
 /// What the listener knows of a connection.
@@ -31,6 +32,60 @@ pub(super) struct AppState {
     pub(super) sessions: Sessions,
     pub(super) body_limit: usize,
     pub(super) shutdown: watch::Receiver<bool>,
+    pub(super) polls: PollCounts,
+}
+
+/// The long polls each worker id holds, capped: a flood of polls from one worker is answered
+/// 429, never queued. Only workers with a poll in flight have an entry.
+#[derive(Clone)]
+pub(super) struct PollCounts {
+    held: Arc<Mutex<HashMap<String, usize>>>,
+    max: usize,
+}
+
+/// One poll's place, given back when dropped.
+struct PollSlot {
+    counts: PollCounts,
+    worker_id: String,
+}
+
+impl PollCounts {
+    pub(super) fn new(max: usize) -> Self {
+        PollCounts {
+            held: Arc::default(),
+            max: max.max(1),
+        }
+    }
+
+    fn held(&self) -> std::sync::MutexGuard<'_, HashMap<String, usize>> {
+        self.held.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// A place for one more poll of `worker_id`; `None` at the cap.
+    fn take(&self, worker_id: &str) -> Option<PollSlot> {
+        let mut held = self.held();
+        let count = held.entry(worker_id.to_string()).or_insert(0);
+        if *count >= self.max {
+            return None;
+        }
+        *count += 1;
+        Some(PollSlot {
+            counts: self.clone(),
+            worker_id: worker_id.to_string(),
+        })
+    }
+}
+
+impl Drop for PollSlot {
+    fn drop(&mut self) {
+        let mut held = self.counts.held();
+        if let Some(count) = held.get_mut(&self.worker_id) {
+            *count -= 1;
+            if *count == 0 {
+                held.remove(&self.worker_id);
+            }
+        }
+    }
 }
 
 impl AppState {
@@ -115,6 +170,15 @@ async fn serve(State(state): State<AppState>, request: Request) -> Response {
         return into_response(exchange::unavailable());
     };
     let outcome = if action == Action::Poll {
+        let worker_id = context.worker_id_hint.clone().unwrap_or_default();
+        let Some(_slot) = state.polls.take(&worker_id) else {
+            let limited = HandlerError::RateLimited {
+                message: format!("Too many long polls from worker '{worker_id}' at once"),
+                code: None,
+                retry_after: Some(1),
+            };
+            return into_response(exchange::reply(action, Err(limited)));
+        };
         let mut shutdown = state.shutdown.clone();
         tokio::select! {
             outcome = handler.handle(action, payload, &context) => outcome,
@@ -140,5 +204,9 @@ async fn websocket(state: &AppState, parts: &mut Parts, worker_id: String, conte
     }
     let sessions = state.sessions.clone();
     let shutdown = state.shutdown.clone();
-    upgrade.on_upgrade(move |socket| sessions.run(socket, worker_id, handler, context, shutdown))
+    // Frames up the socket are events: no larger than a request body may be.
+    upgrade
+        .max_message_size(state.body_limit)
+        .max_frame_size(state.body_limit)
+        .on_upgrade(move |socket| sessions.run(socket, worker_id, handler, context, shutdown))
 }
