@@ -287,6 +287,14 @@ export interface ListenerOptions {
   bodyLimit?: number
   /** Longest a TLS handshake may take, in seconds (default 10). */
   handshakeTimeout?: number
+  /** Longest a client may take to send a request's headers, or stay idle between requests, in seconds (default 30). */
+  headerReadTimeout?: number
+  /** Largest request head in bytes (default 65536); larger ones get 431. */
+  maxHeaderBytes?: number
+  /** Most connections at once (default 50000); one more gets 503 with Retry-After. */
+  maxConnections?: number
+  /** Most long polls one worker id may hold at once (default 16); one more gets 429 with Retry-After. */
+  maxPollsPerWorker?: number
   /** Zero trust in front of the handler: avtomatika's rules (token, stamped and signed
    * messages, no replays); every refusal is a 403 the handler never sees. */
   auth?: ListenerAuth

@@ -119,6 +119,23 @@ typedef struct rxon_listener_options_t {
    * replays; each refusal a 403 the handler never sees). NULL: off.
    */
   const char *auth_json;
+  /**
+   * Longest a client may take to send a request's headers, or stay idle between requests,
+   * in milliseconds (default 30000).
+   */
+  uint32_t header_read_timeout_ms;
+  /**
+   * Largest request head in bytes (default 65536); larger ones are answered 431.
+   */
+  size_t max_header_bytes;
+  /**
+   * Most connections at once (default 50000); one more is answered 503 with Retry-After.
+   */
+  size_t max_connections;
+  /**
+   * Most long polls one worker id may hold at once (default 16); one more is answered 429.
+   */
+  size_t max_polls_per_worker;
 } rxon_listener_options_t;
 #endif
 

@@ -245,6 +245,15 @@ pub struct rxon_listener_options_t {
     /// "access_token_ttl": 3600}` (avtomatika's rules: token, stamped and signed messages, no
     /// replays; each refusal a 403 the handler never sees). NULL: off.
     pub auth_json: *const c_char,
+    /// Longest a client may take to send a request's headers, or stay idle between requests,
+    /// in milliseconds (default 30000).
+    pub header_read_timeout_ms: u32,
+    /// Largest request head in bytes (default 65536); larger ones are answered 431.
+    pub max_header_bytes: usize,
+    /// Most connections at once (default 50000); one more is answered 503 with Retry-After.
+    pub max_connections: usize,
+    /// Most long polls one worker id may hold at once (default 16); one more is answered 429.
+    pub max_polls_per_worker: usize,
 }
 
 /// Fills `opts` with the defaults. Does nothing for NULL. Thread-safe.
@@ -266,6 +275,10 @@ pub unsafe extern "C" fn rxon_listener_options_default(opts: *mut rxon_listener_
         tls_client_ca: null,
         tls_client_auth: null,
         auth_json: null,
+        header_read_timeout_ms: ListenerOptions::default().header_read_timeout.as_millis() as u32,
+        max_header_bytes: ListenerOptions::default().max_header_bytes,
+        max_connections: ListenerOptions::default().max_connections,
+        max_polls_per_worker: ListenerOptions::default().max_polls_per_worker,
     };
     // SAFETY: not NULL, writable by the caller's contract.
     unsafe { opts.write(defaults) };
@@ -284,6 +297,15 @@ unsafe fn listener_options(opts: &rxon_listener_options_t) -> Result<(String, Li
         return Err(Failure::invalid("body_limit must be at least 1"));
     }
     options.body_limit = opts.body_limit;
+    if opts.max_header_bytes == 0 || opts.max_connections == 0 || opts.max_polls_per_worker == 0 {
+        return Err(Failure::invalid(
+            "max_header_bytes, max_connections and max_polls_per_worker must be at least 1",
+        ));
+    }
+    options.header_read_timeout = Duration::from_millis(opts.header_read_timeout_ms.into());
+    options.max_header_bytes = opts.max_header_bytes;
+    options.max_connections = opts.max_connections;
+    options.max_polls_per_worker = opts.max_polls_per_worker;
     if let Some(auth) = unsafe { optional_json(opts.auth_json, "auth_json") }? {
         options.auth = Some(rxon_core::listener::AuthOptions::from_value(&auth)?);
     }

@@ -148,6 +148,25 @@ fn listener_options(options: &Value) -> Result<(String, ListenerOptions), JsFail
                 .ok_or_else(|| type_error("Listener option bodyLimit must be a whole number of bytes ≥ 1"))?;
         }
     }
+    if let Some(timeout) = object.get("headerReadTimeout").filter(|v| !v.is_null()) {
+        let timeout = timeout
+            .as_f64()
+            .ok_or_else(|| type_error("headerReadTimeout must be a number of seconds"))?;
+        listener.header_read_timeout = seconds(timeout, "headerReadTimeout")?;
+    }
+    for (name, limit) in [
+        ("maxHeaderBytes", &mut listener.max_header_bytes),
+        ("maxConnections", &mut listener.max_connections),
+        ("maxPollsPerWorker", &mut listener.max_polls_per_worker),
+    ] {
+        if let Some(value) = object.get(name).filter(|v| !v.is_null()) {
+            *limit = value
+                .as_u64()
+                .filter(|n| *n > 0)
+                .and_then(|n| usize::try_from(n).ok())
+                .ok_or_else(|| type_error(format!("Listener option {name} must be a whole number ≥ 1")))?;
+        }
+    }
     match object.get("handshakeTimeout") {
         None | Some(Value::Null) => {}
         Some(Value::Number(timeout)) => listener.handshake_timeout = seconds(timeout.as_f64(), "handshakeTimeout")?,

@@ -39,7 +39,13 @@ impl PyListener {
     /// …, "public_key": Ed25519 PEM}}, "timestamp_window": 60, "replay_window": 65,
     /// "replay_capacity": 100000, "access_token_ttl": seconds (issue STS tokens)}`.
     #[new]
-    #[pyo3(signature = (host = "127.0.0.1", port = 0, handler = None, *, tls = None, body_limit = None, auth = None))]
+    /// The limits (`header_read_timeout` seconds, `max_header_bytes`, `max_connections`,
+    /// `max_polls_per_worker`) keep the core's defaults when `None`: see docs/reliability.md.
+    #[pyo3(signature = (
+        host = "127.0.0.1", port = 0, handler = None, *, tls = None, body_limit = None, auth = None,
+        header_read_timeout = None, max_header_bytes = None, max_connections = None, max_polls_per_worker = None
+    ))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         host: &str,
         port: u16,
@@ -47,6 +53,10 @@ impl PyListener {
         tls: Option<&Bound<'_, PyAny>>,
         body_limit: Option<usize>,
         auth: Option<&Bound<'_, PyAny>>,
+        header_read_timeout: Option<f64>,
+        max_header_bytes: Option<usize>,
+        max_connections: Option<usize>,
+        max_polls_per_worker: Option<usize>,
     ) -> PyResult<Self> {
         let mut options = ListenerOptions {
             tls: tls.filter(|t| !t.is_none()).map(tls_options).transpose()?,
@@ -55,6 +65,22 @@ impl PyListener {
         };
         if let Some(body_limit) = body_limit {
             options.body_limit = body_limit;
+        }
+        if let Some(timeout) = header_read_timeout {
+            options.header_read_timeout = seconds(timeout, "header_read_timeout")?;
+        }
+        let at_least_one = |value: Option<usize>, name: &str| match value {
+            Some(0) => Err(PyValueError::new_err(format!("{name} must be at least 1"))),
+            other => Ok(other),
+        };
+        if let Some(bytes) = at_least_one(max_header_bytes, "max_header_bytes")? {
+            options.max_header_bytes = bytes;
+        }
+        if let Some(connections) = at_least_one(max_connections, "max_connections")? {
+            options.max_connections = connections;
+        }
+        if let Some(polls) = at_least_one(max_polls_per_worker, "max_polls_per_worker")? {
+            options.max_polls_per_worker = polls;
         }
         Ok(PyListener {
             host: host.to_string(),

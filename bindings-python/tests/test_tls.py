@@ -55,6 +55,9 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ca = issue(folder, "ca", "rxon test CA", None)
     issue(folder, "server", "127.0.0.1", ca)
     issue(folder, "client", "worker-cn", ca)
+    # A certificate for the same name from a CA the listener does not trust.
+    other_ca = issue(folder, "other-ca", "another CA", None)
+    issue(folder, "intruder", "worker-cn", other_ca)
     return folder
 
 
@@ -134,5 +137,53 @@ def test_http_listener_on_a_server_context_reads_the_client_identity(pki: Path) 
         finally:
             await runner.cleanup()
         assert seen[0]["cert_identity"] == "worker-cn"
+
+    run(scenario())
+
+
+def test_mutual_tls_refuses_another_cas_certificate_and_a_name_that_is_not_the_worker(pki: Path) -> None:
+    """Required client certificates: one from another CA is refused at the handshake; with
+    zero trust on, a trusted certificate whose name is not the worker's is refused (403)."""
+    seen: list[str] = []
+
+    async def handler(action: str, payload: Any, context: dict[str, Any]) -> Any:
+        seen.append(action)
+        return None
+
+    async def scenario() -> None:
+        tls = {
+            "cert_file": str(pki / "server.pem"),
+            "key_file": str(pki / "server.key"),
+            "client_ca": str(pki / "ca.pem"),
+            "client_auth": "required",
+        }
+        auth = {"workers": {"worker-cn": "token", "w-other": "token"}}
+        async with rxon_core.Listener("127.0.0.1", 0, handler, tls=tls, auth=auth) as listener:
+            url = f"https://127.0.0.1:{listener.port}"
+            intruder = rxon_core.create_client_ssl_context(pki / "ca.pem", pki / "intruder.pem", pki / "intruder.key")
+            transport = rxon_core.HttpTransport(url, "worker-cn", "token", intruder)
+            await transport.connect()
+            try:
+                with pytest.raises(rxon_core.RxonNetworkError):
+                    await transport.poll_task(timeout=0.1)
+            finally:
+                await transport.close()
+
+            trusted = rxon_core.create_client_ssl_context(pki / "ca.pem", pki / "client.pem", pki / "client.key")
+            other_name = rxon_core.HttpTransport(url, "w-other", "token", trusted)
+            await other_name.connect()
+            try:
+                with pytest.raises(rxon_core.RxonAuthError, match="does not match worker_id"):
+                    await other_name.poll_task(timeout=0.1)
+            finally:
+                await other_name.close()
+
+            matching = rxon_core.HttpTransport(url, "worker-cn", "token", trusted)
+            await matching.connect()
+            try:
+                assert await matching.poll_task(timeout=0.1) is None
+            finally:
+                await matching.close()
+        assert seen == ["poll"], "only the worker whose certificate names it reached the handler"
 
     run(scenario())

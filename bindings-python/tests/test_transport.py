@@ -197,3 +197,31 @@ def test_a_plain_function_can_be_the_handler() -> None:
                     await intruder.register(rxon.WorkerRegistration(worker_id="w1"))
 
     run(scenario())
+
+
+def test_listener_limits_are_options_and_a_poll_flood_is_answered_429() -> None:
+    """The listener's limits (docs/reliability.md) are keyword options; over the per-worker
+    poll cap a worker gets 429 (RxonRateLimitError), never a queue."""
+    with pytest.raises(ValueError, match="max_connections must be at least 1"):
+        rxon.Listener(max_connections=0)
+
+    async def slow_polls(action: str, payload: Any, context: dict[str, Any]) -> Any:
+        if action == "poll":
+            await asyncio.sleep(min(context.get("poll_timeout") or 0, 1.0))
+        return None
+
+    async def scenario() -> None:
+        limits = {"max_polls_per_worker": 1, "header_read_timeout": 5, "max_header_bytes": 16384}
+        async with rxon.Listener("127.0.0.1", 0, slow_polls, **limits) as listener:
+            transport = rxon.HttpTransport(f"http://127.0.0.1:{listener.port}", "w1", "t")
+            await transport.connect()
+            try:
+                first = asyncio.ensure_future(transport.poll_task(timeout=1))
+                await asyncio.sleep(0.2)
+                with pytest.raises(rxon.RxonRateLimitError):
+                    await transport.poll_task(timeout=1)
+                assert await first is None
+            finally:
+                await transport.close()
+
+    run(scenario())

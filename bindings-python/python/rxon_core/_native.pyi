@@ -162,6 +162,10 @@ class Listener:
         tls: dict[str, Any] | tuple[str, str] | None = None,
         body_limit: int | None = None,
         auth: dict[str, Any] | None = None,
+        header_read_timeout: float | None = None,
+        max_header_bytes: int | None = None,
+        max_connections: int | None = None,
+        max_polls_per_worker: int | None = None,
     ) -> None: ...
     async def start(self, handler: Callable[[str, Any, dict[str, Any]], Any] | None = None) -> int: ...
     async def stop(self, grace: float = 5.0) -> None: ...
