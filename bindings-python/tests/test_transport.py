@@ -211,8 +211,9 @@ def test_listener_limits_are_options_and_a_poll_flood_is_answered_429() -> None:
         return None
 
     async def scenario() -> None:
-        limits = {"max_polls_per_worker": 1, "header_read_timeout": 5, "max_header_bytes": 16384}
-        async with rxon.Listener("127.0.0.1", 0, slow_polls, **limits) as listener:
+        async with rxon.Listener(
+            "127.0.0.1", 0, slow_polls, max_polls_per_worker=1, header_read_timeout=5, max_header_bytes=16384
+        ) as listener:
             transport = rxon.HttpTransport(f"http://127.0.0.1:{listener.port}", "w1", "t")
             await transport.connect()
             try:
