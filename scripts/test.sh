@@ -134,3 +134,6 @@ echo "== C binding (bindings-c): header drift, CMake build, ctest (C and C++, ve
         "$work/build/tests/c_orchestrator"
     rm -rf "$work"
 )
+
+echo "== Fuzzing (cargo-fuzz on stable, --sanitizer none): every target briefly; scripts/fuzz.sh --runs N for long runs"
+"$root/scripts/fuzz.sh" "${RXON_FUZZ_SECONDS:-15}"

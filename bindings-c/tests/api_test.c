@@ -90,6 +90,15 @@ static void protocol(void) {
   CHECK(rxon_version() != NULL && rxon_version()[0] != '\0');
 }
 
+#if defined(RXON_LISTENER)
+/* A handler for listeners that are refused before they serve. */
+static void never_called(void *context, const char *action, const char *payload_json, const char *context_json,
+                         rxon_answer_t *answer) {
+  (void)context, (void)action, (void)payload_json, (void)context_json;
+  rxon_answer_json(answer, NULL);
+}
+#endif
+
 static void handles(void) {
   char *out = NULL;
   rxon_worker_options_t opts;
@@ -167,7 +176,7 @@ static void handles(void) {
   CHECK(rxon_listener_new(&lopts, counted, &listener) == RXON_EINVAL);
   lopts.tls_cert_file = NULL;
   lopts.auth_json = "{\"workers\": {\"w1\": 5}}"; /* a token must be text */
-  rxon_handler_t refused = {NULL, NULL, count_drop};
+  rxon_handler_t refused = {NULL, never_called, count_drop};
   CHECK(rxon_listener_new(&lopts, refused, &listener) == RXON_EINVAL);
   CHECK(strstr(rxon_last_error_message(), "auth: w1") != NULL);
 #endif

@@ -100,7 +100,7 @@ int main(void) {
   rxon_listener_options_t lopts;
   rxon_listener_options_default(&lopts);
   /* Everything below also runs through zero trust: the C worker's token and signatures. */
-  lopts.auth_json = "{\"workers\": {\"c-worker\": \"token\"}}";
+  lopts.auth_json = "{\"workers\": {\"c-worker\": \"token\", \"c-freed\": \"token\"}}";
   rxon_handler_t handler = {&e, handle, release};
   rxon_listener_t *listener = NULL;
   CHECK(rxon_listener_new(&lopts, handler, &listener) == RXON_OK);
