@@ -21,30 +21,6 @@ struct EchoEngine {
     counts: [AtomicU64; 8],
 }
 
-fn slot(action: Action) -> usize {
-    match action {
-        Action::Register => 0,
-        Action::Poll => 1,
-        Action::Result => 2,
-        Action::Heartbeat => 3,
-        Action::Event => 4,
-        Action::StsToken => 5,
-        Action::StsRefresh => 6,
-        Action::WebsocketAuth => 7,
-    }
-}
-
-const ACTIONS: [Action; 8] = [
-    Action::Register,
-    Action::Poll,
-    Action::Result,
-    Action::Heartbeat,
-    Action::Event,
-    Action::StsToken,
-    Action::StsRefresh,
-    Action::WebsocketAuth,
-];
-
 #[async_trait::async_trait]
 impl Handler for EchoEngine {
     async fn handle(&self, action: Action, payload: Value, context: &Context) -> Result<Option<Value>, HandlerError> {
@@ -53,7 +29,7 @@ impl Handler for EchoEngine {
         {
             return Err(HandlerError::PermissionDenied("invalid worker token".into()));
         }
-        self.counts[slot(action)].fetch_add(1, Ordering::Relaxed);
+        self.counts[action.index()].fetch_add(1, Ordering::Relaxed);
         match action {
             Action::Poll if self.hold_polls => {
                 tokio::time::sleep(Duration::from_secs_f64(
@@ -123,9 +99,9 @@ async fn main() {
     println!("listening on {}", listener.local_addr());
     terminated().await;
     listener.shutdown(Duration::from_secs(5)).await;
-    let counts: Vec<String> = ACTIONS
+    let counts: Vec<String> = Action::ALL
         .iter()
-        .map(|a| format!("\"{}\":{}", a.name(), engine.counts[slot(*a)].load(Ordering::Relaxed)))
+        .map(|a| format!("\"{}\":{}", a.name(), engine.counts[a.index()].load(Ordering::Relaxed)))
         .collect();
     println!("{{{}}}", counts.join(","));
 }

@@ -45,23 +45,31 @@ impl Action {
 }
 
 impl Action {
+    /// Every action.
+    pub const ALL: [Action; 8] = [
+        Action::Register,
+        Action::Poll,
+        Action::Result,
+        Action::Heartbeat,
+        Action::Event,
+        Action::StsToken,
+        Action::StsRefresh,
+        Action::WebsocketAuth,
+    ];
+
     /// The action of a reference name (`register`, `poll`, …).
     pub fn from_name(name: &str) -> Option<Action> {
-        ALL_ACTIONS.into_iter().find(|action| action.name() == name)
+        Action::ALL.into_iter().find(|action| action.name() == name)
+    }
+
+    /// Its place in [`Action::ALL`] (an index for per-action tables).
+    pub fn index(self) -> usize {
+        Action::ALL
+            .iter()
+            .position(|action| *action == self)
+            .unwrap_or_default()
     }
 }
-
-/// Every action.
-pub const ALL_ACTIONS: [Action; 8] = [
-    Action::Register,
-    Action::Poll,
-    Action::Result,
-    Action::Heartbeat,
-    Action::Event,
-    Action::StsToken,
-    Action::StsRefresh,
-    Action::WebsocketAuth,
-];
 
 impl fmt::Display for Action {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
