@@ -23,6 +23,9 @@ echo "== Rust: rxon-core and rxon-cli (unit, vectors, properties, loopback, faul
 # --nocapture shows the per-file vector counts ("<file>.json: N passed").
 cargo test --workspace --locked -- --nocapture
 
+echo "== Dependencies (cargo deny, deny.toml): licences, duplicate versions, sources; advisories where the RustSec database can be read"
+"$root/scripts/deny.sh"
+
 echo "== Python binding (bindings-python): built into a virtualenv with pip, tested with pytest"
 python="$("$root/scripts/python-venv.sh" python 'pytest')"
 # The reference beside it (the tests compare against it), mypy for the type stubs, ruff for style.
@@ -49,6 +52,10 @@ python_sources=("$root/bindings-python/python" "$root/bindings-python/tests" "$r
 RXON_CLI="${CARGO_TARGET_DIR:-$root/target}/x86_64-unknown-linux-gnu/debug/rxon"
 export RXON_CLI
 "$python" -m pytest -q -rA "$root/bindings-python/tests" -s
+
+echo "== Soak (tests/soak): Rust-runtime and Python workers, our listener behind a fault-injecting proxy, processes killed and restarted; every task counted"
+# About a minute here; `cargo run -p rxon-soak -- run --seconds 600 --python PYTHON` for long runs.
+cargo run -p rxon-soak --locked --quiet -- run --seconds "${RXON_SOAK_SECONDS:-60}" --python "$python"
 
 echo "== Node binding (bindings-node): built with the napi CLI (debug), tested with node --test"
 (

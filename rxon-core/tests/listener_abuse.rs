@@ -216,3 +216,50 @@ async fn a_flood_of_long_polls_from_one_worker_is_answered_429() {
         assert_eq!(poll.await.unwrap().0, 204);
     }
 }
+
+/// Records a result only after a while, as an engine writing to its database does.
+#[derive(Default)]
+struct SlowEngine {
+    results: std::sync::Mutex<Vec<rxon_core::json::Value>>,
+}
+
+#[async_trait::async_trait]
+impl rxon_core::listener::Handler for SlowEngine {
+    async fn handle(
+        &self,
+        action: Action,
+        payload: rxon_core::json::Value,
+        _context: &rxon_core::listener::Context,
+    ) -> Result<Option<rxon_core::json::Value>, rxon_core::listener::HandlerError> {
+        if action == Action::Result {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            self.results.lock().unwrap().push(payload);
+        }
+        Ok(None)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_result_whose_worker_hangs_up_is_still_handled_to_the_end() {
+    // Behind zero trust the same signed message is refused as a replay when it comes again,
+    // so a result the engine was given must not be dropped halfway when its connection goes.
+    let listener = Listener::bind("127.0.0.1:0", ListenerOptions::default()).await.unwrap();
+    let engine = Arc::new(SlowEngine::default());
+    listener.set_handler(engine.clone());
+    let addr = listener.local_addr();
+    let body = br#"{"job_id":"j1","task_id":"t1","worker_id":"w1","status":"success","data":{}}"#;
+    blocking(move || {
+        let mut stream = TcpStream::connect(addr).unwrap();
+        stream.write_all(&post("/_worker/tasks/result", body, "")).unwrap();
+        std::thread::sleep(Duration::from_millis(50));
+        drop(stream);
+    })
+    .await
+    .unwrap();
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert_eq!(
+        engine.results.lock().unwrap().len(),
+        1,
+        "the result was dropped with its connection"
+    );
+}

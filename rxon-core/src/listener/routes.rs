@@ -186,7 +186,13 @@ async fn serve(State(state): State<AppState>, request: Request) -> Response {
             _ = super::stopping(&mut shutdown) => Ok(None),
         }
     } else {
-        handler.handle(action, payload, &context).await
+        // Handled to the end even when the worker hangs up meanwhile (hyper would drop this
+        // future): what the engine was given is the engine's, and behind zero trust the
+        // worker could not send the same signed message again (a replay).
+        let handling = tokio::spawn(async move { handler.handle(action, payload, &context).await });
+        handling
+            .await
+            .unwrap_or_else(|err| Err(HandlerError::Internal(format!("the handler failed: {err}"))))
     };
     into_response(exchange::reply(action, outcome))
 }
