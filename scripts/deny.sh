@@ -18,7 +18,8 @@ if [ -n "${RXON_ADVISORY_DB:-}" ]; then
     trap 'rm -rf "$dbs"' EXIT
     git clone --quiet "$RXON_ADVISORY_DB" "$dbs/advisory-db-3157b0e258782691"
     echo "advisories: from $RXON_ADVISORY_DB ($(git -C "$dbs/advisory-db-3157b0e258782691" log -1 --format=%cs))"
-    RXON_ADVISORY_DBS="$dbs" "$deny" --locked --offline check advisories
+    sed "s#^db-urls = .*#&\ndb-path = \"$dbs\"#" deny.toml > "$dbs/deny.toml"
+    "$deny" --locked --offline --config "$dbs/deny.toml" check advisories
 elif "$deny" fetch db >/dev/null 2>&1; then
     "$deny" --locked check advisories
 else
