@@ -113,9 +113,10 @@ fn start_handler(
     }
 }
 
-/// The handler's answer as JSON: falsy is the action's default.
+/// The handler's answer as JSON (`None` is no answer); which falsy answers stand for the
+/// action's default is the core's rule (`exchange::reply`).
 pub(crate) fn convert_answer(py: Python<'_>, action: Action, answer: &Bound<'_, PyAny>) -> Answer {
-    if !answer.is_truthy().unwrap_or(false) {
+    if answer.is_none() {
         return Ok(None);
     }
     let value = to_value(answer).map_err(|e| handler_error(py, action, e))?;

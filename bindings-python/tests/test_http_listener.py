@@ -58,6 +58,8 @@ REQUESTS: list[tuple[str, str, dict[str, str], bytes | None]] = [
     ("GET", "/_worker/workers/idle/tasks/next?timeout=1.5", {}, None),
     ("PATCH", "/_worker/workers/w1", {}, b'{"worker_id": "w1", "status": "idle"}'),
     ("PATCH", "/_worker/workers/w1", {}, None),
+    ("PATCH", "/_worker/workers/w1", {"X-Case": "falsy"}, b'{"worker_id": "w1"}'),
+    ("POST", "/_worker/auth/token", {"X-Case": "falsy"}, None),
     ("POST", "/_worker/auth/token", {}, None),
     ("POST", "/_worker/auth/token/refresh", {}, b'{"refresh_token": "r"}'),
     *(
