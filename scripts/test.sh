@@ -44,7 +44,7 @@ for venv_python in "$python" "$RXON_SDK_PYTHON" "$RXON_AVTOMATIKA_PYTHON"; do
     "$venv_python" -m pip install --quiet --disable-pip-version-check 'msgspec>=0.18'
 done
 rm -rf "$wheels"
-python_sources=("$root/bindings-python/python" "$root/bindings-python/tests" "$root/bindings-python/examples")
+python_sources=("$root/bindings-python/python" "$root/bindings-python/tests" "$root/bindings-python/examples" "$root/tests/soak/python_worker.py")
 "$python" -m mypy --strict "${python_sources[@]}"
 "$python" -m ruff check --config "$root/bindings-python/pyproject.toml" "${python_sources[@]}"
 "$python" -m ruff format --check --config "$root/bindings-python/pyproject.toml" "${python_sources[@]}"
