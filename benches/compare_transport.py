@@ -7,7 +7,7 @@ machine, written into docs/benchmarks.md:
 * requests/s of `wrk` on `PATCH /_worker/workers/{id}` (heartbeats) against each listener and
   against a bare axum server that only parses the JSON (the ceiling), with server CPU-µs per
   request;
-* idle memory per 1,000 open long polls on each listener, and 10,000 held at once on ours.
+* idle memory per 1,000 open long polls on each listener, and 15,000 held at once on ours (with the kernel memory of their sockets).
 
     python3 benches/compare_transport.py [--duration SECONDS]
 """
@@ -111,10 +111,20 @@ def run_wrk(server, duration):
     return {"rps": rps, "cpu_us": cpu / total * 1e6 if total else 0.0, "non_2xx": int(errors.group(1)) if errors else 0}
 
 
+def kernel_slab_mb():
+    """The kernel's slab memory (sockets, files, …), system-wide."""
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("Slab:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def held_polls_memory(server, polls, hold_seconds=12):
-    """Server RSS with `polls` long polls held open (the most seen while they are held)."""
+    """Server RSS with `polls` long polls held open (the most seen while they are held), and
+    the kernel's slab growth meanwhile (both ends of every connection are on this machine)."""
     time.sleep(1.0)
     idle = server.rss_mb()
+    slab_idle = slab_held = kernel_slab_mb()
     load = subprocess.Popen(
         [str(EXAMPLES / "load"), "--url", server.url, "--workers", str(polls), "--duration", str(hold_seconds), "--mode", "hold"],
         stdout=subprocess.PIPE, text=True, preexec_fn=raise_fd_limit,
@@ -122,10 +132,31 @@ def held_polls_memory(server, polls, hold_seconds=12):
     held = idle
     while load.poll() is None:
         held = max(held, server.rss_mb())
+        slab_held = max(slab_held, kernel_slab_mb())
         time.sleep(0.5)
     out, _ = load.communicate(timeout=120)
     result = json.loads(out.strip().splitlines()[-1])
-    return {"idle_mb": idle, "held_mb": held, "per_1000_mb": (held - idle) / polls * 1000, "errors": result["errors"]}
+    return {
+        "idle_mb": idle, "held_mb": held, "per_1000_mb": (held - idle) / polls * 1000, "errors": result["errors"],
+        # Half of the slab growth: the server's end of each connection.
+        "kernel_per_1000_mb": (slab_held - slab_idle) / 2 / polls * 1000,
+    }
+
+
+def worker_memory(server, settle_seconds=3.0):
+    """RSS of an `rxon worker` process (the core's worker runtime) holding one long poll."""
+    cli = EXAMPLES.parent / "rxon"
+    argv = [str(cli), "worker", "--url", server.url, "--id", "w-memory", "--token", "t", "--skill", "echo", "--no-outbox", "--", "cat"]
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(settle_seconds)
+        for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return 0.0
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
 
 
 def main():
@@ -136,6 +167,7 @@ def main():
         subprocess.run(["apt-get", "update", "-qq"], check=True)
         subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
     subprocess.run(["cargo", "build", "--release", "-p", "rxon-core", "--examples"], cwd=ROOT, check=True)
+    subprocess.run(["cargo", "build", "--release", "-p", "rxon-cli"], cwd=ROOT, check=True)
     venv_script = str(ROOT / "scripts" / "python-venv.sh")
     python = subprocess.run(
         [venv_script, "reference", "rxon==1.0b17"], check=True, capture_output=True, text=True
@@ -164,13 +196,18 @@ def main():
             server.stop()
 
     memory = {}
-    for name, start, polls in (("reference", lambda: reference(python, hold=True), 1000), ("rxon", lambda: ours(hold=True), 1000), ("rxon ", lambda: ours(hold=True), 10000)):
+    for name, start, polls in (("reference", lambda: reference(python, hold=True), 1000), ("rxon", lambda: ours(hold=True), 1000), ("rxon ", lambda: ours(hold=True), 15000)):
         server = start()
         try:
             memory[(name.strip(), polls)] = held_polls_memory(server, polls)
             print(f"memory {name.strip()} {polls} polls: {memory[(name.strip(), polls)]}", flush=True)
         finally:
             server.stop()
+    server = ours(hold=True)
+    try:
+        worker_rss = worker_memory(server)
+    finally:
+        server.stop()
 
     lines = ["### Poll → result cycles/s (p50 / p99 ms)", "",
              "| workers | reference → reference | rxon → reference | reference → rxon | rxon → rxon | rxon→rxon ÷ ref→ref |",
@@ -187,9 +224,10 @@ def main():
     for name in ("reference", "rxon", "bare axum"):
         h = heartbeats[name]
         lines.append(f"| {name} | {h['rps']:,.0f} | {h['cpu_us']:.1f} | {h['rps'] / heartbeats['reference']['rps']:.1f}× | {h['rps'] / heartbeats['bare axum']['rps'] * 100:.0f} % |")
-    lines += ["", "### Idle long polls held open", "", "| listener | polls held | server RSS idle → held | per 1,000 polls | client errors |", "|---|---:|---:|---:|---:|"]
+    lines += ["", "### Idle long polls held open", "", "| listener | polls held | server RSS idle → held | per 1,000 polls | client errors | kernel, server end, per 1,000 |", "|---|---:|---:|---:|---:|---:|"]
     for (name, polls), m in memory.items():
-        lines.append(f"| {name} | {polls:,} | {m['idle_mb']:.1f} → {m['held_mb']:.1f} MB | {m['per_1000_mb']:.2f} MB | {m['errors']} |")
+        lines.append(f"| {name} | {polls:,} | {m['idle_mb']:.1f} → {m['held_mb']:.1f} MB | {m['per_1000_mb']:.2f} MB | {m['errors']} | {m['kernel_per_1000_mb']:.1f} MB |")
+    lines += ["", f"The worker side: an `rxon worker` process (the core's runtime) holding its long poll: {worker_rss:.1f} MB RSS."]
     text = "\n".join(lines)
     print(text)
     doc = DOC.read_text()

@@ -1,8 +1,10 @@
-//! The orchestrator side: an HTTP + WebSocket server (axum) that turns each worker request
-//! into `handle(action, payload, context)` for the engine (see [`Handler`]), with the
-//! reference's routes, default answers and error statuses, `X-RXON-Version` on every
-//! response, TLS and mTLS (the client certificate's Common Name reaches the handler), and a
-//! graceful shutdown.
+//! The orchestrator side: an HTTP + WebSocket server that turns each worker request into
+//! `handle(action, payload, context)` for the engine (see [`Handler`]), with the reference's
+//! routes, default answers and error statuses, `X-RXON-Version` on every response, TLS and
+//! mTLS (the client certificate's Common Name reaches the handler), and a graceful shutdown.
+//! Worker requests are read and answered by rxon's own HTTP/1.1 front, which keeps nothing of
+//! a request while its long poll waits (a few KiB per idle worker); WebSocket upgrades and
+//! the rare rest (chunked bodies, `Expect`) are served by hyper and axum.
 //!
 //! ```no_run
 //! # async fn demo(handler: std::sync::Arc<dyn rxon_core::listener::Handler>) -> rxon_core::Result<()> {
@@ -17,6 +19,7 @@
 pub mod auth;
 pub mod exchange;
 mod handler;
+mod http1;
 mod routes;
 mod sessions;
 
@@ -115,8 +118,13 @@ impl Listener {
             shutdown: shutdown_rx.clone(),
             polls: routes::PollCounts::new(options.max_polls_per_worker),
         };
-        let router = routes::router(state);
-        let accept_loop = tokio::spawn(accept_loop(tcp, tls, router, shutdown_rx, Limits::from(&options)));
+        let router = routes::router(state.clone());
+        let served = Arc::new(Served {
+            state,
+            router,
+            limits: Limits::from(&options),
+        });
+        let accept_loop = tokio::spawn(accept_loop(tcp, tls, served, shutdown_rx));
         Ok(Listener {
             local_addr,
             auth: options.auth,
@@ -211,13 +219,21 @@ async fn refuse_connection(mut stream: TcpStream) {
     let _ = stream.shutdown().await;
 }
 
+/// What every connection is served with, shared (one pointer per connection): the state for
+/// rxon's HTTP/1 front, the router for what goes to hyper, and the limits.
+pub(super) struct Served {
+    state: AppState,
+    router: axum::Router,
+    limits: Limits,
+}
+
 async fn accept_loop(
     tcp: TcpListener,
     tls: Option<TlsAcceptor>,
-    router: axum::Router,
+    served: Arc<Served>,
     mut shutdown: watch::Receiver<bool>,
-    limits: Limits,
 ) -> JoinSet<()> {
+    let limits = served.limits;
     let mut connections = JoinSet::new();
     let mut refusals = JoinSet::new();
     loop {
@@ -246,27 +262,27 @@ async fn accept_loop(
             }
             continue;
         }
-        let router = router.clone();
-        let tls = tls.clone();
+        let served = served.clone();
         let shutdown = shutdown.clone();
-        connections.spawn(async move {
-            match tls {
-                None => {
-                    let conn = ConnInfo {
-                        cert_identity: None,
-                        remote_addr: Some(remote_addr),
-                    };
-                    serve_connection(TokioIo::new(stream), router, conn, shutdown, limits).await;
-                }
-                Some(acceptor) => {
-                    let handshake = handshake(acceptor, stream, remote_addr, limits.handshake_timeout).await;
-                    let Some((stream, conn)) = handshake else {
-                        return;
-                    };
-                    serve_connection(TokioIo::new(stream), router, conn, shutdown, limits).await;
-                }
+        match &tls {
+            // The connection's task is the front's future itself: nothing more per idle poll.
+            None => {
+                let conn = ConnInfo {
+                    cert_identity: None,
+                    remote_addr: Some(remote_addr),
+                };
+                connections.spawn(http1::serve(stream, served, conn, shutdown));
             }
-        });
+            Some(acceptor) => {
+                let acceptor = acceptor.clone();
+                connections.spawn(async move {
+                    let handshake = handshake(acceptor, stream, remote_addr, limits.handshake_timeout).await;
+                    if let Some((stream, conn)) = handshake {
+                        http1::serve(stream, served, conn, shutdown).await;
+                    }
+                });
+            }
+        }
     }
     connections
 }
@@ -304,9 +320,10 @@ async fn handshake(
     }
 }
 
-/// Serves one connection; on shutdown, finishes the request in flight and closes.
-async fn serve_connection<I>(
-    io: TokioIo<I>,
+/// Serves one connection with hyper (what rxon's HTTP/1 front hands over); on shutdown,
+/// finishes the request in flight and closes.
+async fn serve_hyper<I>(
+    io: I,
     router: axum::Router,
     conn: ConnInfo,
     mut shutdown: watch::Receiver<bool>,
@@ -325,7 +342,7 @@ async fn serve_connection<I>(
         .timer(hyper_util::rt::TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout)
         .max_buf_size(limits.max_header_bytes)
-        .serve_connection(io, service)
+        .serve_connection(TokioIo::new(io), service)
         .with_upgrades();
     tokio::pin!(connection);
     let result = tokio::select! {

@@ -1,6 +1,7 @@
-//! rxon's own HTTP server for workers (axum): each request is read, routed and answered by
-//! [`super::exchange`]; what is left here is the server's part — reading the body within the
-//! limit, ending long polls at shutdown, upgrading the command WebSocket.
+//! The hyper + axum side of the server, for what rxon's HTTP/1 front ([`super::http1`]) hands
+//! over — WebSocket upgrades above all: each request is read, routed and answered by
+//! [`super::exchange`] as the front's are, and the command socket is upgraded here. [`call`],
+//! asking the handler, is both sides'.
 
 use super::exchange::{self, Reply, Routed, WorkerRequest};
 use super::handler::{Action, Context, Handler, HandlerError};
@@ -166,8 +167,14 @@ async fn serve(State(state): State<AppState>, request: Request) -> Response {
         } => (action, payload, context),
     };
     drop(parts);
+    into_response(call(&state, action, payload, context).await)
+}
+
+/// Asks the handler and answers: a long poll within its worker's cap (ended with "no task" at
+/// shutdown), every other call run to its end.
+pub(super) async fn call(state: &AppState, action: Action, payload: Value, context: Context) -> Reply {
     let Some(handler) = state.handler() else {
-        return into_response(exchange::unavailable());
+        return exchange::unavailable();
     };
     let outcome = if action == Action::Poll {
         let worker_id = context.worker_id_hint.clone().unwrap_or_default();
@@ -177,7 +184,7 @@ async fn serve(State(state): State<AppState>, request: Request) -> Response {
                 code: None,
                 retry_after: Some(1),
             };
-            return into_response(exchange::reply(action, Err(limited)));
+            return exchange::reply(action, Err(limited));
         };
         let mut shutdown = state.shutdown.clone();
         tokio::select! {
@@ -186,15 +193,15 @@ async fn serve(State(state): State<AppState>, request: Request) -> Response {
             _ = super::stopping(&mut shutdown) => Ok(None),
         }
     } else {
-        // Handled to the end even when the worker hangs up meanwhile (hyper would drop this
-        // future): what the engine was given is the engine's, and behind zero trust the
+        // Handled to the end even when the worker hangs up meanwhile (the server would drop
+        // this future): what the engine was given is the engine's, and behind zero trust the
         // worker could not send the same signed message again (a replay).
         let handling = tokio::spawn(async move { handler.handle(action, payload, &context).await });
         handling
             .await
             .unwrap_or_else(|err| Err(HandlerError::Internal(format!("the handler failed: {err}"))))
     };
-    into_response(exchange::reply(action, outcome))
+    exchange::reply(action, outcome)
 }
 
 async fn websocket(state: &AppState, parts: &mut Parts, worker_id: String, context: Context) -> Response {
