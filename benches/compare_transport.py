@@ -224,9 +224,13 @@ def main():
     for name in ("reference", "rxon", "bare axum"):
         h = heartbeats[name]
         lines.append(f"| {name} | {h['rps']:,.0f} | {h['cpu_us']:.1f} | {h['rps'] / heartbeats['reference']['rps']:.1f}× | {h['rps'] / heartbeats['bare axum']['rps'] * 100:.0f} % |")
-    lines += ["", "### Idle long polls held open", "", "| listener | polls held | server RSS idle → held | per 1,000 polls | client errors | kernel, server end, per 1,000 |", "|---|---:|---:|---:|---:|---:|"]
+    lines += ["", "### Idle long polls held open", "", "| listener | polls held | server RSS idle → held | per 1,000 polls | client errors | kernel, server end, per 1,000 | target (issue 15) |", "|---|---:|---:|---:|---:|---:|---:|"]
     for (name, polls), m in memory.items():
-        lines.append(f"| {name} | {polls:,} | {m['idle_mb']:.1f} → {m['held_mb']:.1f} MB | {m['per_1000_mb']:.2f} MB | {m['errors']} | {m['kernel_per_1000_mb']:.1f} MB |")
+        target = ""
+        if name == "rxon" and polls >= 15000:
+            met = m["per_1000_mb"] <= 3.0 and m["errors"] == 0
+            target = "≤ 3 MB, 15,000 held " + ("✅" if met else "❌")
+        lines.append(f"| {name} | {polls:,} | {m['idle_mb']:.1f} → {m['held_mb']:.1f} MB | {m['per_1000_mb']:.2f} MB | {m['errors']} | {m['kernel_per_1000_mb']:.1f} MB | {target} |")
     lines += ["", f"The worker side: an `rxon worker` process (the core's runtime) holding its long poll: {worker_rss:.1f} MB RSS."]
     text = "\n".join(lines)
     print(text)
