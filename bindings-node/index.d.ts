@@ -158,6 +158,11 @@ export interface WorkerOptions {
   skills?: Skill[]
   /** Tasks run at once (default 1). */
   concurrency?: number
+  /**
+   * Long polls kept open at once, each for a free slot (default 1, as avtomatika's worker SDK
+   * polls); with a high `concurrency`, more take tasks without waiting a poll's round trip each.
+   */
+  concurrentPolls?: number
   /** The orchestrator's key: each task's `sig` is checked, unsigned tasks never run. */
   taskSecret?: string
   /** Seconds between heartbeats (default 15). */

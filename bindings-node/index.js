@@ -360,7 +360,7 @@ async function runTask(task, handler) {
  * A worker: `await worker.start()`, then `for await (const task of worker)` or
  * `await worker.run(handler)`; `await worker.close()` (or `drain()`) when done.
  * Options: `{ url, workerId, token, skills: [{ name, input_schema, … } | name],
- * concurrency, taskSecret, heartbeatInterval, pollTimeout, shutdownGrace, workerType,
+ * concurrency, concurrentPolls, taskSecret, heartbeatInterval, pollTimeout, shutdownGrace, workerType,
  * signing: 'masterToken' | 'off' | Ed25519 PEM, outbox: folder | false, transport }`.
  */
 class Worker {

@@ -226,6 +226,12 @@ typedef struct rxon_worker_options_t {
    */
   uint32_t concurrency;
   /**
+   * Long polls kept open at once, each for a free slot (default 1, as avtomatika's SDK
+   * polls); more let a worker with many slots take tasks without waiting one poll's round
+   * trip for each.
+   */
+  uint32_t concurrent_polls;
+  /**
    * Milliseconds between heartbeats (default 15000).
    */
   uint32_t heartbeat_interval_ms;

@@ -38,6 +38,10 @@ pub struct rxon_worker_options_t {
     pub skills_json: *const c_char,
     /// Tasks run at once (default 1).
     pub concurrency: u32,
+    /// Long polls kept open at once, each for a free slot (default 1, as avtomatika's SDK
+    /// polls); more let a worker with many slots take tasks without waiting one poll's round
+    /// trip for each.
+    pub concurrent_polls: u32,
     /// Milliseconds between heartbeats (default 15000).
     pub heartbeat_interval_ms: u32,
     /// Long-poll timeout in milliseconds (default 30000).
@@ -81,6 +85,7 @@ pub unsafe extern "C" fn rxon_worker_options_default(opts: *mut rxon_worker_opti
         task_secret: null,
         skills_json: null,
         concurrency: WorkerConfig::DEFAULT_MAX_CONCURRENT_TASKS as u32,
+        concurrent_polls: 1,
         heartbeat_interval_ms: WorkerConfig::DEFAULT_HEARTBEAT_INTERVAL.as_millis() as u32,
         poll_timeout_ms: WorkerConfig::DEFAULT_POLL_TIMEOUT.as_millis() as u32,
         shutdown_grace_ms: WorkerConfig::DEFAULT_SHUTDOWN_GRACE.as_millis() as u32,
@@ -117,6 +122,10 @@ unsafe fn config(opts: &rxon_worker_options_t) -> Result<WorkerConfig, Failure> 
         return Err(Failure::invalid("concurrency must be at least 1"));
     }
     config.max_concurrent_tasks = opts.concurrency as usize;
+    if opts.concurrent_polls == 0 {
+        return Err(Failure::invalid("concurrent_polls must be at least 1"));
+    }
+    config.concurrent_polls = opts.concurrent_polls as usize;
     config.heartbeat_interval = Duration::from_millis(opts.heartbeat_interval_ms.max(1).into());
     config.poll_timeout = Duration::from_millis(opts.poll_timeout_ms.into());
     config.shutdown_grace = Duration::from_millis(opts.shutdown_grace_ms.into());

@@ -104,7 +104,7 @@ static void handles(void) {
   rxon_worker_options_t opts;
   rxon_worker_options_default(&opts);
   rxon_worker_options_default(NULL);
-  CHECK(opts.concurrency == 1 && opts.poll_timeout_ms == 30000 && opts.url == NULL);
+  CHECK(opts.concurrency == 1 && opts.concurrent_polls == 1 && opts.poll_timeout_ms == 30000 && opts.url == NULL);
   rxon_worker_t *worker = NULL;
   CHECK(rxon_worker_new(&opts, &worker) == RXON_EINVAL); /* no url */
   CHECK(worker == NULL);

@@ -116,6 +116,7 @@ int main(void) {
       "[{\"name\": \"echo\", \"input_schema\": {\"type\": \"object\", \"required\": [\"n\"]},"
       " \"output_statuses\": [\"success\", \"needs_review\"]}]";
   opts.concurrency = 4;
+  opts.concurrent_polls = 2;
   opts.poll_timeout_ms = 1000;
   rxon_worker_t *worker = NULL;
   CHECK(rxon_worker_new(&opts, &worker) == RXON_OK);

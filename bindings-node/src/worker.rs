@@ -58,6 +58,14 @@ fn config(options: &Value) -> Result<WorkerConfig, JsFailure> {
                 n.ok_or_else(|| type_error("concurrency must be a whole number ≥ 1"))? as usize;
         }
     }
+    match object.get("concurrentPolls") {
+        None | Some(Value::Null) => {}
+        Some(n) => {
+            let n = n.as_u64().filter(|n| *n > 0);
+            config.concurrent_polls =
+                n.ok_or_else(|| type_error("concurrentPolls must be a whole number ≥ 1"))? as usize;
+        }
+    }
     if let Some(interval) = seconds("heartbeatInterval")? {
         config.heartbeat_interval = interval;
     }

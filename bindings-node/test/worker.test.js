@@ -135,7 +135,7 @@ test("a cancel command aborts the task's signal; a handler that stops is reporte
 
 test('worker options of the wrong type are refused, not ignored', async () => {
   const transport = new rxon.MockTransport('w1')
-  const wrong = [{ concurrency: '4' }, { concurrency: 0 }, { heartbeatInterval: -1 }, { pollTimeout: 'soon' }, { outbox: 1 }]
+  const wrong = [{ concurrency: '4' }, { concurrency: 0 }, { concurrentPolls: 0 }, { concurrentPolls: 1.5 }, { heartbeatInterval: -1 }, { pollTimeout: 'soon' }, { outbox: 1 }]
   for (const bad of wrong) {
     const worker = new rxon.Worker({ workerId: 'w1', transport, ...bad })
     await assert.rejects(worker.start(), TypeError, JSON.stringify(bad))

@@ -25,7 +25,7 @@ impl PyWorkerCore {
     /// (HMAC with `token`, avtomatika's rule), `"off"`, or an Ed25519 PKCS#8 PEM private key.
     #[new]
     #[pyo3(signature = (
-        url, worker_id, token, skills, *, max_concurrent_tasks = None, worker_type = None,
+        url, worker_id, token, skills, *, max_concurrent_tasks = None, concurrent_polls = None, worker_type = None,
         heartbeat_interval = None, poll_timeout = None, signing = "master_token", task_secret = None,
         resources = None, capabilities = None, advertise_contracts = true, shutdown_grace = None,
         transport = None, outbox = None
@@ -38,6 +38,7 @@ impl PyWorkerCore {
         token: &str,
         skills: Vec<Bound<'_, PyAny>>,
         max_concurrent_tasks: Option<usize>,
+        concurrent_polls: Option<usize>,
         worker_type: Option<String>,
         heartbeat_interval: Option<f64>,
         poll_timeout: Option<f64>,
@@ -53,11 +54,17 @@ impl PyWorkerCore {
         if max_concurrent_tasks == Some(0) {
             return Err(PyValueError::new_err("max_concurrent_tasks must be at least 1"));
         }
+        if concurrent_polls == Some(0) {
+            return Err(PyValueError::new_err("concurrent_polls must be at least 1"));
+        }
         let skills = skills.iter().map(from_py::<SkillInfo>).collect::<PyResult<Vec<_>>>()?;
         // Options not given keep the core's defaults.
         let mut config = WorkerConfig::new(url, worker_id, token, skills);
         if let Some(tasks) = max_concurrent_tasks {
             config.max_concurrent_tasks = tasks;
+        }
+        if let Some(polls) = concurrent_polls {
+            config.concurrent_polls = polls;
         }
         if let Some(worker_type) = worker_type {
             config.worker_type = worker_type;

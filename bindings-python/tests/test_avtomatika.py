@@ -54,6 +54,8 @@ def test_a_python_worker_completes_jobs_on_avtomatika(avtomatika: str) -> None:
             "py-e2e-worker",
             WORKER_TOKEN,
             max_concurrent_tasks=2,
+            # Two polls open at once: avtomatika hands each its own task.
+            concurrent_polls=2,
             heartbeat_interval=2,
             task_secret=ORCHESTRATOR_SECRET,
         )

@@ -129,11 +129,13 @@ def test_tasks_by_async_for_report_exactly_one_outcome() -> None:
     run(scenario())
 
 
-def test_a_worker_against_the_listener() -> None:
+@pytest.mark.parametrize("concurrent_polls", [1, 3])
+def test_a_worker_against_the_listener(concurrent_polls: int) -> None:
     async def scenario() -> None:
         engine = Engine()
         async with rxon.Listener("127.0.0.1", 0, engine) as listener:
-            worker = rxon.Worker(f"http://127.0.0.1:{listener.port}", "w1", "secret", max_concurrent_tasks=2)
+            url = f"http://127.0.0.1:{listener.port}"
+            worker = rxon.Worker(url, "w1", "secret", max_concurrent_tasks=3, concurrent_polls=concurrent_polls)
 
             @worker.skill("add")
             async def add(task: rxon.Task) -> dict[str, Any]:
@@ -178,6 +180,8 @@ def test_bad_configuration_is_refused() -> None:
         run(rxon.Worker("http://127.0.0.1:9", "w1", "t").start())
     with pytest.raises(ValueError, match="max_concurrent_tasks"):
         run(rxon.Worker("http://127.0.0.1:9", "w1", "t", ["add"], max_concurrent_tasks=0).start())
+    with pytest.raises(ValueError, match="concurrent_polls must be at least 1"):
+        run(rxon.Worker("http://127.0.0.1:9", "w1", "t", ["add"], concurrent_polls=0).start())
     with pytest.raises(ValueError, match="signing must be"):
         run(rxon.Worker("http://127.0.0.1:9", "w1", "t", ["add"], signing="rot13").start())
     with pytest.raises(RuntimeError, match="not started"):

@@ -51,6 +51,11 @@ pub struct WorkerArgs {
     /// Tasks run at once.
     #[arg(long, default_value_t = WorkerConfig::DEFAULT_MAX_CONCURRENT_TASKS)]
     pub concurrency: usize,
+    /// Long polls kept open at once, each for a free slot (default 1, as avtomatika's worker
+    /// SDK polls): with a high --concurrency, more take tasks without waiting a poll's round
+    /// trip for each.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
+    pub concurrent_polls: u16,
     /// The orchestrator's secret (avtomatika's ORCHESTRATOR_SECRET_KEY): verify each task's
     /// `sig`, failing tasks without a valid one with SECURITY_ERROR. An empty RXON_TASK_SECRET
     /// counts as unset; an empty --task-secret is refused.

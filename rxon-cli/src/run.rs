@@ -30,6 +30,7 @@ pub async fn worker(args: WorkerArgs) -> i32 {
     };
     let mut config = WorkerConfig::new(&args.url, &args.worker_id, &args.token, vec![skill]);
     config.max_concurrent_tasks = args.concurrency.max(1);
+    config.concurrent_polls = usize::from(args.concurrent_polls);
     config.task_secret = args.task_secret.clone();
     config.advertise_contracts = !args.private_contract;
     config.heartbeat_interval = Duration::from_secs_f64(args.heartbeat_seconds.max(0.1));

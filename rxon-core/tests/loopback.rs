@@ -614,3 +614,58 @@ async fn hostile_retry_after_headers_are_bounded_by_the_transport() {
         proxy.await.unwrap();
     }
 }
+
+/// Holds every poll a while, counting how many are open at once.
+#[derive(Default)]
+struct PollCounter {
+    open: std::sync::atomic::AtomicUsize,
+    most: std::sync::atomic::AtomicUsize,
+}
+
+#[async_trait::async_trait]
+impl Handler for PollCounter {
+    async fn handle(&self, action: Action, _payload: Value, _context: &Context) -> Result<Option<Value>, HandlerError> {
+        use std::sync::atomic::Ordering::SeqCst;
+        if action == Action::Poll {
+            let open = self.open.fetch_add(1, SeqCst) + 1;
+            self.most.fetch_max(open, SeqCst);
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            self.open.fetch_sub(1, SeqCst);
+        }
+        Ok(None)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_keeps_its_concurrent_polls_open_within_its_free_slots() {
+    use rxon_core::worker::{Signing, Worker, WorkerConfig};
+    // (slots, concurrent polls) → most polls seen open at once.
+    for (slots, polls, expected) in [(4, 1, 1), (4, 4, 4), (2, 4, 2)] {
+        let listener = Listener::bind("127.0.0.1:0", ListenerOptions::default()).await.unwrap();
+        let counter = Arc::new(PollCounter::default());
+        listener.set_handler(counter.clone());
+        let mut config = WorkerConfig::new(
+            format!("http://{}", listener.local_addr()),
+            "w1",
+            "secret",
+            vec![SkillInfo::named("echo")],
+        );
+        config.max_concurrent_tasks = slots;
+        config.concurrent_polls = polls;
+        config.signing = Signing::Off;
+        config.outbox_dir = None;
+        config.poll_timeout = Duration::from_secs(1);
+        let worker = Worker::start(config).unwrap();
+        tokio::time::sleep(Duration::from_millis(900)).await;
+        let stopping = std::time::Instant::now();
+        worker.shutdown(Duration::from_secs(1)).await;
+        assert!(
+            stopping.elapsed() < Duration::from_secs(3),
+            "stopping took {:?}",
+            stopping.elapsed()
+        );
+        let most = counter.most.load(std::sync::atomic::Ordering::SeqCst);
+        assert_eq!(most, expected, "{slots} slots, {polls} concurrent polls");
+        listener.shutdown(Duration::from_secs(1)).await;
+    }
+}

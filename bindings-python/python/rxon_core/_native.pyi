@@ -201,6 +201,7 @@ class WorkerCore:
         skills: list[Any],
         *,
         max_concurrent_tasks: int | None = None,
+        concurrent_polls: int | None = None,
         worker_type: str | None = None,
         heartbeat_interval: float | None = None,
         poll_timeout: float | None = None,

@@ -115,6 +115,10 @@ class Worker:
     ``CancelledError``): the worker holds the command WebSocket and advertises it where
     avtomatika looks.
 
+    ``concurrent_polls``: long polls kept open at once, each for a free slot (default 1, as
+    avtomatika's worker SDK polls); with many slots, more let the worker take tasks as fast as
+    the orchestrator hands them out rather than one poll's round trip at a time.
+
     ``outbox``: each result waits in a file on local disk until the orchestrator has it, and
     what a stopped or killed worker could not deliver goes out first at its next start
     (``True``: ``$XDG_STATE_HOME/rxon/outbox`` or ``~/.local/state/rxon/outbox``; a folder;
@@ -130,6 +134,7 @@ class Worker:
         skills: Iterable[SkillInfo | str | Mapping[str, Any]] = (),
         *,
         max_concurrent_tasks: int | None = None,
+        concurrent_polls: int | None = None,
         worker_type: str | None = None,
         heartbeat_interval: float | None = None,
         poll_timeout: float | None = None,
@@ -149,6 +154,7 @@ class Worker:
         self._handlers: dict[str, Callable[[Task], Awaitable[Any]]] = {}
         self._options: dict[str, Any] = {
             "max_concurrent_tasks": max_concurrent_tasks,
+            "concurrent_polls": concurrent_polls,
             "worker_type": worker_type,
             "heartbeat_interval": heartbeat_interval,
             "poll_timeout": poll_timeout,

@@ -82,6 +82,11 @@ pub struct WorkerConfig {
     pub installed_artifacts: Vec<InstalledArtifact>,
     /// Tasks run at once (default 1).
     pub max_concurrent_tasks: usize,
+    /// Long polls kept open at once, each for a free slot (default 1, as avtomatika's worker
+    /// SDK polls). More lets a worker with many slots take tasks as fast as the orchestrator
+    /// hands them out instead of one poll's round trip at a time; each open poll is one
+    /// connection to the orchestrator (rxon's listener allows 16 per worker by default).
+    pub concurrent_polls: usize,
     /// Time between heartbeats (default 15 s).
     pub heartbeat_interval: Duration,
     /// Shortest time between two heartbeats, also when load changes call for an extra one
@@ -134,6 +139,7 @@ impl std::fmt::Debug for WorkerConfig {
             .field("skills", &self.skills.iter().map(|s| &s.name).collect::<Vec<_>>())
             .field("worker_type", &self.worker_type)
             .field("max_concurrent_tasks", &self.max_concurrent_tasks)
+            .field("concurrent_polls", &self.concurrent_polls)
             .field("heartbeat_interval", &self.heartbeat_interval)
             .field("poll_timeout", &self.poll_timeout)
             .field("signing", &self.signing)
@@ -173,6 +179,7 @@ impl WorkerConfig {
             capabilities: None,
             installed_artifacts: Vec::new(),
             max_concurrent_tasks: Self::DEFAULT_MAX_CONCURRENT_TASKS,
+            concurrent_polls: 1,
             heartbeat_interval: Self::DEFAULT_HEARTBEAT_INTERVAL,
             heartbeat_cooldown: Duration::from_secs(2),
             poll_timeout: Self::DEFAULT_POLL_TIMEOUT,

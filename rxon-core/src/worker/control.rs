@@ -98,7 +98,7 @@ impl Worker {
             }
             let draining = match self.state() {
                 WorkerState::Stopped => return None,
-                WorkerState::Draining if !*polling.borrow_and_update() => return None,
+                WorkerState::Draining if *polling.borrow_and_update() == 0 => return None,
                 WorkerState::Draining => true,
                 _ => false,
             };
@@ -154,7 +154,7 @@ impl Drop for Worker {
 async fn finish(runtime: &Arc<Runtime>, grace: Option<Duration>) {
     let deadline = grace.map(|grace| tokio::time::Instant::now() + grace);
     let mut polling = runtime.polling.subscribe();
-    let poll_done = polling.wait_for(|busy| !*busy);
+    let poll_done = polling.wait_for(|polls| *polls == 0);
     match deadline {
         None => drop(poll_done.await),
         Some(deadline) => {

@@ -48,11 +48,23 @@ pub(super) async fn lifecycle(inner: Arc<Runtime>) {
     heartbeats.abort();
 }
 
-/// Polls while running and a slot is free; returns to re-register.
+/// Polls while running and a slot is free, with up to `concurrent_polls` polls open at once;
+/// returns (to re-register) once every poller has left.
 async fn poll_loop(inner: &Arc<Runtime>) {
+    let (leave, _) = watch::channel(false);
+    let pollers = (0..inner.config.concurrent_polls.max(1)).map(|_| poller(inner, &leave));
+    futures_util::future::join_all(pollers).await;
+}
+
+/// One of the poll loops. The first to leave (the worker drains, must re-register, or the
+/// orchestrator is unreachable) makes the others leave too, each once its poll under way has
+/// ended: a poll once started is not abandoned, the task it brings runs.
+async fn poller(inner: &Arc<Runtime>, leave: &watch::Sender<bool>) {
+    let _leaving = Leaving(leave);
     let mut delay = inner.config.initial_backoff;
     let skills: Vec<String> = inner.config.skills.iter().map(|s| s.name.clone()).collect();
     let mut state = inner.state.subscribe();
+    let mut others_left = leave.subscribe();
     loop {
         let permit = tokio::select! {
             permit = inner.slots.clone().acquire_owned() => match permit {
@@ -62,9 +74,9 @@ async fn poll_loop(inner: &Arc<Runtime>) {
             _ = state.wait_for(|s| *s != WorkerState::Running) => return,
             // Waiting for a slot does not delay re-registering.
             _ = inner.resync_requested.notified() => return,
+            _ = others_left.wait_for(|left| *left) => return,
         };
-        // A poll once started is not abandoned on drain: the task it brings runs.
-        if inner.state() != WorkerState::Running || inner.resync.swap(false, Ordering::SeqCst) {
+        if inner.state() != WorkerState::Running || inner.resync.swap(false, Ordering::SeqCst) || *leave.borrow() {
             return;
         }
         let in_flight = PollInFlight::start(&inner.polling);
@@ -101,19 +113,28 @@ async fn poll_loop(inner: &Arc<Runtime>) {
     }
 }
 
-/// Marks a poll under way until dropped.
-struct PollInFlight<'a>(&'a watch::Sender<bool>);
+/// Tells the other pollers to leave when dropped (however this one left).
+struct Leaving<'a>(&'a watch::Sender<bool>);
+
+impl Drop for Leaving<'_> {
+    fn drop(&mut self) {
+        self.0.send_replace(true);
+    }
+}
+
+/// Counts a poll under way until dropped.
+struct PollInFlight<'a>(&'a watch::Sender<usize>);
 
 impl<'a> PollInFlight<'a> {
-    fn start(polling: &'a watch::Sender<bool>) -> Self {
-        polling.send_replace(true);
+    fn start(polling: &'a watch::Sender<usize>) -> Self {
+        polling.send_modify(|polls| *polls += 1);
         PollInFlight(polling)
     }
 }
 
 impl Drop for PollInFlight<'_> {
     fn drop(&mut self) {
-        self.0.send_replace(false);
+        self.0.send_modify(|polls| *polls -= 1);
     }
 }
 

@@ -37,9 +37,9 @@ pub(super) struct Runtime {
     /// were lost: it may have restarted and forgotten the worker).
     pub(super) resync: AtomicBool,
     pub(super) resync_requested: Notify,
-    /// Whether a poll is under way, until the task it brings is queued (that task must still
-    /// run, so drain and `next_task` wait for it).
-    pub(super) polling: watch::Sender<bool>,
+    /// How many polls are under way, each until the task it brings is queued (that task must
+    /// still run, so drain and `next_task` wait for them).
+    pub(super) polling: watch::Sender<usize>,
     /// Ends a poll under way (shutdown, after its grace period).
     pub(super) abort_poll: Notify,
     pub(super) load_changed: Notify,
@@ -95,7 +95,7 @@ impl Runtime {
             deliveries: tokio::sync::Mutex::new(tokio::task::JoinSet::new()),
             resync: AtomicBool::new(false),
             resync_requested: Notify::new(),
-            polling: watch::channel(false).0,
+            polling: watch::channel(0).0,
             abort_poll: Notify::new(),
             load_changed: Notify::new(),
             usage,
