@@ -37,6 +37,17 @@ fn config(options: &Value) -> Result<WorkerConfig, JsFailure> {
             Some(_) => Err(type_error(format!("{name} must be a finite number of seconds ≥ 0"))),
         }
     };
+    let count = |name: &str| -> Result<Option<usize>, JsFailure> {
+        match object.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(n) => n
+                .as_u64()
+                .filter(|n| *n > 0)
+                .and_then(|n| usize::try_from(n).ok())
+                .map(Some)
+                .ok_or_else(|| type_error(format!("{name} must be a whole number ≥ 1"))),
+        }
+    };
     let skills = match object.get("skills") {
         None => Vec::new(),
         Some(skills) => SkillInfo::list_from_value(skills)?,
@@ -50,21 +61,11 @@ fn config(options: &Value) -> Result<WorkerConfig, JsFailure> {
     if let Some(kind) = text("workerType")? {
         config.worker_type = kind;
     }
-    match object.get("concurrency") {
-        None | Some(Value::Null) => {}
-        Some(n) => {
-            let n = n.as_u64().filter(|n| *n > 0);
-            config.max_concurrent_tasks =
-                n.ok_or_else(|| type_error("concurrency must be a whole number ≥ 1"))? as usize;
-        }
+    if let Some(tasks) = count("concurrency")? {
+        config.max_concurrent_tasks = tasks;
     }
-    match object.get("concurrentPolls") {
-        None | Some(Value::Null) => {}
-        Some(n) => {
-            let n = n.as_u64().filter(|n| *n > 0);
-            config.concurrent_polls =
-                n.ok_or_else(|| type_error("concurrentPolls must be a whole number ≥ 1"))? as usize;
-        }
+    if let Some(polls) = count("concurrentPolls")? {
+        config.concurrent_polls = polls;
     }
     if let Some(interval) = seconds("heartbeatInterval")? {
         config.heartbeat_interval = interval;

@@ -61,6 +61,16 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+def server_tls(pki: Path) -> dict[str, str]:
+    """The listener's TLS options: its certificate, client certificates required from the CA."""
+    return {
+        "cert_file": str(pki / "server.pem"),
+        "key_file": str(pki / "server.key"),
+        "client_ca": str(pki / "ca.pem"),
+        "client_auth": "required",
+    }
+
+
 def test_a_client_context_from_the_helper_drives_the_rust_transport_over_mutual_tls(pki: Path) -> None:
     seen: list[dict[str, Any]] = []
 
@@ -69,12 +79,7 @@ def test_a_client_context_from_the_helper_drives_the_rust_transport_over_mutual_
         return None
 
     async def scenario() -> None:
-        tls = {
-            "cert_file": str(pki / "server.pem"),
-            "key_file": str(pki / "server.key"),
-            "client_ca": str(pki / "ca.pem"),
-            "client_auth": "required",
-        }
+        tls = server_tls(pki)
         async with rxon_core.Listener("127.0.0.1", 0, handler, tls=tls) as listener:
             url = f"https://127.0.0.1:{listener.port}"
             context = rxon_core.create_client_ssl_context(pki / "ca.pem", pki / "client.pem", pki / "client.key")
@@ -151,12 +156,7 @@ def test_mutual_tls_refuses_another_cas_certificate_and_a_name_that_is_not_the_w
         return None
 
     async def scenario() -> None:
-        tls = {
-            "cert_file": str(pki / "server.pem"),
-            "key_file": str(pki / "server.key"),
-            "client_ca": str(pki / "ca.pem"),
-            "client_auth": "required",
-        }
+        tls = server_tls(pki)
         auth = {"workers": {"worker-cn": "token", "w-other": "token"}}
         async with rxon_core.Listener("127.0.0.1", 0, handler, tls=tls, auth=auth) as listener:
             url = f"https://127.0.0.1:{listener.port}"

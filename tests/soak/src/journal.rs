@@ -13,7 +13,7 @@
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
-use std::io::Write;
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -136,9 +136,12 @@ impl Journal {
     /// Opens (or creates) the journal; a last line a kill cut short is ended, so the next
     /// entry starts on a line of its own.
     pub fn open(path: &Path) -> std::io::Result<Journal> {
-        let torn_tail = std::fs::read(path).is_ok_and(|text| text.last().is_some_and(|&b| b != b'\n'));
-        let mut file = OpenOptions::new().create(true).append(true).open(path)?;
-        if torn_tail {
+        let mut file = OpenOptions::new().create(true).read(true).append(true).open(path)?;
+        let mut last = [b'\n'];
+        if file.seek(SeekFrom::End(-1)).is_ok() {
+            file.read_exact(&mut last)?;
+        }
+        if last[0] != b'\n' {
             file.write_all(b"\n")?;
         }
         Ok(Journal(file))
@@ -240,6 +243,18 @@ mod tests {
         }
         assert_eq!(Entry::parse("A 1 1 w extra"), None);
         assert_eq!(Entry::parse("Q 1"), None);
+    }
+
+    #[test]
+    fn an_entry_appended_after_a_torn_line_starts_a_line_of_its_own() {
+        let path = std::env::temp_dir().join(format!("rxon-soak-journal-{}", std::process::id()));
+        std::fs::write(&path, "S 1\nD 0 1 w").unwrap();
+        let mut journal = Journal::open(&path).unwrap();
+        journal.append(&Entry::Started { at_ms: 2 }).unwrap();
+        let (entries, torn) = read(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(entries, [Entry::Started { at_ms: 1 }, Entry::Started { at_ms: 2 }]);
+        assert_eq!(torn, 1);
     }
 
     #[test]
