@@ -21,6 +21,7 @@ static ESCAPE: [u8; 256] = {
 
 /// The position of the first byte at or after `pos` that ends a plain run of string bytes:
 /// a quote, a backslash or a control character. Eight bytes at a time.
+#[inline(always)]
 pub(crate) fn skip_plain(input: &[u8], mut pos: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;

@@ -3,6 +3,7 @@
 //! same guarantees.
 
 mod build;
+mod decimal;
 mod escape;
 pub mod number_text;
 mod read;

@@ -58,11 +58,67 @@ pub struct Deserializer<'de> {
     input: &'de [u8],
     pos: usize,
     depth: usize,
+    work: Buffers,
+}
+
+/// The reader's working buffers, kept by each thread between reads so that a read allocates
+/// only what it returns.
+#[derive(Default)]
+struct Buffers {
+    /// Strings with escapes, decoded.
     scratch: Vec<u8>,
-    /// Members and items of the containers being built, innermost last, so each container
-    /// is allocated once at its exact size.
-    members: Vec<(Str, Value)>,
+    /// The containers being built by [`Deserializer::parse_value`], innermost last, and their
+    /// items and members so far, so each container is allocated once at its exact size.
+    frames: Vec<Frame>,
     items: Vec<Value>,
+    members: Vec<(Str, Value)>,
+}
+
+impl Buffers {
+    /// Buffers grown past this many entries are not kept for the next read.
+    const KEEP: usize = 1024;
+
+    fn take() -> Buffers {
+        SPARE.with(std::cell::Cell::take).unwrap_or_default()
+    }
+
+    fn give_back(mut self) {
+        if [
+            self.scratch.capacity(),
+            self.frames.capacity(),
+            self.items.capacity(),
+            self.members.capacity(),
+        ]
+        .iter()
+        .any(|&capacity| capacity > Self::KEEP)
+        {
+            return;
+        }
+        self.scratch.clear();
+        self.frames.clear();
+        self.items.clear();
+        self.members.clear();
+        // Ignored when the thread is exiting.
+        let _ = SPARE.try_with(|spare| spare.set(Some(self)));
+    }
+}
+
+thread_local! {
+    static SPARE: std::cell::Cell<Option<Buffers>> = const { std::cell::Cell::new(None) };
+}
+
+impl Drop for Deserializer<'_> {
+    fn drop(&mut self) {
+        std::mem::take(&mut self.work).give_back();
+    }
+}
+
+/// An array or object being built: where its items or members start on the reader's stack,
+/// and the key it will have in its parent, when that is an object.
+struct Frame {
+    object: bool,
+    base: usize,
+    key: Option<Str>,
 }
 
 /// A string as read: borrowed from the input when it has no escapes, else decoded into the
@@ -70,6 +126,16 @@ pub struct Deserializer<'de> {
 enum ReadString<'de, 's> {
     Borrowed(&'de str),
     Copied(&'s str),
+}
+
+impl ReadString<'_, '_> {
+    #[inline(always)]
+    fn to_str(&self) -> Str {
+        match self {
+            ReadString::Borrowed(s) => Str::from(*s),
+            ReadString::Copied(s) => Str::from(*s),
+        }
+    }
 }
 
 impl<'de> Deserializer<'de> {
@@ -81,9 +147,7 @@ impl<'de> Deserializer<'de> {
             input,
             pos: 0,
             depth: 0,
-            scratch: Vec::new(),
-            members: Vec::new(),
-            items: Vec::new(),
+            work: Buffers::take(),
         })
     }
 
@@ -101,6 +165,7 @@ impl<'de> Deserializer<'de> {
         Error::at(message, self.input, self.pos)
     }
 
+    #[inline(always)]
     fn peek(&mut self) -> Option<u8> {
         while let Some(&b) = self.input.get(self.pos) {
             if matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
@@ -121,6 +186,7 @@ impl<'de> Deserializer<'de> {
         }
     }
 
+    #[inline(always)]
     fn expect(&mut self, byte: u8, what: &str) -> Result<(), Error> {
         if self.peek() == Some(byte) {
             self.pos += 1;
@@ -141,6 +207,7 @@ impl<'de> Deserializer<'de> {
     }
 
     /// Reads a string whose opening quote is at `pos`.
+    #[inline(always)]
     fn read_str<'s>(&'s mut self) -> Result<ReadString<'de, 's>, Error> {
         self.pos += 1;
         let start = self.pos;
@@ -159,14 +226,14 @@ impl<'de> Deserializer<'de> {
                 Some(_) => self.pos += 1,
             }
         }
-        self.scratch.clear();
-        self.scratch.extend_from_slice(&self.input[start..self.pos]);
+        self.work.scratch.clear();
+        self.work.scratch.extend_from_slice(&self.input[start..self.pos]);
         loop {
             match self.input.get(self.pos) {
                 None => return Err(self.error("EOF while parsing a string")),
                 Some(b'"') => {
                     self.pos += 1;
-                    let text = std::str::from_utf8(&self.scratch).map_err(|_| self.error("invalid UTF-8"))?;
+                    let text = std::str::from_utf8(&self.work.scratch).map_err(|_| self.error("invalid UTF-8"))?;
                     return Ok(ReadString::Copied(text));
                 }
                 Some(b'\\') => {
@@ -175,13 +242,14 @@ impl<'de> Deserializer<'de> {
                 }
                 Some(&b) if b < 0x20 => return Err(self.error("control character in string")),
                 Some(&b) => {
-                    self.scratch.push(b);
+                    self.work.scratch.push(b);
                     self.pos += 1;
                 }
             }
         }
     }
 
+    #[inline(always)]
     fn str_slice(&self, start: usize, end: usize) -> Result<&'de str, Error> {
         // Both ends sit next to ASCII bytes, so they are character boundaries.
         self.text.get(start..end).ok_or_else(|| self.error("invalid UTF-8"))
@@ -204,12 +272,12 @@ impl<'de> Deserializer<'de> {
             b'u' => {
                 let c = self.read_unicode_escape()?;
                 let mut buf = [0u8; 4];
-                self.scratch.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                self.work.scratch.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
                 return Ok(());
             }
             _ => return Err(self.error("invalid escape")),
         };
-        self.scratch.push(simple);
+        self.work.scratch.push(simple);
         Ok(())
     }
 
@@ -245,6 +313,7 @@ impl<'de> Deserializer<'de> {
     }
 
     /// Reads a number; returns its text and whether it is an integer.
+    #[inline(always)]
     fn read_number(&mut self) -> Result<(&'de str, bool), Error> {
         let start = self.pos;
         let input = self.input;
@@ -295,6 +364,7 @@ impl<'de> Deserializer<'de> {
 
     /// Reads a number: the one place its text becomes a [`Number`] (integers exactly, at any
     /// size; floats that overflow are refused).
+    #[inline(always)]
     fn number(&mut self) -> Result<Number, Error> {
         let start = self.pos;
         let (text, integer) = self.read_number()?;
@@ -303,7 +373,9 @@ impl<'de> Deserializer<'de> {
                 .map(Number::PosInt)
                 .or_else(|| Number::from_integer_text(text))
         } else {
-            text.parse::<f64>().ok().filter(|f| f.is_finite()).map(Number::Float)
+            super::decimal::parse_f64(text)
+                .filter(|f| f.is_finite())
+                .map(Number::Float)
         };
         number.ok_or_else(|| Error::at("number out of range", self.input, start))
     }
@@ -325,55 +397,135 @@ impl<'de> Deserializer<'de> {
     }
 
     /// Reads one value into a [`Value`] directly.
+    ///
+    /// Iterative: the containers being built wait on the reader's stacks, where each value is
+    /// written once; a container, once closed, takes its members from the stack with one copy.
     pub(crate) fn parse_value(&mut self) -> Result<Value, Error> {
-        match self.peek() {
-            None => Err(self.error("EOF while parsing a value")),
-            Some(b'n') => self.expect_literal(b"null").map(|()| Value::Null),
-            Some(b't') => self.expect_literal(b"true").map(|()| Value::Bool(true)),
-            Some(b'f') => self.expect_literal(b"false").map(|()| Value::Bool(false)),
-            Some(b'"') => Ok(Value::String(match self.read_str()? {
-                ReadString::Borrowed(s) => Str::from(s),
-                ReadString::Copied(s) => Str::from(s),
-            })),
-            Some(b'-' | b'0'..=b'9') => self.number().map(Value::Number),
-            Some(b'[') => {
-                self.enter()?;
-                self.pos += 1;
-                let base = self.items.len();
-                let mut first = true;
-                while self.skip_comma_or(b']', &mut first)? {
-                    let item = self.parse_value()?;
-                    self.items.push(item);
-                }
-                self.pos += 1;
-                self.depth -= 1;
-                Ok(Value::Array(self.items.drain(base..).collect()))
-            }
-            Some(b'{') => {
-                self.enter()?;
-                self.pos += 1;
-                let base = self.members.len();
-                let mut first = true;
-                while self.skip_comma_or(b'}', &mut first)? {
-                    if self.peek() != Some(b'"') {
-                        return Err(self.error("key must be a string"));
-                    }
-                    let key = match self.read_str()? {
-                        ReadString::Borrowed(s) => Str::from(s),
-                        ReadString::Copied(s) => Str::from(s),
-                    };
-                    self.expect(b':', "`:`")?;
-                    let value = self.parse_value()?;
-                    self.members.push((key, value));
-                }
-                self.pos += 1;
-                self.depth -= 1;
-                let mut object = Object::from_entries(self.members.drain(base..).collect());
-                super::serde_impl::dedupe_keys(&mut object);
-                Ok(Value::Object(object))
-            }
-            Some(_) => Err(self.error("expected value")),
+        let (items, members, frames) = (self.work.items.len(), self.work.members.len(), self.work.frames.len());
+        let value = self.build(frames);
+        if value.is_err() {
+            // Leave the stacks as they were, so nothing of a failed read lingers.
+            self.work.items.truncate(items);
+            self.work.members.truncate(members);
+            self.work.frames.truncate(frames);
         }
+        value
+    }
+
+    /// Reads one value; `outer` is the number of frames open before it.
+    fn build(&mut self, outer: usize) -> Result<Value, Error> {
+        // The key of the member being read, when the innermost open container is an object.
+        let mut key: Option<Str> = None;
+        'value: loop {
+            let scalar = match self.peek() {
+                None => return Err(self.error("EOF while parsing a value")),
+                Some(b'n') => self.expect_literal(b"null").map(|()| Some(Value::Null))?,
+                Some(b't') => self.expect_literal(b"true").map(|()| Some(Value::Bool(true)))?,
+                Some(b'f') => self.expect_literal(b"false").map(|()| Some(Value::Bool(false)))?,
+                Some(b'"') => Some(Value::String(self.read_str()?.to_str())),
+                Some(b'-' | b'0'..=b'9') => Some(Value::Number(self.number()?)),
+                Some(open @ (b'[' | b'{')) => {
+                    self.enter()?;
+                    self.pos += 1;
+                    let object = open == b'{';
+                    let base = if object {
+                        self.work.members.len()
+                    } else {
+                        self.work.items.len()
+                    };
+                    self.work.frames.push(Frame {
+                        object,
+                        base,
+                        key: key.take(),
+                    });
+                    match self.peek() {
+                        Some(b'}') if object => {}
+                        Some(b']') if !object => {}
+                        None => return Err(self.error("EOF while parsing")),
+                        Some(_) => {
+                            if object {
+                                key = Some(self.read_key()?);
+                            }
+                            continue 'value;
+                        }
+                    }
+                    None
+                }
+                Some(_) => return Err(self.error("expected value")),
+            };
+            if let Some(value) = scalar {
+                if self.work.frames.len() == outer {
+                    return Ok(value);
+                }
+                self.place(key.take(), value);
+            }
+            // The innermost container got a member: go on with the next, or close it and
+            // every container its closing completes.
+            loop {
+                let Some(frame) = self.work.frames.last() else {
+                    return Err(self.error("expected value"));
+                };
+                let object = frame.object;
+                match self.peek() {
+                    Some(b',') => {
+                        self.pos += 1;
+                        if object {
+                            key = Some(self.read_key()?);
+                        }
+                        continue 'value;
+                    }
+                    Some(b'}') if object => {}
+                    Some(b']') if !object => {}
+                    Some(_) => {
+                        return Err(self.error(if object {
+                            "expected `,` or `}`"
+                        } else {
+                            "expected `,` or `]`"
+                        }));
+                    }
+                    None => return Err(self.error("EOF while parsing")),
+                }
+                self.pos += 1;
+                self.depth -= 1;
+                let Some(Frame {
+                    base, key: parent_key, ..
+                }) = self.work.frames.pop()
+                else {
+                    return Err(self.error("expected value"));
+                };
+                let container = if object {
+                    let mut object = Object::from_entries(self.work.members.split_off(base));
+                    super::serde_impl::dedupe_keys(&mut object);
+                    Value::Object(object)
+                } else {
+                    Value::Array(self.work.items.split_off(base))
+                };
+                if self.work.frames.len() == outer {
+                    return Ok(container);
+                }
+                self.place(parent_key, container);
+            }
+        }
+    }
+
+    /// Adds a value to the innermost open container: a member when it has a key, else an item.
+    #[inline(always)]
+    fn place(&mut self, key: Option<Str>, value: Value) {
+        match key {
+            Some(key) => self.work.members.push((key, value)),
+            None => self.work.items.push(value),
+        }
+    }
+
+    /// Reads an object member's key and its colon.
+    #[inline(always)]
+    fn read_key(&mut self) -> Result<Str, Error> {
+        if self.peek() != Some(b'"') {
+            return Err(self.error("key must be a string"));
+        }
+        let key = self.read_str()?.to_str();
+        self.expect(b':', "`:`")?;
+        Ok(key)
     }
 
     fn skip_comma_or(&mut self, close: u8, first: &mut bool) -> Result<bool, Error> {
@@ -478,9 +630,8 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
             Some(b'-' | b'0'..=b'9') => {
                 let start = self.pos;
                 let (text, _) = self.read_number()?;
-                let value: f64 = text
-                    .parse()
-                    .map_err(|_| Error::at("invalid number", self.input, start))?;
+                let value =
+                    super::decimal::parse_f64(text).ok_or_else(|| Error::at("invalid number", self.input, start))?;
                 if !value.is_finite() {
                     return Err(Error::at("number out of range", self.input, start));
                 }
