@@ -113,6 +113,23 @@ impl Drop for Deserializer<'_> {
     }
 }
 
+/// An object member's key as read: its text in the input until the member is stored (a key
+/// built early and moved later costs a stall on every member), or decoded from escapes.
+enum Key<'de> {
+    Text(&'de str),
+    Decoded(Str),
+}
+
+impl Key<'_> {
+    #[inline(always)]
+    fn into_str(self) -> Str {
+        match self {
+            Key::Text(text) => Str::from(text),
+            Key::Decoded(key) => key,
+        }
+    }
+}
+
 /// An array or object being built: where its items or members start on the reader's stack,
 /// and the key it will have in its parent, when that is an object.
 struct Frame {
@@ -381,6 +398,13 @@ impl<'de> Deserializer<'de> {
     }
 
     fn visit_number<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, Error> {
+        // Most numbers of messages are small non-negative integers: straight to the visitor.
+        let start = self.pos;
+        let (text, integer) = self.read_number()?;
+        if integer && let Some(u) = small_unsigned(text) {
+            return visitor.visit_u64(u);
+        }
+        self.pos = start;
         match self.number()? {
             Number::PosInt(u) => visitor.visit_u64(u),
             Number::NegInt(i) => visitor.visit_i64(i),
@@ -415,7 +439,7 @@ impl<'de> Deserializer<'de> {
     /// Reads one value; `outer` is the number of frames open before it.
     fn build(&mut self, outer: usize) -> Result<Value, Error> {
         // The key of the member being read, when the innermost open container is an object.
-        let mut key: Option<Str> = None;
+        let mut key: Option<Key<'de>> = None;
         'value: loop {
             let scalar = match self.peek() {
                 None => return Err(self.error("EOF while parsing a value")),
@@ -436,7 +460,7 @@ impl<'de> Deserializer<'de> {
                     self.work.frames.push(Frame {
                         object,
                         base,
-                        key: key.take(),
+                        key: key.take().map(Key::into_str),
                     });
                     match self.peek() {
                         Some(b'}') if object => {}
@@ -457,7 +481,7 @@ impl<'de> Deserializer<'de> {
                 if self.work.frames.len() == outer {
                     return Ok(value);
                 }
-                self.place(key.take(), value);
+                self.place(key.take().map(Key::into_str), value);
             }
             // The innermost container got a member: go on with the next, or close it and
             // every container its closing completes.
@@ -519,15 +543,19 @@ impl<'de> Deserializer<'de> {
 
     /// Reads an object member's key and its colon.
     #[inline(always)]
-    fn read_key(&mut self) -> Result<Str, Error> {
+    fn read_key(&mut self) -> Result<Key<'de>, Error> {
         if self.peek() != Some(b'"') {
             return Err(self.error("key must be a string"));
         }
-        let key = self.read_str()?.to_str();
+        let key = match self.read_str()? {
+            ReadString::Borrowed(text) => Key::Text(text),
+            ReadString::Copied(text) => Key::Decoded(Str::from(text)),
+        };
         self.expect(b':', "`:`")?;
         Ok(key)
     }
 
+    #[inline]
     fn skip_comma_or(&mut self, close: u8, first: &mut bool) -> Result<bool, Error> {
         match self.peek() {
             Some(b) if b == close => Ok(false),
@@ -697,10 +725,18 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
         _fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
-        if self.peek() == Some(b'[') {
-            return Err(de::Error::invalid_type(de::Unexpected::Seq, &visitor));
+        match self.peek() {
+            Some(b'[') => Err(de::Error::invalid_type(de::Unexpected::Seq, &visitor)),
+            Some(b'{') => {
+                self.enter()?;
+                self.pos += 1;
+                let value = visitor.visit_map(MapAccess { de: self, first: true })?;
+                self.expect(b'}', "`,` or `}`")?;
+                self.depth -= 1;
+                Ok(value)
+            }
+            _ => self.deserialize_any(visitor),
         }
-        self.deserialize_any(visitor)
     }
 
     serde::forward_to_deserialize_any! {
@@ -716,6 +752,7 @@ struct SeqAccess<'a, 'de> {
 
 impl<'de> de::SeqAccess<'de> for SeqAccess<'_, 'de> {
     type Error = Error;
+    #[inline]
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, Error> {
         if !self.de.skip_comma_or(b']', &mut self.first)? {
             return Ok(None);
@@ -731,6 +768,7 @@ struct MapAccess<'a, 'de> {
 
 impl<'de> de::MapAccess<'de> for MapAccess<'_, 'de> {
     type Error = Error;
+    #[inline]
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Error> {
         if !self.de.skip_comma_or(b'}', &mut self.first)? {
             return Ok(None);
@@ -741,6 +779,7 @@ impl<'de> de::MapAccess<'de> for MapAccess<'_, 'de> {
         seed.deserialize(KeyDeserializer { de: &mut *self.de }).map(Some)
     }
 
+    #[inline]
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
         self.de.expect(b':', "`:`")?;
         seed.deserialize(&mut *self.de)
