@@ -18,42 +18,73 @@ const EXACT: u64 = 1 << 53;
 /// The nearest double to `text`, JSON number syntax (already checked by the reader).
 #[inline]
 pub(crate) fn parse_f64(text: &str) -> Option<f64> {
-    fast_path(text.as_bytes()).or_else(|| text.parse().ok())
+    match scan(text.as_bytes(), 0) {
+        Some((value, end)) if end == text.len() => Some(value),
+        _ => text.parse().ok(),
+    }
 }
 
-#[inline]
-fn fast_path(text: &[u8]) -> Option<f64> {
-    let (negative, digits) = match text.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, text),
-    };
+/// Reads the JSON number at `pos` in one pass when the fast path covers it: its value and
+/// where it ends. `None` (nothing read) for anything else, malformed text included, which the
+/// caller's general reader then handles.
+#[inline(always)]
+pub(crate) fn scan(input: &[u8], mut pos: usize) -> Option<(f64, usize)> {
+    let negative = input.get(pos) == Some(&b'-');
+    pos += usize::from(negative);
     let mut mantissa: u64 = 0;
     let mut significant = 0usize;
-    let mut scale: i64 = 0;
-    let mut in_fraction = false;
-    let mut rest = digits;
-    while let Some((&b, tail)) = rest.split_first() {
-        match b {
-            b'0'..=b'9' => {
-                if significant > 0 || b != b'0' {
-                    significant += 1;
-                    if significant > 19 {
-                        return None;
-                    }
-                }
-                mantissa = mantissa * 10 + u64::from(b - b'0');
-                if in_fraction {
-                    scale -= 1;
-                }
-            }
-            b'.' => in_fraction = true,
-            b'e' | b'E' => {
-                scale += exponent(tail)?;
-                break;
-            }
-            _ => return None,
+    let mut digit_at = |pos: usize, mantissa: &mut u64| -> Option<bool> {
+        let digit = input.get(pos)?.wrapping_sub(b'0');
+        if digit > 9 {
+            return Some(false);
         }
-        rest = tail;
+        if significant > 0 || digit != 0 {
+            significant += 1;
+        }
+        // Wraps past 19 digits, where the result is refused below anyway.
+        *mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(digit));
+        Some(true)
+    };
+    // Integer part: `0` or digits not starting with `0`.
+    let start = pos;
+    while digit_at(pos, &mut mantissa) == Some(true) {
+        pos += 1;
+    }
+    if pos == start || (pos - start > 1 && input[start] == b'0') {
+        return None;
+    }
+    let mut scale: i64 = 0;
+    if input.get(pos) == Some(&b'.') {
+        pos += 1;
+        let from = pos;
+        while digit_at(pos, &mut mantissa) == Some(true) {
+            pos += 1;
+        }
+        if pos == from {
+            return None;
+        }
+        scale = -i64::try_from(pos - from).ok()?;
+    }
+    if significant > 19 {
+        return None;
+    }
+    if let Some(b'e' | b'E') = input.get(pos) {
+        pos += 1;
+        let exponent_negative = input.get(pos) == Some(&b'-');
+        pos += usize::from(matches!(input.get(pos), Some(b'-' | b'+')));
+        let from = pos;
+        let mut exponent: i64 = 0;
+        while let Some(&b) = input.get(pos).filter(|b| b.is_ascii_digit()) {
+            exponent = exponent * 10 + i64::from(b - b'0');
+            pos += 1;
+            if pos - from > 4 {
+                return None;
+            }
+        }
+        if pos == from {
+            return None;
+        }
+        scale += if exponent_negative { -exponent } else { exponent };
     }
     if mantissa > EXACT {
         return None;
@@ -64,21 +95,7 @@ fn fast_path(text: &[u8]) -> Option<f64> {
     } else {
         mantissa as f64 * power
     };
-    Some(if negative { -magnitude } else { magnitude })
-}
-
-/// An exponent's digits (with their sign), when small enough to matter to the fast path.
-fn exponent(text: &[u8]) -> Option<i64> {
-    let (negative, digits) = match text.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        Some((b'+', rest)) => (false, rest),
-        _ => (false, text),
-    };
-    if digits.is_empty() || digits.len() > 4 || !digits.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    let value = digits.iter().fold(0i64, |acc, &b| acc * 10 + i64::from(b - b'0'));
-    Some(if negative { -value } else { value })
+    Some((if negative { -magnitude } else { magnitude }, pos))
 }
 
 #[cfg(test)]
@@ -89,6 +106,9 @@ mod tests {
         let expected: f64 = text.parse().unwrap();
         let got = parse_f64(text).unwrap();
         assert_eq!(got.to_bits(), expected.to_bits(), "{text}");
+        if let Some((fast, end)) = scan(text.as_bytes(), 0) {
+            assert_eq!((fast.to_bits(), end), (expected.to_bits(), text.len()), "{text}");
+        }
     }
 
     #[test]
@@ -125,6 +145,27 @@ mod tests {
         ] {
             agrees(text);
         }
+    }
+
+    #[test]
+    fn scan_reads_nothing_it_does_not_cover() {
+        for text in [
+            "",
+            "-",
+            "01",
+            "-01",
+            "1.",
+            ".5",
+            "1e",
+            "1e+",
+            "1.5e99999",
+            "x",
+            "12345678901234567890",
+            "1e23",
+        ] {
+            assert_eq!(scan(text.as_bytes(), 0), None, "{text}");
+        }
+        assert_eq!(scan(b"[7.5,1]", 1), Some((7.5, 4)));
     }
 
     #[test]

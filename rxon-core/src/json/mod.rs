@@ -55,6 +55,27 @@ mod tests {
     }
 
     #[test]
+    fn integers_around_the_small_integer_path_keep_their_values() {
+        for text in [
+            "0",
+            "7",
+            "1234567890123456789",
+            "9999999999999999999",
+            "10000000000000000000",
+            "18446744073709551615",
+            "18446744073709551616",
+            "99999999999999999999999",
+            "-1",
+            "-9223372036854775808",
+        ] {
+            let v = parse(text.as_bytes()).unwrap();
+            assert_eq!(v.as_number().map(ToString::to_string).as_deref(), Some(text), "{text}");
+            let in_array = parse(format!("[{text},{text}]").as_bytes()).unwrap();
+            assert_eq!(in_array[1], v, "{text}");
+        }
+    }
+
+    #[test]
     fn rejects_malformed_text_with_a_position() {
         for bad in [
             &b"{"[..],

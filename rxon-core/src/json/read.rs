@@ -379,16 +379,55 @@ impl<'de> Deserializer<'de> {
         Ok((self.str_slice(start, pos)?, integer))
     }
 
+    /// Reads a non-negative integer of at most 19 digits (which always fits a `u64`) in one
+    /// pass — most numbers of messages are —, or reads nothing.
+    #[inline(always)]
+    fn small_integer(&mut self) -> Option<u64> {
+        let input = self.input;
+        let mut pos = self.pos;
+        let mut value: u64 = 0;
+        while let Some(&b) = input.get(pos) {
+            let digit = b.wrapping_sub(b'0');
+            if digit > 9 {
+                break;
+            }
+            if pos - self.pos == 19 {
+                return None;
+            }
+            value = value * 10 + u64::from(digit);
+            pos += 1;
+        }
+        let digits = pos - self.pos;
+        // A fraction or exponent follows, or there is a leading zero: the general reader.
+        if digits == 0 || matches!(input.get(pos), Some(b'.' | b'e' | b'E')) || (digits > 1 && input[self.pos] == b'0')
+        {
+            return None;
+        }
+        self.pos = pos;
+        Some(value)
+    }
+
     /// Reads a number: the one place its text becomes a [`Number`] (integers exactly, at any
     /// size; floats that overflow are refused).
     #[inline(always)]
     fn number(&mut self) -> Result<Number, Error> {
+        if let Some(u) = self.small_integer() {
+            return Ok(Number::PosInt(u));
+        }
+        // Not a small integer: a fraction or exponent (a float), or a negative or long integer,
+        // which keeps its exact value.
+        if let Some((value, end)) = super::decimal::scan(self.input, self.pos)
+            && self.input[self.pos..end]
+                .iter()
+                .any(|b| matches!(b, b'.' | b'e' | b'E'))
+        {
+            self.pos = end;
+            return Ok(Number::Float(value));
+        }
         let start = self.pos;
         let (text, integer) = self.read_number()?;
         let number = if integer {
-            small_unsigned(text)
-                .map(Number::PosInt)
-                .or_else(|| Number::from_integer_text(text))
+            Number::from_integer_text(text)
         } else {
             super::decimal::parse_f64(text)
                 .filter(|f| f.is_finite())
@@ -398,13 +437,6 @@ impl<'de> Deserializer<'de> {
     }
 
     fn visit_number<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, Error> {
-        // Most numbers of messages are small non-negative integers: straight to the visitor.
-        let start = self.pos;
-        let (text, integer) = self.read_number()?;
-        if integer && let Some(u) = small_unsigned(text) {
-            return visitor.visit_u64(u);
-        }
-        self.pos = start;
         match self.number()? {
             Number::PosInt(u) => visitor.visit_u64(u),
             Number::NegInt(i) => visitor.visit_i64(i),
@@ -577,16 +609,6 @@ impl<'de> Deserializer<'de> {
     }
 }
 
-/// Digits of a non-negative integer of at most 19 digits (which always fits a `u64`), read
-/// without the general parser.
-#[inline]
-fn small_unsigned(text: &str) -> Option<u64> {
-    if text.len() > 19 || text.starts_with('-') {
-        return None;
-    }
-    Some(text.bytes().fold(0u64, |acc, b| acc * 10 + u64::from(b - b'0')))
-}
-
 /// Hands an integer beyond 128 bits to a visitor as `{BIGINT_TOKEN: digits}`.
 struct BigIntAccess {
     digits: Option<String>,
@@ -656,6 +678,10 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
     fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match self.peek() {
             Some(b'-' | b'0'..=b'9') => {
+                if let Some((value, end)) = super::decimal::scan(self.input, self.pos) {
+                    self.pos = end;
+                    return visitor.visit_f64(value);
+                }
                 let start = self.pos;
                 let (text, _) = self.read_number()?;
                 let value =
