@@ -105,6 +105,8 @@ mod tests {
     fn repeated_keys_keep_the_first_position_and_the_last_value() {
         let v = parse(br#"{"a":1,"b":2,"a":3}"#).unwrap();
         assert_eq!(to_text(&v), r#"{"a":3,"b":2}"#);
+        let v = parse(br#"{"abcdefgh_1":1,"abcdefgh_2":2,"abcdefgh_1":3,"":4,"":5}"#).unwrap();
+        assert_eq!(to_text(&v), r#"{"abcdefgh_1":3,"abcdefgh_2":2,"":5}"#);
     }
 
     #[test]
