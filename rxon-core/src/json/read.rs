@@ -765,9 +765,36 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
         }
     }
 
+    // Strings and arrays, the commonest members after numbers, skip the general dispatch.
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        if self.peek() != Some(b'"') {
+            return self.deserialize_any(visitor);
+        }
+        match self.read_str()? {
+            ReadString::Borrowed(s) => visitor.visit_borrowed_str(s),
+            ReadString::Copied(s) => visitor.visit_str(s),
+        }
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        if self.peek() != Some(b'[') {
+            return self.deserialize_any(visitor);
+        }
+        self.enter()?;
+        self.pos += 1;
+        let value = visitor.visit_seq(SeqAccess { de: self, first: true })?;
+        self.expect(b']', "`,` or `]`")?;
+        self.depth -= 1;
+        Ok(value)
+    }
+
     serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 char str string bytes byte_buf unit
-        unit_struct seq tuple tuple_struct map identifier ignored_any
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 char bytes byte_buf unit
+        unit_struct tuple tuple_struct map identifier ignored_any
     }
 }
 

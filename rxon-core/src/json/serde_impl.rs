@@ -22,16 +22,16 @@ pub(crate) const OBJECT_VALUE_TOKEN: &str = "$rxon::json::Object::value";
 
 thread_local! {
     /// A value the reader built, waiting for the `ValueVisitor` it is about to call.
-    static HANDOFF: std::cell::RefCell<Option<Value>> = const { std::cell::RefCell::new(None) };
+    static HANDOFF: std::cell::Cell<Option<Value>> = const { std::cell::Cell::new(None) };
 }
 
 /// Passes a value the reader built to the visitor that asked for it (a `ValueVisitor`, the
 /// only visitor that uses [`VALUE_TOKEN`]).
 pub(crate) fn hand_over<'de, V: Visitor<'de>, E: de::Error>(value: Value, visitor: V) -> Result<V::Value, E> {
-    HANDOFF.with(|slot| *slot.borrow_mut() = Some(value));
+    HANDOFF.with(|slot| slot.set(Some(value)));
     let result = visitor.visit_newtype_struct(de::value::UnitDeserializer::<E>::new());
     // Never leave a value behind for an unrelated visit.
-    HANDOFF.with(|slot| slot.borrow_mut().take());
+    drop(HANDOFF.with(std::cell::Cell::take));
     result
 }
 
@@ -180,7 +180,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
 
     fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        match HANDOFF.with(|slot| slot.borrow_mut().take()) {
+        match HANDOFF.with(std::cell::Cell::take) {
             Some(value) => Ok(value),
             None => d.deserialize_any(self),
         }
