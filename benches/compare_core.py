@@ -20,7 +20,7 @@ ROWS = [
     ("task_payload_encode", "TaskPayload encode (831 B)", "task_payload_encode", 10),
     ("task_payload_decode", "TaskPayload decode (831 B)", "task_payload_decode", 3),
     ("heartbeat_encode", "Heartbeat with 4 devices encode", "heartbeat_encode", None),
-    ("heartbeat_decode", "Heartbeat with 4 devices decode", "heartbeat_decode", None),
+    ("heartbeat_decode", "Heartbeat with 4 devices decode", "heartbeat_decode", 3),
     ("task_result_hmac_sign", "TaskResult canonical + HMAC sign", "task_result_hmac_sign", 10),
     ("task_result_hmac_sign_prepared_key", "TaskResult canonical + HMAC sign (key prepared once)", "task_result_hmac_sign", None),
     ("task_result_ed25519_sign", "TaskResult Ed25519 sign (key parsed once)", "task_result_ed25519_sign", 5),
