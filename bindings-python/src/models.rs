@@ -17,6 +17,8 @@ use rxon_core::models::Message;
 struct Field {
     name: Py<PyString>,
     name_text: String,
+    /// The member's index in the core's description.
+    core_index: usize,
     /// `None` for a required field.
     default: Option<Py<PyAny>>,
     /// The message class the field holds (alone, in a list or by name), if any, and its
@@ -37,8 +39,6 @@ pub struct FieldTable {
     /// subclass may add fields, so it is read and built as any other struct).
     class: Py<PyType>,
     fields: Vec<Field>,
-    /// Field name → the member's index in the core's description.
-    index: Py<PyDict>,
     /// The core's member index → position in `fields`.
     by_core: Vec<usize>,
 }
@@ -67,7 +67,6 @@ impl FieldTable {
                 "{model} declares the members {sorted:?}, the core's {model} has {core_names:?}"
             )));
         }
-        let index = PyDict::new(py);
         let mut table = Vec::with_capacity(fields.len());
         let mut by_core = vec![0; core.len()];
         for (position, (name, required, default, hint, nested)) in fields.into_iter().enumerate() {
@@ -90,7 +89,6 @@ impl FieldTable {
                     )));
                 }
             }
-            index.set_item(&name, core_index)?;
             by_core[core_index] = position;
             let nested = match nested {
                 Some(cls) => Some((cls.clone_ref(py), table_of_class(cls.bind(py))?.unbind())),
@@ -98,6 +96,7 @@ impl FieldTable {
             };
             table.push(Field {
                 name_text,
+                core_index,
                 name,
                 default: (!required).then_some(default),
                 nested,
@@ -107,7 +106,6 @@ impl FieldTable {
             model,
             class: class.unbind(),
             fields: table,
-            index: index.unbind(),
             by_core,
         })
     }
@@ -317,16 +315,26 @@ impl<'py> MessageBuilder for PyHost<'py> {
         Ok(Draft { cls, table, values })
     }
 
+    /// Found by the key's identity first (keys written in Python source are the interned names
+    /// themselves), else by its text: a few length and byte comparisons in Rust, where a
+    /// dict lookup would compare the text anyway, as the keys `json.loads` makes are new objects.
     #[inline]
     fn member_index(&self, draft: &Draft<'py>, key: &Bound<'py, PyAny>) -> PyResult<Option<usize>> {
-        draft
-            .table
-            .get()
-            .index
-            .bind(self.py())
-            .get_item(key)?
-            .map(|i| i.extract())
-            .transpose()
+        let fields = &draft.table.get().fields;
+        if let Some(field) = fields.iter().find(|field| field.name.as_ptr() == key.as_ptr()) {
+            return Ok(Some(field.core_index));
+        }
+        let Ok(text) = key.cast::<PyString>() else {
+            return Ok(None);
+        };
+        // A key with lone surrogates has no UTF-8 form and names no field.
+        let Ok(text) = text.to_str() else {
+            return Ok(None);
+        };
+        Ok(fields
+            .iter()
+            .find(|field| field.name_text == text)
+            .map(|field| field.core_index))
     }
 
     #[inline]

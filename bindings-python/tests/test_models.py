@@ -156,6 +156,17 @@ def test_from_dict_agrees_with_the_core_decoder(vectors: Vectors) -> None:
                 assert (built[0], built[1] if built[0] != "ok" else None) == decoded, (case["model"], field, odd)
 
 
+def test_from_dict_finds_members_by_text_whatever_the_key_object() -> None:
+    """Keys written in source (the interned names), made at run time or by ``json.loads`` (new
+    objects of the same text), and keys naming no member: found or ignored as the reference
+    does."""
+    wire = {"".join(["job", "_id"]): "j", "task_id": "t", "type": "e", "unknown": 1}
+    wire[json.loads('"deadline"')] = 5
+    ours, theirs = outcome(rxon, "TaskPayload", wire), outcome(reference, "TaskPayload", wire)
+    assert ours == theirs
+    assert ours[0] == "ok" and '"deadline":5' in ours[1] and '"job_id":"j"' in ours[1]
+
+
 IDENTITY_CASES: list[tuple[str, dict[str, Any]]] = [
     ("TaskPayload", {"job_id": "j", "task_id": "t", "type": "e", "priority": 0.0, "step": 0, "depth": 0}),
     ("TaskPayload", {"job_id": "j", "task_id": "t", "type": "e", "priority": 0}),
