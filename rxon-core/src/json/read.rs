@@ -429,9 +429,7 @@ impl<'de> Deserializer<'de> {
         let number = if integer {
             Number::from_integer_text(text)
         } else {
-            super::decimal::parse_f64(text)
-                .filter(|f| f.is_finite())
-                .map(Number::Float)
+            text.parse::<f64>().ok().filter(|f| f.is_finite()).map(Number::Float)
         };
         number.ok_or_else(|| Error::at("number out of range", self.input, start))
     }
@@ -450,6 +448,37 @@ impl<'de> Deserializer<'de> {
                 }),
             },
         }
+    }
+
+    /// Hands the string at `pos` to `visitor`.
+    #[inline(always)]
+    fn visit_string<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, Error> {
+        match self.read_str()? {
+            ReadString::Borrowed(s) => visitor.visit_borrowed_str(s),
+            ReadString::Copied(s) => visitor.visit_str(s),
+        }
+    }
+
+    /// Hands the array at `pos` to `visitor`, item by item.
+    #[inline(always)]
+    fn visit_array<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, Error> {
+        self.enter()?;
+        self.pos += 1;
+        let value = visitor.visit_seq(SeqAccess { de: self, first: true })?;
+        self.expect(b']', "`,` or `]`")?;
+        self.depth -= 1;
+        Ok(value)
+    }
+
+    /// Hands the object at `pos` to `visitor`, member by member.
+    #[inline(always)]
+    fn visit_object<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, Error> {
+        self.enter()?;
+        self.pos += 1;
+        let value = visitor.visit_map(MapAccess { de: self, first: true })?;
+        self.expect(b'}', "`,` or `}`")?;
+        self.depth -= 1;
+        Ok(value)
     }
 
     /// Reads one value into a [`Value`] directly.
@@ -649,26 +678,9 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
                 self.expect_literal(b"false")?;
                 visitor.visit_bool(false)
             }
-            Some(b'"') => match self.read_str()? {
-                ReadString::Borrowed(s) => visitor.visit_borrowed_str(s),
-                ReadString::Copied(s) => visitor.visit_str(s),
-            },
-            Some(b'[') => {
-                self.enter()?;
-                self.pos += 1;
-                let value = visitor.visit_seq(SeqAccess { de: self, first: true })?;
-                self.expect(b']', "`,` or `]`")?;
-                self.depth -= 1;
-                Ok(value)
-            }
-            Some(b'{') => {
-                self.enter()?;
-                self.pos += 1;
-                let value = visitor.visit_map(MapAccess { de: self, first: true })?;
-                self.expect(b'}', "`,` or `}`")?;
-                self.depth -= 1;
-                Ok(value)
-            }
+            Some(b'"') => self.visit_string(visitor),
+            Some(b'[') => self.visit_array(visitor),
+            Some(b'{') => self.visit_object(visitor),
             Some(b'-' | b'0'..=b'9') => self.visit_number(visitor),
             Some(_) => Err(self.error("expected value")),
         }
@@ -684,8 +696,9 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
                 }
                 let start = self.pos;
                 let (text, _) = self.read_number()?;
-                let value =
-                    super::decimal::parse_f64(text).ok_or_else(|| Error::at("invalid number", self.input, start))?;
+                let value: f64 = text
+                    .parse()
+                    .map_err(|_| Error::at("invalid number", self.input, start))?;
                 if !value.is_finite() {
                     return Err(Error::at("number out of range", self.input, start));
                 }
@@ -753,26 +766,16 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
     ) -> Result<V::Value, Error> {
         match self.peek() {
             Some(b'[') => Err(de::Error::invalid_type(de::Unexpected::Seq, &visitor)),
-            Some(b'{') => {
-                self.enter()?;
-                self.pos += 1;
-                let value = visitor.visit_map(MapAccess { de: self, first: true })?;
-                self.expect(b'}', "`,` or `}`")?;
-                self.depth -= 1;
-                Ok(value)
-            }
+            Some(b'{') => self.visit_object(visitor),
             _ => self.deserialize_any(visitor),
         }
     }
 
     // Strings and arrays, the commonest members after numbers, skip the general dispatch.
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        if self.peek() != Some(b'"') {
-            return self.deserialize_any(visitor);
-        }
-        match self.read_str()? {
-            ReadString::Borrowed(s) => visitor.visit_borrowed_str(s),
-            ReadString::Copied(s) => visitor.visit_str(s),
+        match self.peek() {
+            Some(b'"') => self.visit_string(visitor),
+            _ => self.deserialize_any(visitor),
         }
     }
 
@@ -781,15 +784,10 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        if self.peek() != Some(b'[') {
-            return self.deserialize_any(visitor);
+        match self.peek() {
+            Some(b'[') => self.visit_array(visitor),
+            _ => self.deserialize_any(visitor),
         }
-        self.enter()?;
-        self.pos += 1;
-        let value = visitor.visit_seq(SeqAccess { de: self, first: true })?;
-        self.expect(b']', "`,` or `]`")?;
-        self.depth -= 1;
-        Ok(value)
     }
 
     serde::forward_to_deserialize_any! {
@@ -847,10 +845,7 @@ struct KeyDeserializer<'a, 'de> {
 impl<'de> de::Deserializer<'de> for KeyDeserializer<'_, 'de> {
     type Error = Error;
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        match self.de.read_str()? {
-            ReadString::Borrowed(s) => visitor.visit_borrowed_str(s),
-            ReadString::Copied(s) => visitor.visit_str(s),
-        }
+        self.de.visit_string(visitor)
     }
     serde::forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
