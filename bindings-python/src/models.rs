@@ -41,6 +41,9 @@ pub struct FieldTable {
     fields: Vec<Field>,
     /// The core's member index → position in `fields`.
     by_core: Vec<usize>,
+    /// Each field's name's hash, in `fields` order: a key is found by the hash its `str`
+    /// keeps (computed when it went into the dict), then confirmed by its text.
+    name_hashes: Vec<isize>,
 }
 
 #[pymethods]
@@ -68,6 +71,7 @@ impl FieldTable {
             )));
         }
         let mut table = Vec::with_capacity(fields.len());
+        let mut name_hashes = Vec::with_capacity(fields.len());
         let mut by_core = vec![0; core.len()];
         for (position, (name, required, default, hint, nested)) in fields.into_iter().enumerate() {
             let name_text = name.bind(py).extract::<String>()?;
@@ -90,6 +94,7 @@ impl FieldTable {
                 }
             }
             by_core[core_index] = position;
+            name_hashes.push(name.bind(py).hash()?);
             let nested = match nested {
                 Some(cls) => Some((cls.clone_ref(py), table_of_class(cls.bind(py))?.unbind())),
                 None => None,
@@ -107,6 +112,7 @@ impl FieldTable {
             class: class.unbind(),
             fields: table,
             by_core,
+            name_hashes,
         })
     }
 }
@@ -193,7 +199,9 @@ pub fn from_dict<'py>(cls: &Bound<'py, PyAny>, data: &Bound<'py, PyAny>) -> PyRe
         // conversion, as the reference does it.
         return foreign_from_dict(cls, data);
     };
-    if data.is_instance(cls)? || !data.is_instance_of::<PyDict>() {
+    // A dict is never an instance of a message class; asked first, since `isinstance` on a
+    // msgspec class goes through its metaclass's `__instancecheck__`, a Python-level call.
+    if !data.is_instance_of::<PyDict>() || data.is_instance(cls)? {
         return Ok(data.clone());
     }
     let model = table.get().model;
@@ -315,26 +323,36 @@ impl<'py> MessageBuilder for PyHost<'py> {
         Ok(Draft { cls, table, values })
     }
 
-    /// Found by the key's identity first (keys written in Python source are the interned names
-    /// themselves), else by its text: a few length and byte comparisons in Rust, where a
-    /// dict lookup would compare the text anyway, as the keys `json.loads` makes are new objects.
+    /// Found by the hash a `str` key keeps (every key of a dict has it computed already), then
+    /// confirmed by identity — keys written in Python source are the interned names — or by
+    /// text. A `str` subclass, which may hash otherwise, is compared by text with each name.
     #[inline]
     fn member_index(&self, draft: &Draft<'py>, key: &Bound<'py, PyAny>) -> PyResult<Option<usize>> {
-        let fields = &draft.table.get().fields;
-        if let Some(field) = fields.iter().find(|field| field.name.as_ptr() == key.as_ptr()) {
-            return Ok(Some(field.core_index));
-        }
+        let table = draft.table.get();
         let Ok(text) = key.cast::<PyString>() else {
             return Ok(None);
         };
-        // A key with lone surrogates has no UTF-8 form and names no field.
-        let Ok(text) = text.to_str() else {
-            return Ok(None);
-        };
-        Ok(fields
+        let exact = key.is_exact_instance_of::<PyString>();
+        let hash = if exact { text.hash()? } else { 0 };
+        let candidates = table
+            .fields
             .iter()
-            .find(|field| field.name_text == text)
-            .map(|field| field.core_index))
+            .zip(&table.name_hashes)
+            .filter(|&(_, &name_hash)| !exact || name_hash == hash);
+        let mut key_text = None;
+        for (field, _) in candidates {
+            if field.name.as_ptr() == key.as_ptr() {
+                return Ok(Some(field.core_index));
+            }
+            // A key with lone surrogates has no UTF-8 form and names no field.
+            let Ok(key_text) = *key_text.get_or_insert_with(|| text.to_str()) else {
+                return Ok(None);
+            };
+            if field.name_text == key_text {
+                return Ok(Some(field.core_index));
+            }
+        }
+        Ok(None)
     }
 
     #[inline]

@@ -722,7 +722,9 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
     }
 
     fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, Error> {
-        if name == VALUE_TOKEN || name == OBJECT_VALUE_TOKEN {
+        // The tokens are compared by address first: the text comparison is a call per member.
+        let is = |token: &str| std::ptr::eq(name, token) || name == token;
+        if is(VALUE_TOKEN) || is(OBJECT_VALUE_TOKEN) {
             // A `Value` member: build it directly, without a visitor call per token.
             let value = self.parse_value()?;
             return hand_over(value, visitor);
