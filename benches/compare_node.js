@@ -3,7 +3,7 @@
 // write: a key-sorted JSON.stringify with the canonical form's rules, and node:crypto's HMAC.
 // Both sign the 498-byte TaskResult fixture; the signatures are checked equal first.
 //
-//     (cd bindings-node && npm ci && npx napi build --platform --release --js native.js --dts native.d.ts)
+//     (cd bindings-node && npm ci && npm run build)
 //     node benches/compare_node.js
 
 'use strict'

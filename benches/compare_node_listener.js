@@ -6,8 +6,7 @@
 //   * a `node:http` server doing the routing and JSON work in JavaScript (route, token,
 //     read the body, JSON.parse, check the heartbeat's members, answer `{"status":"ok"}`);
 //   * rxon's listener from Rust (the echo_listener example, release), for reference.
-// Needs `wrk` and a release build of bindings-node
-// (`npx napi build --platform --release --js native.js --dts native.d.ts`).
+// Needs `wrk` and a release build of bindings-node (`npm run build` in bindings-node).
 //
 //     node benches/compare_node_listener.js
 

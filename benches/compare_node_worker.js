@@ -2,9 +2,10 @@
 // Poll → result cycles/s of `rxon`'s Worker (Node) beside the reference Python transport loop,
 // rxon_core.Worker (Python) and the core's runtime driven from Rust (the worker_cycles
 // example), one run, against rxon's echo_listener (release) on loopback,
-// each point for 8 s after 1 s of warm-up. Needs a release build of bindings-node
-// (`npx napi build --platform --release --js native.js --dts native.d.ts`) and the Python
-// virtualenv `benches/compare_python.py` makes (.venv-bench-python).
+// each point for 8 s after 1 s of warm-up; the rxon workers with one poll open at a time (the
+// default) and with as many polls as slots (`concurrentPolls`). Needs a release build of
+// bindings-node (`npm run build`) and the Python virtualenv `benches/compare_python.py` makes
+// (.venv-bench-python).
 //
 //     node benches/compare_node_worker.js
 
@@ -19,8 +20,17 @@ const TARGET = process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target')
 const DURATION = 8
 const POINTS = [1, 16, 64]
 
-async function nodeWorker(url, concurrency) {
-  const worker = new rxon.Worker({ url, workerId: 'bench-node', token: 'token', skills: ['echo'], concurrency, signing: 'off', pollTimeout: 5 })
+async function nodeWorker(url, concurrency, concurrentPolls) {
+  const worker = new rxon.Worker({
+    url,
+    workerId: 'bench-node',
+    token: 'token',
+    skills: ['echo'],
+    concurrency,
+    concurrentPolls,
+    signing: 'off',
+    pollTimeout: 5,
+  })
   let done = 0
   let counting = false
   const running = worker.run(async (task) => {
@@ -45,8 +55,9 @@ function python(impl, url, concurrency) {
 
 const EXAMPLES = path.join(TARGET, 'x86_64-unknown-linux-gnu', 'release', 'examples')
 
-function rust(url, slots) {
-  const out = execFileSync(path.join(EXAMPLES, 'worker_cycles'), ['--url', url, '--slots', String(slots), '--duration', String(DURATION)])
+function rust(url, slots, polls) {
+  const args = ['--url', url, '--slots', String(slots), '--duration', String(DURATION), '--polls', String(polls)]
+  const out = execFileSync(path.join(EXAMPLES, 'worker_cycles'), args)
   return Number(String(out).trim())
 }
 
@@ -67,20 +78,32 @@ async function main() {
   }
   const rows = []
   for (const n of POINTS) {
-    const node = await nodeWorker(url, n)
-    const reference = python('reference', url, n)
-    const pyWorker = python('worker', url, n)
-    const core = rust(url, n)
-    rows.push({ n, node, reference, pyWorker, core })
-    console.error(`${n}: node ${Math.round(node)}, reference ${Math.round(reference)}, rxon_core.Worker ${Math.round(pyWorker)}, Rust ${Math.round(core)}`)
+    const row = {
+      n,
+      node: await nodeWorker(url, n, 1),
+      nodePolls: await nodeWorker(url, n, n),
+      reference: python('reference', url, n),
+      pyWorker: python('worker', url, n),
+      pyWorkerPolls: python('worker_polls', url, n),
+      core: rust(url, n, 1),
+      corePolls: rust(url, n, n),
+    }
+    rows.push(row)
+    console.error(JSON.stringify(row))
   }
   listener.kill('SIGTERM')
   const f = (x) => Math.round(x).toLocaleString('en-US')
-  console.log('| concurrent tasks | reference HttpTransport (Python) | rxon_core.Worker (Python) | rxon Worker (Node) | core runtime (Rust) | Node ÷ reference | Node ÷ Rust |')
+  const pair = (one, polls) => `${f(one)} / ${f(polls)}`
+  console.log(
+    '| concurrent tasks | reference HttpTransport (Python) | rxon_core.Worker (Python) | rxon Worker (Node) | core runtime (Rust) | Node ÷ reference | Node ÷ Rust |',
+  )
   console.log('|---:|---:|---:|---:|---:|---:|---:|')
   for (const r of rows) {
-    const ratios = `${(r.node / r.reference).toFixed(1)}× | ${Math.round((100 * r.node) / r.core)} %`
-    console.log(`| ${r.n} | ${f(r.reference)} | ${f(r.pyWorker)} | ${f(r.node)} | ${f(r.core)} | ${ratios} |`)
+    const vsReference = `${(r.node / r.reference).toFixed(1)}× / ${(r.nodePolls / r.reference).toFixed(1)}×`
+    const vsRust = `${Math.round((100 * r.node) / r.core)} % / ${Math.round((100 * r.nodePolls) / r.corePolls)} %`
+    console.log(
+      `| ${r.n} | ${f(r.reference)} | ${pair(r.pyWorker, r.pyWorkerPolls)} | ${pair(r.node, r.nodePolls)} | ${pair(r.core, r.corePolls)} | ${vsReference} | ${vsRust} |`,
+    )
   }
 }
 

@@ -356,6 +356,9 @@ async function runTask(task, handler) {
   }
 }
 
+/** Most tasks `run()` takes from the runtime in one batch. */
+const TASK_BATCH = 64
+
 /**
  * A worker: `await worker.start()`, then `for await (const task of worker)` or
  * `await worker.run(handler)`; `await worker.close()` (or `drain()`) when done.
@@ -423,13 +426,18 @@ class Worker {
    * worker stops; resolves once the last handler has finished. */
   async run(handler) {
     const running = new Set()
-    for await (const task of this) {
-      const chosen = this.#handlers.get(task.type) || handler
-      const done = chosen
-        ? runTask(task, chosen)
-        : Promise.resolve(raising(() => task._native.fail(constants.ERROR_CODE_PERMANENT, `no handler for skill ${task.type}`))())
-      running.add(done)
-      done.finally(() => running.delete(done))
+    await this.start()
+    // Every task already in hand comes in one batch (one hop from the runtime's threads).
+    for (let batch; (batch = await settled(this.#native, 'nextTasks', [TASK_BATCH])).length > 0; ) {
+      for (const native of batch) {
+        const task = new Task(native)
+        const chosen = this.#handlers.get(task.type) || handler
+        const done = chosen
+          ? runTask(task, chosen)
+          : Promise.resolve(raising(() => task._native.fail(constants.ERROR_CODE_PERMANENT, `no handler for skill ${task.type}`))())
+        running.add(done)
+        done.finally(() => running.delete(done))
+      }
     }
     // After close() the core has reported every task (cancelling what outlived the grace):
     // a handler that never settles does not hold this up.

@@ -175,6 +175,12 @@ export declare class Worker {
    * handing out tasks (drained or closed).
    */
   nextTask(): Promise<Task | null>
+  /**
+   * The next task and, with it, up to `max - 1` more already waiting: one hop onto the
+   * JavaScript thread for all of them, where one per task held the worker to the rate of
+   * those hops. Empty once the worker stops handing out tasks.
+   */
+  nextTasks(max: number): Promise<Task[]>
   /** Takes no new tasks; resolves when the tasks in hand have finished. */
   drain(): Promise<void>
   /**

@@ -147,6 +147,25 @@ impl Worker {
         })
     }
 
+    /// The next task and, with it, up to `max - 1` more already waiting: one hop onto the
+    /// JavaScript thread for all of them, where one per task held the worker to the rate of
+    /// those hops. Empty once the worker stops handing out tasks.
+    #[napi(ts_return_type = "Promise<Task[]>")]
+    pub fn next_tasks<'e>(&self, env: &'e Env, max: u32) -> napi::Result<PromiseRaw<'e, Vec<Task>>> {
+        let inner = self.inner.clone();
+        let task = |handle| Task {
+            handle: Arc::new(handle),
+            settled: Arc::new(Notify::new()),
+        };
+        env.spawn_future(async move {
+            let Some(first) = inner.next_task().await else {
+                return Ok(Vec::new());
+            };
+            let more = std::iter::from_fn(|| inner.try_next_task()).take((max as usize).saturating_sub(1));
+            Ok(std::iter::once(first).chain(more).map(task).collect())
+        })
+    }
+
     /// Takes no new tasks; resolves when the tasks in hand have finished.
     #[napi(ts_return_type = "Promise<void>")]
     pub fn drain<'e>(&self, env: &'e Env) -> napi::Result<PromiseRaw<'e, ()>> {

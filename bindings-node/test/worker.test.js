@@ -91,6 +91,26 @@ test('tasks come one by one with for await, and the loop ends when the worker cl
   assert.equal(mock.results().length, 2)
 })
 
+test('run() takes the tasks in hand in batches and loses none past a batch', async (t) => {
+  const tasks = Array.from({ length: 150 }, (_, i) => task(`t${i}`))
+  const { mock, worker } = await mockWorker(t, tasks, { concurrency: 100, concurrentPolls: 8 })
+  let inFlight = 0
+  let release
+  const released = new Promise((resolve) => (release = resolve))
+  const running = worker.run(async (task) => {
+    inFlight += 1
+    // More handlers at once than one batch holds: later batches came while these waited.
+    if (inFlight === 80) release()
+    await released
+    return { n: task.params.n }
+  })
+  await until(() => mock.results().length === tasks.length, 'every result')
+  assert.deepEqual(new Set(mock.results().map((r) => r.task_id)), new Set(tasks.map((t) => t.task_id)))
+  assert.ok(mock.results().every((r) => outcome(r)[0] === 'success'))
+  await worker.close(1)
+  await running
+})
+
 test('a worker against our listener runs its tasks and stops', async (t) => {
   const url = await echoListener(t)
   const worker = new rxon.Worker({ url, workerId: 'node-1', token: 'token', skills: ['echo'], concurrency: 4 })

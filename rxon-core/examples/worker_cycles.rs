@@ -3,7 +3,10 @@
 //! poll → result cycles per second over the duration, after one second of warm-up — the
 //! ceiling the Python and Node workers are compared with.
 //!
-//!     cargo run --release -p rxon-core --example worker_cycles -- --url URL --slots N --duration SECONDS
+//!     cargo run --release -p rxon-core --example worker_cycles -- --url URL --slots N --duration SECONDS [--polls P]
+//!
+//! `--polls P` keeps P polls open while slots are free (`WorkerConfig::concurrent_polls`, 1 by
+//! default).
 
 use rxon_core::models::SkillInfo;
 use rxon_core::worker::{Signing, Worker, WorkerConfig};
@@ -12,13 +15,13 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 fn usage() -> ! {
-    eprintln!("usage: worker_cycles --url URL --slots N --duration SECONDS");
+    eprintln!("usage: worker_cycles --url URL --slots N --duration SECONDS [--polls P]");
     std::process::exit(2);
 }
 
 #[tokio::main]
 async fn main() {
-    let (mut url, mut slots, mut duration) = (None, 1usize, 8.0f64);
+    let (mut url, mut slots, mut duration, mut polls) = (None, 1usize, 8.0f64, 1usize);
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let value = args.next().unwrap_or_else(|| usage());
@@ -26,6 +29,7 @@ async fn main() {
             "--url" => url = Some(value),
             "--slots" => slots = value.parse().unwrap_or_else(|_| usage()),
             "--duration" => duration = value.parse().unwrap_or_else(|_| usage()),
+            "--polls" => polls = value.parse().unwrap_or_else(|_| usage()),
             _ => usage(),
         }
     }
@@ -36,6 +40,7 @@ async fn main() {
         vec![SkillInfo::named("echo".to_string())],
     );
     config.max_concurrent_tasks = slots;
+    config.concurrent_polls = polls;
     config.signing = Signing::Off;
     config.poll_timeout = Duration::from_secs(5);
     let worker = Arc::new(Worker::start(config).unwrap_or_else(|e| panic!("the worker did not start: {e}")));

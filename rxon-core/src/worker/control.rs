@@ -111,6 +111,12 @@ impl Worker {
         }
     }
 
+    /// A task that is ready to run now, without waiting for one: how a binding takes, after
+    /// [`Worker::next_task`], every task already in hand in one crossing into its language.
+    pub fn try_next_task(&self) -> Option<TaskHandle> {
+        self.runtime.ready().pop().map(|Queued(handle)| handle)
+    }
+
     /// Stops polling, waits for the tasks in flight and their results, heartbeats `draining`,
     /// then stops. Once stopped, does nothing.
     pub async fn drain(&self) {
