@@ -139,12 +139,7 @@ impl Worker {
     #[napi(ts_return_type = "Promise<Task | null>")]
     pub fn next_task<'e>(&self, env: &'e Env) -> napi::Result<PromiseRaw<'e, Option<Task>>> {
         let inner = self.inner.clone();
-        env.spawn_future(async move {
-            Ok(inner.next_task().await.map(|handle| Task {
-                handle: Arc::new(handle),
-                settled: Arc::new(Notify::new()),
-            }))
-        })
+        env.spawn_future(async move { Ok(inner.next_task().await.map(Task::new)) })
     }
 
     /// The next task and, with it, up to `max - 1` more already waiting: one hop onto the
@@ -153,16 +148,12 @@ impl Worker {
     #[napi(ts_return_type = "Promise<Task[]>")]
     pub fn next_tasks<'e>(&self, env: &'e Env, max: u32) -> napi::Result<PromiseRaw<'e, Vec<Task>>> {
         let inner = self.inner.clone();
-        let task = |handle| Task {
-            handle: Arc::new(handle),
-            settled: Arc::new(Notify::new()),
-        };
         env.spawn_future(async move {
             let Some(first) = inner.next_task().await else {
                 return Ok(Vec::new());
             };
             let more = std::iter::from_fn(|| inner.try_next_task()).take((max as usize).saturating_sub(1));
-            Ok(std::iter::once(first).chain(more).map(task).collect())
+            Ok(std::iter::once(first).chain(more).map(Task::new).collect())
         })
     }
 
@@ -201,6 +192,13 @@ pub struct Task {
 }
 
 impl Task {
+    fn new(handle: TaskHandle) -> Self {
+        Task {
+            handle: Arc::new(handle),
+            settled: Arc::new(Notify::new()),
+        }
+    }
+
     fn reported(&self, result: rxon_core::Result<()>) -> Result<(), JsFailure> {
         self.settled.notify_one();
         Ok(result?)
