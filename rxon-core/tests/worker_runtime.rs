@@ -733,3 +733,50 @@ async fn a_task_whose_code_never_reports_is_reported_cancelled_and_does_not_hold
         "its outcome was reported already"
     );
 }
+
+/// A stop waits for the result of every task that finished before it: with tasks completing
+/// as fast as they come, each one completed before `shutdown` has its result delivered when
+/// `shutdown` returns, and nothing is left in the outbox.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_result_reported_before_a_stop_is_delivered_by_it() {
+    let outboxes = std::env::temp_dir().join(format!("rxon-stop-race-{}", std::process::id()));
+    for round in 0..20 {
+        let mut config = config();
+        config.max_concurrent_tasks = 64;
+        config.concurrent_polls = 8;
+        config.outbox_dir = Some(outboxes.join(round.to_string()));
+        let (worker, mock) = started(config).await;
+        for i in 0..2_000 {
+            mock.push_task(task(&format!("t{i}"), serde_json::json!({"x": i})));
+        }
+        let worker = Arc::new(worker);
+        let completed = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let taker = {
+            let (worker, completed) = (worker.clone(), completed.clone());
+            tokio::spawn(async move {
+                while let Some(handle) = worker.next_task().await {
+                    if handle.complete(handle.params()).is_ok() {
+                        completed.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    }
+                }
+            })
+        };
+        while completed.load(std::sync::atomic::Ordering::SeqCst) < 200 {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        worker.shutdown(Duration::from_secs(5)).await;
+        let delivered = mock.results().len();
+        // The taker ends once the worker hands out nothing more; then its count is final.
+        taker.await.unwrap();
+        let done = completed.load(std::sync::atomic::Ordering::SeqCst);
+        assert_eq!(
+            delivered, done,
+            "round {round}: {done} completed, {delivered} delivered by the stop"
+        );
+        let left: Vec<_> = std::fs::read_dir(outboxes.join(round.to_string()))
+            .map(|dir| dir.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
+        assert!(left.is_empty(), "round {round}: the outbox kept {left:?}");
+    }
+    let _ = std::fs::remove_dir_all(&outboxes);
+}

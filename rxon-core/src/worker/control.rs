@@ -153,6 +153,9 @@ impl Drop for Worker {
     }
 }
 
+/// What a stop gives the last results and the last heartbeat however late they come.
+const LAST_MOMENT: Duration = Duration::from_millis(500);
+
 /// Waits for the poll under way (abandoned after `grace`) and the tasks in flight (cancelled
 /// after `grace`; reported cancelled by the runtime itself when their code has not reported
 /// them `grace` later — a handler that never ends cannot hold the worker), then for their
@@ -194,14 +197,16 @@ async fn finish(runtime: &Arc<Runtime>, grace: Option<Duration>) {
             _ => task_done.await,
         }
     }
-    // Results go out until the grace runs out (twice the grace when tasks ran past the first):
-    // whatever the network does, the stop ends then, and what is undelivered stays in the
-    // outbox for the next start.
+    // Results go out until the grace runs out (twice the grace when tasks ran past the first),
+    // and for a last moment at least, so a result reported as the grace ran out (a task the
+    // stop reported cancelled itself) still goes out: whatever the network does, the stop
+    // ends then, and what is undelivered stays in the outbox for the next start.
     let delivered_by = match (deadline, grace) {
         (Some(deadline), Some(grace)) if cancelled => Some(deadline + grace),
         (Some(deadline), _) => Some(deadline),
         _ => None,
-    };
+    }
+    .map(|by| by.max(tokio::time::Instant::now() + LAST_MOMENT));
     let mut deliveries = runtime.deliveries.lock().await;
     let all_delivered = async { while deliveries.join_next().await.is_some() {} };
     let in_time = match delivered_by {
@@ -227,10 +232,10 @@ async fn finish(runtime: &Arc<Runtime>, grace: Option<Duration>) {
         }
     }
     drop(deliveries);
-    // The last heartbeat gets what is left of the grace (half a second at least).
+    // The last heartbeat gets what is left of the grace (a last moment at least).
     let left = delivered_by.map_or(Duration::from_secs(5), |by| {
         by.saturating_duration_since(tokio::time::Instant::now())
-            .max(Duration::from_millis(500))
+            .max(LAST_MOMENT)
     });
     let _ = tokio::time::timeout(left, runtime.transport.send_heartbeat(&runtime.heartbeat())).await;
     if let Some(outbox) = &runtime.outbox {

@@ -113,17 +113,19 @@ impl Runtime {
 pub(super) async fn report_finished(runtime: Arc<Runtime>, mut finished: mpsc::UnboundedReceiver<FinishedTask>) {
     while let Some(task) = finished.recv().await {
         let result = runtime.result(&task);
-        runtime.running().remove(&task.task.task_id);
-        drop(task);
-        runtime.load_changed.notify_one();
-        runtime.tasks_done.notify_waiters();
         // On disk before it is first sent: a worker killed from now on still has it.
         if let Some(outbox) = &runtime.outbox
             && let Err(err) = outbox.put(&result)
         {
             tracing::warn!(%err, task = %result.task_id, "outbox: cannot keep the result");
         }
+        // Its delivery under way before the task stops counting as running: a stop waits for
+        // the running tasks, then for the deliveries, and must find this one among them.
         runtime.spawn_delivery(result).await;
+        runtime.running().remove(&task.task.task_id);
+        drop(task);
+        runtime.load_changed.notify_one();
+        runtime.tasks_done.notify_waiters();
     }
 }
 
